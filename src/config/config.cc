@@ -1,0 +1,176 @@
+#include "config/config.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <toml++/toml.h>
+
+
+namespace mtg {
+namespace fs = std::filesystem;
+
+std::string PostgresConfig::conninfo() const {
+  std::ostringstream s;
+  s << "host=" << host << " port=" << port << " user=" << user << " dbname=" << database
+    << " connect_timeout=" << connect_timeout_s;
+  return s.str();
+}
+
+const InstanceConfig* Config::find_instance(const std::string& id) const {
+  for (const auto& inst : instances) {
+    if (inst.id == id) return &inst;
+  }
+  return nullptr;
+}
+
+namespace {
+
+// Reads typed keys from a TOML table, remembering the first error with its full key.
+class TableReader {
+ public:
+  TableReader(const toml::table& root, std::string file) : root_(root), file_(std::move(file)) {}
+
+  template <typename T>
+  void read(const char* key, T& out) {
+    const toml::node* node = root_.at_path(key).node();
+    if (node == nullptr) return;  // keep the default
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (auto v = node->value<std::string>()) { out = *v; return; }
+      fail(key, "expected a string");
+    } else if constexpr (std::is_same_v<T, bool>) {
+      if (auto v = node->value<bool>()) { out = *v; return; }
+      fail(key, "expected true or false");
+    } else {
+      if (!node->is_integer()) { fail(key, "expected an integer"); return; }
+      out = static_cast<T>(node->as_integer()->get());
+    }
+  }
+
+  void require_range(const char* key, int64_t v, int64_t lo, int64_t hi) {
+    if (v < lo || v > hi) {
+      fail(key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+    }
+  }
+
+  void fail(const std::string& key, const std::string& why) {
+    if (status_.is_ok()) status_ = Status::invalid(file_ + ": key " + key + ": " + why);
+  }
+
+  const Status& status() const { return status_; }
+
+ private:
+  const toml::table& root_;
+  std::string file_;
+  Status status_;
+};
+
+std::string resolve_path(const fs::path& base, const std::string& p) {
+  if (p.empty() || fs::path(p).is_absolute()) return p;
+  return (base / p).lexically_normal().string();
+}
+
+Status read_tables(TableReader& r, Config& c) {
+  r.read("redis.host", c.redis.host);
+  r.read("redis.port", c.redis.port);
+  r.read("redis.prefix", c.redis.prefix);
+  r.read("redis.connect_timeout_ms", c.redis.connect_timeout_ms);
+  r.read("redis.command_timeout_ms", c.redis.command_timeout_ms);
+  r.read("postgres.host", c.postgres.host);
+  r.read("postgres.port", c.postgres.port);
+  r.read("postgres.user", c.postgres.user);
+  r.read("postgres.database", c.postgres.database);
+  r.read("postgres.connect_timeout_s", c.postgres.connect_timeout_s);
+  r.read("clickhouse.host", c.clickhouse.host);
+  r.read("clickhouse.http_port", c.clickhouse.http_port);
+  r.read("clickhouse.database", c.clickhouse.database);
+  r.read("clickhouse.timeout_ms", c.clickhouse.timeout_ms);
+  r.read("duckdb.path", c.duckdb.path);
+  r.read("engine.link_host", c.engine.link_host);
+  r.read("engine.link_port", c.engine.link_port);
+  r.read("engine.dedup_window_s", c.engine.dedup_window_s);
+  r.read("engine.default_ttl_ms", c.engine.default_ttl_ms);
+  r.read("engine.max_signal_bytes", c.engine.max_signal_bytes);
+  r.read("engine.spill_path", c.engine.spill_path);
+  r.read("instances.dir", c.instances_dir);
+  r.read("backup.dir", c.backup_dir);
+  r.read("crypto.key_file", c.key_file);
+  r.read("log.level", c.log_level);
+  r.read("log.file", c.log_file);
+  r.require_range("redis.port", c.redis.port, 1, 65535);
+  r.require_range("postgres.port", c.postgres.port, 1, 65535);
+  r.require_range("clickhouse.http_port", c.clickhouse.http_port, 1, 65535);
+  r.require_range("engine.link_port", c.engine.link_port, 1, 65535);
+  r.require_range("engine.default_ttl_ms", c.engine.default_ttl_ms, 1, 86'400'000);
+  r.require_range("engine.max_signal_bytes", c.engine.max_signal_bytes, 256, 1 << 20);
+  r.require_range("redis.connect_timeout_ms", c.redis.connect_timeout_ms, 1, 600'000);
+  r.require_range("redis.command_timeout_ms", c.redis.command_timeout_ms, 1, 600'000);
+  if (c.redis.prefix.empty()) r.fail("redis.prefix", "must not be empty");
+  static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
+  if (std::none_of(std::begin(kLevels), std::end(kLevels),
+                   [&](const char* l) { return c.log_level == l; })) {
+    r.fail("log.level", "must be one of trace, debug, info, warn, error, critical, off");
+  }
+  return r.status();
+}
+
+Status load_instances(Config& c) {
+  std::error_code ec;
+  if (!fs::is_directory(c.instances_dir, ec)) {
+    return Status::not_found(c.path + ": key instances.dir: no such directory " + c.instances_dir);
+  }
+  for (const auto& entry : fs::directory_iterator(c.instances_dir, ec)) {
+    if (entry.path().extension() != ".json") continue;
+    std::ifstream in(entry.path());
+    std::stringstream text;
+    text << in.rdbuf();
+    auto inst = parse_instance(text.str(), entry.path().string());
+    if (!inst) return inst.status();
+    inst->source_path = entry.path().string();
+    if (c.find_instance(inst->id) != nullptr) {
+      return Status::invalid(entry.path().string() + ": key id: duplicate instance " + inst->id);
+    }
+    c.instances.push_back(std::move(*inst));
+  }
+  if (ec) return Status::io(c.instances_dir + ": " + ec.message());
+  std::sort(c.instances.begin(), c.instances.end(),
+            [](const auto& a, const auto& b) { return a.id < b.id; });
+  return Status::ok();
+}
+
+}  // namespace
+
+std::string resolve_config_path(const std::string& flag_value) {
+  if (!flag_value.empty()) return flag_value;
+  if (const char* env = std::getenv("MTGUARD_CONFIG"); env != nullptr && *env != '\0') return env;
+  return "mtguard.toml";
+}
+
+Result<Config> load_config(const std::string& path) {
+  std::error_code ec;
+  if (!fs::exists(path, ec)) return Status::not_found(path + ": no such config file");
+  toml::table root;
+  try {
+    root = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    return Status::invalid(path + ":" + std::to_string(where.line) + ":" +
+                           std::to_string(where.column) + ": " + std::string(e.description()));
+  }
+  Config c;
+  c.path = path;
+  TableReader reader(root, path);
+  MTG_RETURN_IF_ERROR(read_tables(reader, c));
+  const fs::path base = fs::absolute(path).parent_path();
+  c.duckdb.path = resolve_path(base, c.duckdb.path);
+  c.engine.spill_path = resolve_path(base, c.engine.spill_path);
+  c.instances_dir = resolve_path(base, c.instances_dir);
+  c.backup_dir = resolve_path(base, c.backup_dir);
+  c.key_file = resolve_path(base, c.key_file);
+  c.log_file = resolve_path(base, c.log_file);
+  MTG_RETURN_IF_ERROR(load_instances(c));
+  return c;
+}
+
+}  // namespace mtg

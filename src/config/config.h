@@ -1,0 +1,107 @@
+// mtguard's configuration: one TOML file (--config PATH, env MTGUARD_CONFIG, default
+// ./mtguard.toml) plus one JSON file per MT5 instance in [instances].dir (seed §3.8).
+// Errors name the file and the key, on one line.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "util/status.h"
+
+namespace mtg {
+
+struct RedisConfig {
+  std::string host = "127.0.0.1";
+  int port = 6379;
+  std::string prefix = "mtg:";  // every key and stream name starts with it
+  int connect_timeout_ms = 1000;
+  int command_timeout_ms = 5000;
+};
+
+struct PostgresConfig {
+  std::string host = "127.0.0.1";
+  int port = 5432;
+  std::string user = "postgres";
+  std::string database = "mtguard";
+  int connect_timeout_s = 3;
+  // libpq connection string for these settings.
+  std::string conninfo() const;
+};
+
+struct ClickHouseConfig {
+  std::string host = "127.0.0.1";
+  int http_port = 8123;
+  std::string database = "mtguard";
+  int timeout_ms = 5000;
+};
+
+struct DuckDbConfig {
+  std::string path = "var/data/mtguard.duckdb";
+};
+
+struct EngineConfig {
+  std::string link_host = "127.0.0.1";  // the terminal link server listens here
+  int link_port = 7400;
+  int64_t dedup_window_s = 7 * 24 * 3600;  // a uuid seen within this window is a duplicate
+  int64_t default_ttl_ms = 30'000;         // seed §3.4
+  int64_t max_signal_bytes = 16 * 1024;    // larger RTSS payloads are rejected
+  std::string spill_path = "var/engine/spill.journal";  // results kept while Redis is down
+};
+
+// Simulated broker behaviour of an instance when `mtguard sim` plays its terminal.
+struct SimConfig {
+  uint64_t seed = 1;
+  std::string account = "netting";  // "netting" or "hedging"
+  double partial_fill_prob = 0.0;   // probability that a market order fills only partly
+  double requote_prob = 0.0;        // probability of retcode 10004 (requote)
+  double reject_prob = 0.0;         // probability of retcode 10006 (reject)
+  int latency_ms_min = 0;
+  int latency_ms_max = 0;
+};
+
+// One MT5 terminal driven by the engine (a JSON file in [instances].dir).
+struct InstanceConfig {
+  std::string id;                    // e.g. "demo-1"
+  std::string token;                 // the terminal's link token (file is mode 0600)
+  std::vector<std::string> symbols;  // symbols signals may name
+  double min_volume = 0.01;          // lots
+  double max_volume = 100.0;         // lots, per signal
+  double volume_step = 0.01;         // lots
+  bool enabled = true;
+  std::string recovery_command;      // run when the instance is disabled (may be empty)
+  std::string source_path;           // the JSON file it was read from
+  SimConfig sim;
+};
+
+struct Config {
+  std::string path;  // the TOML file this was read from
+  RedisConfig redis;
+  PostgresConfig postgres;
+  ClickHouseConfig clickhouse;
+  DuckDbConfig duckdb;
+  EngineConfig engine;
+  std::string instances_dir = "var/instances";
+  std::vector<InstanceConfig> instances;  // sorted by id
+  std::string backup_dir = "var/backups";
+  std::string key_file = "var/keys/master.key";  // AES-256 master key, mode 0600
+  std::string log_level = "info";
+  std::string log_file;  // empty: standard error
+
+  // The instance with this id, or nullptr.
+  const InstanceConfig* find_instance(const std::string& id) const;
+};
+
+// Reads and validates the TOML file and every *.json in its instances dir. Relative
+// paths in the file are resolved against the file's directory.
+// Errors: "PATH: key redis.port: expected an integer" (kInvalidArgument), or
+// kNotFound when the file does not exist.
+Result<Config> load_config(const std::string& path);
+
+// The TOML path from an explicit flag, else $MTGUARD_CONFIG, else ./mtguard.toml.
+std::string resolve_config_path(const std::string& flag_value);
+
+// Parses one instance JSON document; `origin` names it in errors.
+Result<InstanceConfig> parse_instance(const std::string& json_text, const std::string& origin);
+
+}  // namespace mtg

@@ -1,0 +1,104 @@
+// Parsing of one MT5 instance configuration (JSON, seed §3.8).
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "config/config.h"
+
+namespace mtg {
+namespace {
+
+using nlohmann::json;
+
+class JsonReader {
+ public:
+  JsonReader(const json& doc, std::string origin) : doc_(doc), origin_(std::move(origin)) {}
+
+  template <typename T>
+  void read(const json& obj, const std::string& prefix, const char* key, T& out, bool required) {
+    auto it = obj.find(key);
+    if (it == obj.end()) {
+      if (required) fail(prefix + key, "is required");
+      return;
+    }
+    if constexpr (std::is_same_v<T, std::string>) {
+      if (!it->is_string()) return fail(prefix + key, "expected a string");
+    } else if constexpr (std::is_same_v<T, bool>) {
+      if (!it->is_boolean()) return fail(prefix + key, "expected true or false");
+    } else if constexpr (std::is_floating_point_v<T>) {
+      if (!it->is_number()) return fail(prefix + key, "expected a number");
+    } else {
+      if (!it->is_number_integer()) return fail(prefix + key, "expected an integer");
+    }
+    out = it->get<T>();
+  }
+
+  void fail(const std::string& key, const std::string& why) {
+    if (status_.is_ok()) status_ = Status::invalid(origin_ + ": key " + key + ": " + why);
+  }
+  const json& doc() const { return doc_; }
+  const Status& status() const { return status_; }
+
+ private:
+  const json& doc_;
+  std::string origin_;
+  Status status_;
+};
+
+void read_sim(JsonReader& r, const json& sim, SimConfig& s) {
+  r.read(sim, "sim.", "seed", s.seed, false);
+  r.read(sim, "sim.", "account", s.account, false);
+  r.read(sim, "sim.", "partial_fill_prob", s.partial_fill_prob, false);
+  r.read(sim, "sim.", "requote_prob", s.requote_prob, false);
+  r.read(sim, "sim.", "reject_prob", s.reject_prob, false);
+  r.read(sim, "sim.", "latency_ms_min", s.latency_ms_min, false);
+  r.read(sim, "sim.", "latency_ms_max", s.latency_ms_max, false);
+  if (s.account != "netting" && s.account != "hedging") r.fail("sim.account", "must be netting or hedging");
+  for (double p : {s.partial_fill_prob, s.requote_prob, s.reject_prob}) {
+    if (!(p >= 0.0 && p <= 1.0)) r.fail("sim", "probabilities must be within [0, 1]");
+  }
+  if (s.latency_ms_min < 0 || s.latency_ms_max < s.latency_ms_min) {
+    r.fail("sim.latency_ms_max", "must be >= latency_ms_min >= 0");
+  }
+}
+
+}  // namespace
+
+Result<InstanceConfig> parse_instance(const std::string& json_text, const std::string& origin) {
+  json doc = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return Status::invalid(origin + ": not valid JSON");
+  if (!doc.is_object()) return Status::invalid(origin + ": expected a JSON object");
+  InstanceConfig inst;
+  JsonReader r(doc, origin);
+  r.read(doc, "", "id", inst.id, true);
+  r.read(doc, "", "token", inst.token, true);
+  r.read(doc, "", "min_volume", inst.min_volume, false);
+  r.read(doc, "", "max_volume", inst.max_volume, false);
+  r.read(doc, "", "volume_step", inst.volume_step, false);
+  r.read(doc, "", "enabled", inst.enabled, false);
+  r.read(doc, "", "recovery_command", inst.recovery_command, false);
+  if (auto it = doc.find("symbols"); it != doc.end()) {
+    if (!it->is_array()) {
+      r.fail("symbols", "expected an array of strings");
+    } else {
+      for (const auto& s : *it) {
+        if (!s.is_string()) { r.fail("symbols", "expected an array of strings"); break; }
+        inst.symbols.push_back(s.get<std::string>());
+      }
+    }
+  } else {
+    r.fail("symbols", "is required");
+  }
+  if (auto it = doc.find("sim"); it != doc.end()) {
+    if (it->is_object()) read_sim(r, *it, inst.sim); else r.fail("sim", "expected an object");
+  }
+  MTG_RETURN_IF_ERROR(r.status());
+  if (inst.id.empty() || inst.id.size() > 64) return Status::invalid(origin + ": key id: 1 to 64 characters");
+  if (inst.token.size() < 16) return Status::invalid(origin + ": key token: at least 16 characters");
+  if (!(inst.min_volume > 0 && inst.volume_step > 0 && inst.max_volume >= inst.min_volume &&
+        std::isfinite(inst.max_volume))) {
+    return Status::invalid(origin + ": key max_volume: need 0 < min_volume <= max_volume, volume_step > 0");
+  }
+  return inst;
+}
+
+}  // namespace mtg

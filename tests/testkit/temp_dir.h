@@ -1,0 +1,24 @@
+// A fresh directory under /tmp, removed with everything in it when the object dies.
+#pragma once
+
+#include <string>
+
+namespace mtg::testkit {
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::string& path() const { return path_; }
+  // path()/name
+  std::string file(const std::string& name) const { return path_ + "/" + name; }
+  // Writes text to path()/name and returns that path.
+  std::string write(const std::string& name, const std::string& text) const;
+
+ private:
+  std::string path_;
+};
+
+}  // namespace mtg::testkit

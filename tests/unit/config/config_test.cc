@@ -1,0 +1,82 @@
+#include "config/config.h"
+
+#include <gtest/gtest.h>
+
+#include "testkit/temp_dir.h"
+
+namespace mtg {
+namespace {
+
+const char* kInstance = R"({"id":"demo-1","token":"0123456789abcdef0123","symbols":["EURUSD"]})";
+
+TEST(ConfigTest, LoadsTablesAndResolvesRelativePaths) {
+  testkit::TempDir dir;
+  dir.write("instances/demo-1.json", kInstance);
+  const auto path = dir.write("m.toml", "[redis]\nport = 16379\n[instances]\ndir = \"instances\"\n"
+                                        "[duckdb]\npath = \"data/x.duckdb\"\n");
+  auto c = load_config(path);
+  ASSERT_TRUE(c.is_ok()) << c.status().to_string();
+  EXPECT_EQ(c->redis.port, 16379);
+  EXPECT_EQ(c->redis.prefix, "mtg:");
+  EXPECT_EQ(c->duckdb.path, dir.path() + "/data/x.duckdb");
+  ASSERT_EQ(c->instances.size(), 1u);
+  EXPECT_EQ(c->find_instance("demo-1")->symbols.front(), "EURUSD");
+  EXPECT_EQ(c->find_instance("nope"), nullptr);
+}
+
+TEST(ConfigTest, WrongTypeNamesFileAndKeyOnOneLine) {
+  testkit::TempDir dir;
+  dir.write("instances/a.json", kInstance);
+  const auto path = dir.write("m.toml", "[redis]\nport = \"six\"\n[instances]\ndir = \"instances\"\n");
+  auto c = load_config(path);
+  ASSERT_FALSE(c.is_ok());
+  EXPECT_EQ(c.status().message(), path + ": key redis.port: expected an integer");
+}
+
+TEST(ConfigTest, SyntaxErrorNamesFileLineAndColumn) {
+  testkit::TempDir dir;
+  const auto path = dir.write("m.toml", "[redis\nport = 1\n");
+  auto c = load_config(path);
+  ASSERT_FALSE(c.is_ok());
+  EXPECT_EQ(c.status().code(), Code::kInvalidArgument);
+  EXPECT_EQ(c.status().message().rfind(path + ":1:", 0), 0u) << c.status().message();
+  EXPECT_EQ(c.status().message().find('\n'), std::string::npos);
+}
+
+TEST(ConfigTest, MissingFileIsNotFound) {
+  auto c = load_config("/nonexistent/mtguard.toml");
+  ASSERT_FALSE(c.is_ok());
+  EXPECT_EQ(c.status().code(), Code::kNotFound);
+}
+
+TEST(ConfigTest, OutOfRangePortIsRejected) {
+  testkit::TempDir dir;
+  const auto path = dir.write("m.toml", "[engine]\nlink_port = 70000\n");
+  auto c = load_config(path);
+  ASSERT_FALSE(c.is_ok());
+  EXPECT_NE(c.status().message().find("key engine.link_port"), std::string::npos);
+}
+
+TEST(InstanceTest, RejectsBadInstanceDocuments) {
+  EXPECT_FALSE(parse_instance("{", "x.json").is_ok());
+  EXPECT_FALSE(parse_instance("[]", "x.json").is_ok());
+  auto no_token = parse_instance(R"({"id":"a","symbols":["EURUSD"]})", "x.json");
+  ASSERT_FALSE(no_token.is_ok());
+  EXPECT_EQ(no_token.status().message(), "x.json: key token: is required");
+  auto bad_prob = parse_instance(
+      R"({"id":"a","token":"0123456789abcdef","symbols":[],"sim":{"reject_prob":2}})", "x.json");
+  EXPECT_FALSE(bad_prob.is_ok());
+}
+
+TEST(InstanceTest, DuplicateInstanceIdsAreRejected) {
+  testkit::TempDir dir;
+  dir.write("instances/a.json", kInstance);
+  dir.write("instances/b.json", kInstance);
+  const auto path = dir.write("m.toml", "[instances]\ndir = \"instances\"\n");
+  auto c = load_config(path);
+  ASSERT_FALSE(c.is_ok());
+  EXPECT_NE(c.status().message().find("duplicate instance demo-1"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace mtg

@@ -1,15 +1,52 @@
 #include "cli/cli.h"
 
-#include <CLI/CLI.hpp>
 #include <iostream>
+
+#include "cli/command.h"
+#include "util/log.h"
 
 namespace mtg {
 
+Result<Config> CliContext::load(const std::string& process) const {
+  const std::string path = resolve_config_path(config_flag);
+  auto config = load_config(path);
+  if (!config) {
+    std::cerr << "mtguard: " << config.status().message() << '\n';
+    return config.status();
+  }
+  if (Status s = init_logging(process, config->log_level, ""); !s.is_ok()) {
+    std::cerr << "mtguard: " << s.to_string() << '\n';
+    return s;
+  }
+  return config;
+}
+
+int fail(const std::string& what, const Status& status) {
+  std::cerr << "mtguard: " << what << ": " << status.to_string() << '\n';
+  return kExitFailed;
+}
+
 int run_cli(int argc, char** argv) {
-  CLI::App app{"mtguard: trade signals on MetaTrader 5 terminals, with backup and recovery"};
-  app.require_subcommand(1);
-  CLI11_PARSE(app, argc, argv);
-  return 0;
+  CLI::App app{"mtguard: executes trade signals on MetaTrader 5 terminals; nothing lost or "
+               "duplicated across crashes, disconnects and restores"};
+  app.set_help_all_flag("--help-all", "Show help for every command");
+  app.require_subcommand(1, 1);
+  app.fallthrough();
+  CliContext ctx;
+  app.add_option("--config", ctx.config_flag, "TOML configuration (default $MTGUARD_CONFIG or ./mtguard.toml)");
+  app.add_flag("--json", ctx.json, "Machine-readable output");
+  add_status_command(app, ctx);
+  add_engine_command(app, ctx);
+  add_sim_command(app, ctx);
+  add_submit_command(app, ctx);
+  add_instance_command(app, ctx);
+  add_unbuilt_commands(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? kExitOk : kExitUsage;
+  }
+  return ctx.exit_code;
 }
 
 }  // namespace mtg

@@ -1,0 +1,78 @@
+// `mtguard status`: can we reach every store? One row per store (address, version,
+// ok/error); exit 1 when any is down.
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/command.h"
+#include "cli/table.h"
+#include "store/clickhouse/clickhouse_client.h"
+#include "store/duckdb/duckdb_database.h"
+#include "store/postgres/pg_client.h"
+#include "store/redis/redis_client.h"
+
+namespace mtg {
+namespace {
+
+struct StoreCheck {
+  std::string store, address;
+  Result<std::string> version;
+};
+
+template <typename Client>
+Result<std::string> version_of(Result<std::unique_ptr<Client>> client) {
+  if (!client) return client.status();
+  return (*client)->server_version();
+}
+
+// DuckDB admits one process: while the backend holds the file, it vouches for it
+// through its heartbeat in Redis.
+Result<std::string> duckdb_version(const Config& config) {
+  auto db = DuckDatabase::open(config.duckdb.path);
+  if (db) return (*db)->server_version();
+  if (db.status().message().find("lock") == std::string::npos) return db.status();
+  auto redis = RedisClient::connect(config.redis);
+  if (!redis) return db.status();
+  auto beat = (*redis)->command({"GET", config.redis.prefix + "backend:heartbeat"});
+  if (!beat || beat->type != RedisReply::Type::kString) {
+    return Status::unavailable("file locked by another process and no backend heartbeat");
+  }
+  auto j = nlohmann::json::parse(beat->str, nullptr, false);
+  if (j.is_discarded() || !j.contains("duckdb_version")) return Status::corruption("bad backend heartbeat");
+  return j["duckdb_version"].get<std::string>() + " (held by backend)";
+}
+
+std::vector<StoreCheck> check_stores(const Config& c) {
+  std::vector<StoreCheck> checks;
+  checks.push_back({"redis", c.redis.host + ":" + std::to_string(c.redis.port),
+                    version_of(RedisClient::connect(c.redis))});
+  checks.push_back({"postgres", c.postgres.host + ":" + std::to_string(c.postgres.port),
+                    version_of(PgClient::connect(c.postgres))});
+  checks.push_back({"clickhouse", c.clickhouse.host + ":" + std::to_string(c.clickhouse.http_port),
+                    version_of(ClickHouseClient::create(c.clickhouse))});
+  checks.push_back({"duckdb", c.duckdb.path, duckdb_version(c)});
+  return checks;
+}
+
+int run_status(const CliContext& ctx) {
+  auto config = ctx.load("status");
+  if (!config) return kExitFailed;
+  Table table({"store", "address", "version", "state"});
+  bool all_ok = true;
+  for (const auto& check : check_stores(*config)) {
+    const bool ok = check.version.is_ok();
+    all_ok = all_ok && ok;
+    table.add({check.store, check.address, ok ? *check.version : "-",
+               ok ? "ok" : "error: " + check.version.status().to_string()});
+  }
+  table.print(std::cout, ctx.json);
+  return all_ok ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+void add_status_command(CLI::App& app, CliContext& ctx) {
+  CLI::App* cmd = app.add_subcommand("status", "Check Redis, PostgreSQL, ClickHouse and DuckDB");
+  cmd->callback([&ctx] { ctx.exit_code = run_status(ctx); });
+}
+
+}  // namespace mtg

@@ -1,0 +1,116 @@
+// The Trade Engine's decisions: what happens to each RTSS entry, each terminal result
+// and each tick. It owns RTS/RIS transitions (through OrderStore) and talks to
+// terminals only through link::TerminalLink, so tests drive it with fakes and a
+// ManualClock. Single-threaded: one thread calls every method.
+//
+// Rules (DESIGN.md "Recovery rules"):
+// - every RTSS entry gets exactly one final result: bad input -> rejected (and a dead
+//   letter), too old -> expired, seen uuid -> duplicate (never replaces the original);
+// - an order is marked `sent` in RTS before its frame leaves (write-ahead), so after a
+//   crash an order is either provably unsent (`received`) or asked about (`query`);
+// - a terminal that (re)connects is first asked what it knows of every in-flight order
+//   of its instance; only what it never saw is sent again;
+// - a fill never takes an order beyond its volume; a partial fill continues with the
+//   remainder as a new leg (a new client id) until filled, refused, out of legs or expired.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+#include <unordered_map>
+#include <vector>
+
+#include "config/config.h"
+#include "engine/order_store.h"
+#include "link/terminal_link.h"
+#include "signal/signal_parser.h"
+#include "util/clock.h"
+
+namespace mtg {
+
+struct EngineLimits {
+  int max_legs = 8;                       // legs (first order + remainders and retries) per signal
+  int64_t query_after_ms = 5'000;         // ask again about an in-flight order silent this long
+  size_t max_open_orders = 100'000;       // intake pauses above this many open orders
+  size_t max_deferred = 100'000;          // results waiting for the store; dropped above (re-queried)
+};
+
+// Counters for status output and tests.
+struct EngineStats {
+  uint64_t accepted = 0, duplicates = 0, rejected = 0, expired = 0, finalized = 0;
+  uint64_t frames_sent = 0, queries_sent = 0, stale_results = 0, store_errors = 0;
+};
+
+class Engine {
+ public:
+  Engine(const Config& config, OrderStore& store, link::TerminalLink& link, const Clock& clock,
+         EngineLimits limits = {});
+
+  // Loads RIS and every open order from the store (recovery). Must succeed before the
+  // other calls; an error means the store is unreachable and start() may be retried.
+  Status start();
+
+  // Decides about RTSS entries (new ones, or pending ones left by a crash).
+  // Returns the first store error; entries not decided stay pending in RTSS and are
+  // decided when they are read again.
+  Status on_entries(const std::vector<RtssEntry>& entries);
+  // Connects, disconnects and frames from terminals.
+  void on_link_events(const std::vector<link::LinkEvent>& events);
+  // Timers: expiry of unsent orders, re-queries, retries of unsaved results.
+  void on_tick();
+
+  // False while intake should pause (too many open orders, or results not yet stored).
+  bool accepting() const;
+  size_t open_orders() const { return orders_.size(); }
+  const EngineStats& stats() const { return stats_; }
+  // Instance states as the engine sees them, sorted by id.
+  std::vector<InstanceState> instances() const;
+
+ private:
+  struct Flight {             // in-memory bookkeeping of an order in flight
+    int64_t sent_steady_ms = 0;
+    bool queried = false;     // a query is outstanding; don't resend until answered
+  };
+
+  struct DeferredResult {      // a terminal result the store could not take yet
+    std::string instance;
+    link::ResultFrame result;
+  };
+
+  Status decide_entry(const RtssEntry& entry);
+  Status reject(const RtssEntry& entry, const std::string& uuid, const Signal* signal,
+                const std::string& reason);
+  Status apply_intake(const IntakeDecision& decision);
+  Status dispatch(Order& order);
+  void send_leg(const Order& order);
+  void on_connected(const std::string& instance);
+  void on_frame(const std::string& instance, const link::Frame& frame);
+  void on_known(const std::string& instance, const link::KnownFrame& known);
+  // Applies a terminal result; the in-memory order changes only when the store took it.
+  Status on_result(const std::string& instance, const link::ResultFrame& result);
+  Status continue_or_finish(Order& order, bool filled_now, const std::string& why);
+  Status finish(Order& order, ResultStatus status, const std::string& reason);
+  void send_queries(const std::string& instance, const std::vector<std::string>& uuids);
+  void retry_deferred();
+  void expire_unsent();
+  void dispatch_waiting();
+  void requery_silent();
+  InstanceState& instance_state(const std::string& id);
+  void save_instance(const InstanceState& state);
+
+  const Config& config_;
+  OrderStore& store_;
+  link::TerminalLink& link_;
+  const Clock& clock_;
+  EngineLimits limits_;
+  SignalLimits signal_limits_;
+  std::unordered_map<std::string, Order> orders_;   // open orders by uuid
+  std::unordered_map<std::string, Flight> flights_; // by uuid, for sent/partial orders
+  std::deque<DeferredResult> deferred_;             // results to apply again
+  std::map<std::string, InstanceState> instances_;
+  EngineStats stats_;
+  bool started_ = false;
+};
+
+}  // namespace mtg

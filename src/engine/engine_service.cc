@@ -1,0 +1,185 @@
+#include "engine/engine_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "engine/engine.h"
+#include "engine/redis_order_store.h"
+#include "engine/signal_queue.h"
+#include "link/link_server.h"
+#include "link/token_compare.h"
+#include "util/check.h"
+
+namespace mtg {
+namespace {
+
+constexpr int kIntakeBlockMs = 200;
+constexpr int kIdlePollMs = 20;
+constexpr int64_t kTickMs = 100;
+constexpr int64_t kTrimEveryMs = 10'000;
+constexpr int64_t kHeartbeatEveryMs = 1'000;
+constexpr size_t kMaxQueuedEntries = 4 * kMaxEntriesPerRead;
+constexpr auto kRetryPause = std::chrono::milliseconds(250);
+constexpr const char* kConsumer = "engine-1";
+
+// Entries read by the intake thread, waiting for the engine thread.
+class EntryQueue {
+ public:
+  void push(std::vector<RtssEntry> entries) {
+    std::unique_lock lock(mu_);
+    room_.wait(lock, [&] { return queue_.size() < kMaxQueuedEntries || closed_; });
+    for (auto& e : entries) queue_.push_back(std::move(e));
+  }
+  std::vector<RtssEntry> take(size_t max) {
+    std::lock_guard lock(mu_);
+    std::vector<RtssEntry> out;
+    while (!queue_.empty() && out.size() < max) {
+      out.push_back(std::move(queue_.front()));
+      queue_.pop_front();
+    }
+    room_.notify_all();
+    return out;
+  }
+  bool empty() {
+    std::lock_guard lock(mu_);
+    return queue_.empty();
+  }
+  void close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    room_.notify_all();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable room_;
+  std::deque<RtssEntry> queue_;
+  bool closed_ = false;
+};
+
+Result<std::unique_ptr<RedisClient>> connect_until(const RedisConfig& config, const std::atomic<bool>& stop) {
+  for (int attempt = 0;; ++attempt) {
+    auto client = RedisClient::connect(config);
+    if (client || stop) return client;
+    if (attempt % 20 == 0) spdlog::warn("engine: waiting for Redis: {}", client.status().to_string());
+    std::this_thread::sleep_for(kRetryPause);
+  }
+}
+
+// Reads new RTSS entries on its own connection so the engine thread never blocks on Redis.
+void intake_loop(const Config& config, const std::atomic<bool>& stop, const std::atomic<bool>& accepting,
+                 EntryQueue& queue, link::TerminalLink& link) {
+  RedisConfig rc = config.redis;
+  rc.command_timeout_ms = std::max(rc.command_timeout_ms, kIntakeBlockMs + 2000);
+  auto redis = connect_until(rc, stop);
+  if (!redis) return;
+  SignalQueue signals(**redis, config.redis.prefix, kConsumer);
+  while (!stop) {
+    if (!accepting) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(kIdlePollMs));
+      continue;
+    }
+    auto entries = signals.read_new(kMaxEntriesPerRead, kIntakeBlockMs);
+    if (!entries) {
+      std::this_thread::sleep_for(kRetryPause);
+      continue;
+    }
+    if (entries->empty()) continue;
+    queue.push(std::move(*entries));
+    link.wake();
+  }
+}
+
+// Re-decides every entry delivered to us but never acknowledged. Returns false on a
+// store error (to be tried again).
+bool replay_pending(SignalQueue& signals, Engine& engine) {
+  std::string after = "0";
+  size_t replayed = 0;
+  for (;;) {
+    auto entries = signals.read_pending(kMaxEntriesPerRead, after);
+    if (!entries) return false;
+    if (entries->empty()) break;
+    if (!engine.on_entries(*entries).is_ok()) return false;
+    after = entries->back().stream_id;
+    replayed += entries->size();
+  }
+  if (replayed > 0) spdlog::info("engine: re-decided {} pending RTSS entries", replayed);
+  return true;
+}
+
+void publish_heartbeat(RedisClient& redis, const Config& config, const Engine& engine, const Clock& clock) {
+  const EngineStats& s = engine.stats();
+  nlohmann::json j = {{"ts", clock.now_ms()},          {"open_orders", engine.open_orders()},
+                      {"accepted", s.accepted},        {"duplicates", s.duplicates},
+                      {"rejected", s.rejected},        {"expired", s.expired},
+                      {"finalized", s.finalized},      {"store_errors", s.store_errors}};
+  (void)redis.command({"SET", config.redis.prefix + "engine:heartbeat", j.dump(), "PX", "5000"});
+}
+
+}  // namespace
+
+Status run_engine(const Config& config, const std::atomic<bool>& stop) {
+  const Clock& clock = SystemClock::instance();
+  auto token_check = [&config](const std::string& instance, const std::string& token) {
+    const InstanceConfig* inst = config.find_instance(instance);
+    return inst != nullptr && link::tokens_equal(inst->token, token);
+  };
+  auto server = link::LinkServer::listen(config.engine.link_host, config.engine.link_port,
+                                         token_check, clock, link::LinkLimits{});
+  if (!server) return server.status().with_context("terminal link");
+  spdlog::info("engine: terminal link listening on {}:{}", config.engine.link_host, (*server)->port());
+  auto redis = connect_until(config.redis, stop);
+  if (!redis) return Status::ok();  // stopped while waiting
+  RedisOrderStoreOptions options;
+  options.dedup_window_s = config.engine.dedup_window_s;
+  RedisOrderStore store(**redis, config.redis.prefix, options);
+  SignalQueue signals(**redis, config.redis.prefix, kConsumer);
+  Engine engine(config, store, **server, clock);
+  while (!stop) {
+    Status s = signals.ensure_group();
+    if (s.is_ok()) s = engine.start();
+    if (s.is_ok() && replay_pending(signals, engine)) break;
+    spdlog::warn("engine: recovery waits for Redis: {}", s.to_string());
+    std::this_thread::sleep_for(kRetryPause);
+  }
+  std::atomic<bool> accepting{true};
+  EntryQueue queue;
+  std::thread intake([&] { intake_loop(config, stop, accepting, queue, **server); });
+  std::vector<link::LinkEvent> events;
+  int64_t last_tick = 0, last_trim = clock.steady_ms(), last_beat = 0;
+  bool rescan = false;
+  while (!stop) {
+    events.clear();
+    (*server)->poll(queue.empty() ? kIdlePollMs : 0, events);
+    engine.on_link_events(events);
+    auto batch = queue.take(kMaxEntriesPerRead);
+    if (!batch.empty() && !engine.on_entries(batch).is_ok()) rescan = true;
+    const int64_t now = clock.steady_ms();
+    if (now - last_tick >= kTickMs) {
+      last_tick = now;
+      engine.on_tick();
+      if (rescan && (*redis)->ping().is_ok()) rescan = !replay_pending(signals, engine);
+    }
+    if (now - last_beat >= kHeartbeatEveryMs) {
+      last_beat = now;
+      publish_heartbeat(**redis, config, engine, clock);
+    }
+    if (now - last_trim >= kTrimEveryMs) {
+      last_trim = now;
+      (void)signals.trim_acknowledged();
+    }
+    accepting = engine.accepting() && !rescan;
+  }
+  queue.close();
+  intake.join();
+  spdlog::info("engine: stopped with {} open orders", engine.open_orders());
+  return Status::ok();
+}
+
+}  // namespace mtg

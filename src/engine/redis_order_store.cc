@@ -1,0 +1,187 @@
+#include "engine/redis_order_store.h"
+
+#include <spdlog/spdlog.h>
+
+#include "util/check.h"
+
+namespace mtg {
+namespace {
+
+// Lua: the states after which RTS never changes again (order/order_state.h is_final).
+constexpr const char* kFinalStates =
+    "local FINAL = {filled=true, failed=true, rejected=true, expired=true, dropped=true, closed=true}\n"
+    "local function is_final(json) if not json then return false end "
+    "return FINAL[cjson.decode(json)['state']] == true end\n";
+
+// KEYS: dedup, order, open set, rtrs, rtss, dlq
+// ARGV: uuid, stream_id, group, dedup_ttl_s, mode, order_json, result_json,
+//       duplicate_result_json, dead_letter, dead_letter_reason, final_ttl_s
+const RedisScript kIntake(R"lua(
+local uuid, sid, group = ARGV[1], ARGV[2], ARGV[3]
+if uuid ~= '' then
+  if not redis.call('SET', KEYS[1], sid, 'NX', 'EX', ARGV[4]) then
+    if redis.call('GET', KEYS[1]) == sid then return 'replayed' end
+    redis.call('XADD', KEYS[4], '*', 'result', ARGV[8])
+    redis.call('XACK', KEYS[5], group, sid)
+    return 'duplicate'
+  end
+end
+if ARGV[9] ~= '' then
+  redis.call('XADD', KEYS[6], 'MAXLEN', '~', '100000', '*',
+             'stream_id', sid, 'reason', ARGV[10], 'payload', ARGV[9])
+end
+if ARGV[5] == 'accept' then
+  redis.call('SET', KEYS[2], ARGV[6])
+  redis.call('SADD', KEYS[3], uuid)
+  return 'accepted'
+end
+if ARGV[6] ~= '' then redis.call('SET', KEYS[2], ARGV[6], 'EX', ARGV[11]) end
+redis.call('XADD', KEYS[4], '*', 'result', ARGV[7])
+redis.call('XACK', KEYS[5], group, sid)
+return 'finalized'
+)lua");
+
+// KEYS: order, rtrs   ARGV: order_json, result_json or ''
+const RedisScript kUpdate(std::string(kFinalStates) + R"lua(
+if is_final(redis.call('GET', KEYS[1])) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1])
+if ARGV[2] ~= '' then redis.call('XADD', KEYS[2], '*', 'result', ARGV[2]) end
+return 1
+)lua");
+
+// KEYS: order, open set, rtrs, rtss   ARGV: uuid, order_json, result_json, group, stream_id, ttl_s
+const RedisScript kFinalize(std::string(kFinalStates) + R"lua(
+if is_final(redis.call('GET', KEYS[1])) then
+  redis.call('SREM', KEYS[2], ARGV[1])
+  return 0
+end
+redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[6])
+redis.call('SREM', KEYS[2], ARGV[1])
+redis.call('XADD', KEYS[3], '*', 'result', ARGV[3])
+if ARGV[5] ~= '' then redis.call('XACK', KEYS[4], ARGV[4], ARGV[5]) end
+return 1
+)lua");
+
+constexpr size_t kLoadBatch = 500;
+
+}  // namespace
+
+RedisOrderStore::RedisOrderStore(RedisClient& redis, std::string prefix, RedisOrderStoreOptions options)
+    : redis_(redis), keys_{std::move(prefix)}, options_(options) {
+  MTG_CHECK(options_.dedup_window_s > 0 && options_.final_order_ttl_s > 0);
+}
+
+Result<IntakeOutcome> RedisOrderStore::intake(const IntakeDecision& d) {
+  MTG_CHECK(d.accepted.has_value() != d.final_result.has_value());
+  MTG_CHECK(!d.accepted || !d.uuid.empty());
+  const std::string order_json =
+      d.accepted ? d.accepted->to_json() : (d.final_order ? d.final_order->to_json() : "");
+  auto reply = redis_.eval(
+      kIntake,
+      {keys_.dedup(d.uuid), keys_.order(d.uuid), keys_.open_orders(), keys_.rtrs(), keys_.rtss(),
+       keys_.dead_letters()},
+      {d.uuid, d.stream_id, RedisKeys::kEngineGroup, std::to_string(options_.dedup_window_s),
+       d.accepted ? "accept" : "final", order_json, d.final_result ? d.final_result->to_json() : "",
+       d.duplicate_result.to_json(), d.dead_letter,
+       d.final_result ? d.final_result->reason : "", std::to_string(options_.final_order_ttl_s)});
+  if (!reply) return reply.status();
+  const std::string& outcome = reply->str;
+  if (outcome == "accepted") return IntakeOutcome::kAccepted;
+  if (outcome == "finalized") return IntakeOutcome::kFinalized;
+  if (outcome == "duplicate") return IntakeOutcome::kDuplicate;
+  if (outcome == "replayed") return IntakeOutcome::kReplayed;
+  return Status::internal("intake script answered " + outcome);
+}
+
+Status RedisOrderStore::update(const Order& order, const TradeResult* intermediate) {
+  MTG_CHECK(!is_final(order.state));
+  auto reply = redis_.eval(kUpdate, {keys_.order(order.signal.uuid), keys_.rtrs()},
+                           {order.to_json(), intermediate ? intermediate->to_json() : ""});
+  if (!reply) return reply.status();
+  if (reply->integer == 0) {
+    return Status::precondition("order " + order.signal.uuid + " is already final in RTS");
+  }
+  return Status::ok();
+}
+
+Result<bool> RedisOrderStore::finalize(const Order& order, const TradeResult& result) {
+  MTG_CHECK(is_final(order.state));
+  MTG_CHECK(is_final(result.status));
+  auto reply = redis_.eval(
+      kFinalize, {keys_.order(order.signal.uuid), keys_.open_orders(), keys_.rtrs(), keys_.rtss()},
+      {order.signal.uuid, order.to_json(), result.to_json(), RedisKeys::kEngineGroup,
+       order.stream_id, std::to_string(options_.final_order_ttl_s)});
+  if (!reply) return reply.status();
+  return reply->integer == 1;
+}
+
+Result<std::vector<Order>> RedisOrderStore::load_open() {
+  auto members = redis_.command({"SMEMBERS", keys_.open_orders()});
+  if (!members) return members.status();
+  std::vector<Order> orders;
+  const auto& uuids = members->elements;
+  for (size_t start = 0; start < uuids.size(); start += kLoadBatch) {
+    std::vector<std::string> argv{"MGET"};
+    const size_t end = std::min(uuids.size(), start + kLoadBatch);
+    for (size_t i = start; i < end; ++i) argv.push_back(keys_.order(uuids[i].str));
+    auto values = redis_.command(argv);
+    if (!values) return values.status();
+    for (size_t i = start; i < end; ++i) {
+      const RedisReply& v = values->elements[i - start];
+      if (v.type != RedisReply::Type::kString) {
+        spdlog::warn("RTS: open order {} has no state record", uuids[i].str);
+        continue;
+      }
+      auto order = Order::from_json(v.str);
+      if (!order) return order.status().with_context("RTS order " + uuids[i].str);
+      if (!is_final(order->state)) orders.push_back(std::move(*order));
+    }
+  }
+  return orders;
+}
+
+Result<std::optional<Order>> RedisOrderStore::load(const std::string& uuid) {
+  auto value = redis_.command({"GET", keys_.order(uuid)});
+  if (!value) return value.status();
+  if (value->type != RedisReply::Type::kString) return std::optional<Order>();
+  auto order = Order::from_json(value->str);
+  if (!order) return order.status().with_context("RTS order " + uuid);
+  return std::optional<Order>(std::move(*order));
+}
+
+Status RedisOrderStore::save_instance(const InstanceState& s) {
+  auto reply = redis_.pipeline(
+      {{"HSET", keys_.instance(s.id), "enabled", s.enabled ? "1" : "0", "connected",
+        s.connected ? "1" : "0", "broker_connected", s.broker_connected ? "1" : "0", "attempts",
+        std::to_string(s.attempts), "updated_at_ms", std::to_string(s.updated_at_ms), "reason",
+        s.reason},
+       {"SADD", keys_.instances(), s.id}});
+  return reply.status();
+}
+
+Result<std::vector<InstanceState>> RedisOrderStore::load_instances() {
+  auto ids = redis_.command({"SMEMBERS", keys_.instances()});
+  if (!ids) return ids.status();
+  std::vector<InstanceState> states;
+  for (const auto& id : ids->elements) {
+    auto fields = redis_.command({"HGETALL", keys_.instance(id.str)});
+    if (!fields) return fields.status();
+    InstanceState s;
+    s.id = id.str;
+    const auto& f = fields->elements;
+    for (size_t i = 0; i + 1 < f.size(); i += 2) {
+      const std::string& k = f[i].str;
+      const std::string& v = f[i + 1].str;
+      if (k == "enabled") s.enabled = v == "1";
+      else if (k == "connected") s.connected = v == "1";
+      else if (k == "broker_connected") s.broker_connected = v == "1";
+      else if (k == "attempts") s.attempts = std::atoi(v.c_str());
+      else if (k == "updated_at_ms") s.updated_at_ms = std::atoll(v.c_str());
+      else if (k == "reason") s.reason = v;
+    }
+    states.push_back(std::move(s));
+  }
+  return states;
+}
+
+}  // namespace mtg

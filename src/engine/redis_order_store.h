@@ -1,0 +1,36 @@
+// OrderStore in Redis (the engine's RTS, RIS, RTRS, dedup and dead letters). Every
+// operation is one Lua script, so a crash between two Redis writes cannot happen:
+// Redis applies a script whole or not at all (and AOF logs it whole).
+#pragma once
+
+#include "engine/order_store.h"
+#include "engine/redis_keys.h"
+#include "store/redis/redis_client.h"
+
+namespace mtg {
+
+struct RedisOrderStoreOptions {
+  int64_t dedup_window_s = 7 * 24 * 3600;  // a uuid is remembered this long
+  int64_t final_order_ttl_s = 24 * 3600;   // a final order stays readable in RTS this long
+};
+
+class RedisOrderStore final : public OrderStore {
+ public:
+  // `redis` must outlive the store; the store is used from one thread.
+  RedisOrderStore(RedisClient& redis, std::string prefix, RedisOrderStoreOptions options);
+
+  Result<IntakeOutcome> intake(const IntakeDecision& decision) override;
+  Status update(const Order& order, const TradeResult* intermediate) override;
+  Result<bool> finalize(const Order& order, const TradeResult& result) override;
+  Result<std::vector<Order>> load_open() override;
+  Result<std::optional<Order>> load(const std::string& uuid) override;
+  Status save_instance(const InstanceState& state) override;
+  Result<std::vector<InstanceState>> load_instances() override;
+
+ private:
+  RedisClient& redis_;
+  RedisKeys keys_;
+  RedisOrderStoreOptions options_;
+};
+
+}  // namespace mtg

@@ -1,0 +1,236 @@
+#include "engine/engine.h"
+
+#include <gtest/gtest.h>
+
+#include "engine/order_rules.h"
+#include "engine_fakes.h"
+#include "link/retcode.h"
+
+namespace mtg {
+namespace {
+
+using testing::FakeLink;
+using testing::MemoryOrderStore;
+
+constexpr const char* kUuid = "6f1c0e4a-6a5b-4d7e-9c1a-0b2f3e4d5c6a";
+constexpr const char* kUuid2 = "7a2d1f5b-7b6c-4e8f-8d2b-1c3a4f5e6d7b";
+
+class EngineTest : public ::testing::Test {
+ protected:
+  EngineTest() {
+    InstanceConfig inst;
+    inst.id = "demo-1";
+    inst.token = "0123456789abcdef0123";
+    inst.symbols = {"EURUSD"};
+    config_.instances.push_back(inst);
+    link_.connected.insert("demo-1");
+  }
+
+  std::unique_ptr<Engine> make_engine() {
+    auto e = std::make_unique<Engine>(config_, store_, link_, clock_);
+    EXPECT_TRUE(e->start().is_ok());
+    return e;
+  }
+
+  std::string signal(const std::string& uuid, double volume = 0.3, int64_t ttl_ms = 30000) const {
+    return R"({"uuid":")" + uuid + R"(","instance":"demo-1","symbol":"EURUSD","side":"buy","volume":)" +
+           std::to_string(volume) + R"(,"created_at":)" + std::to_string(clock_.now_ms()) +
+           R"(,"ttl_ms":)" + std::to_string(ttl_ms) + "}";
+  }
+
+  static RtssEntry entry(const std::string& id, const std::string& payload) { return {id, payload, true}; }
+
+  static link::LinkEvent result(const link::OrderFrame& order, int retcode, double filled) {
+    link::ResultFrame r;
+    r.client_id = order.client_id;
+    r.uuid = order.uuid;
+    r.leg = order.leg;
+    r.retcode = retcode;
+    r.filled_volume = filled;
+    r.price = 1.1;
+    return {link::LinkEvent::Kind::kFrame, "demo-1", r, ""};
+  }
+
+  Config config_;
+  MemoryOrderStore store_;
+  FakeLink link_;
+  ManualClock clock_;
+};
+
+TEST_F(EngineTest, ValidSignalIsSentAfterRtsSaysSentAndFilledOnce) {
+  auto engine = make_engine();
+  ASSERT_TRUE(engine->on_entries({entry("1-0", signal(kUuid))}).is_ok());
+  auto orders = link_.sent_of<link::OrderFrame>("demo-1");
+  ASSERT_EQ(orders.size(), 1u);
+  EXPECT_EQ(store_.rts.at(kUuid).state, OrderState::kSent);
+  EXPECT_LE(orders[0].client_id.size(), 26u);
+  engine->on_link_events({result(orders[0], link::kRetcodeDone, 0.3)});
+  auto finals = store_.finals(kUuid);
+  ASSERT_EQ(finals.size(), 1u);
+  EXPECT_EQ(finals[0].status, ResultStatus::kFilled);
+  EXPECT_DOUBLE_EQ(finals[0].filled_volume, 0.3);
+  EXPECT_EQ(store_.acked.count("1-0"), 1u);
+  EXPECT_EQ(engine->open_orders(), 0u);
+  // The same result again (a terminal repeating itself) changes nothing.
+  engine->on_link_events({result(orders[0], link::kRetcodeDone, 0.3)});
+  EXPECT_EQ(store_.finals(kUuid).size(), 1u);
+}
+
+TEST_F(EngineTest, DuplicateUuidIsAnsweredDuplicateAndNeverSent) {
+  auto engine = make_engine();
+  ASSERT_TRUE(engine->on_entries({entry("1-0", signal(kUuid)), entry("2-0", signal(kUuid))}).is_ok());
+  EXPECT_EQ(link_.sent_of<link::OrderFrame>("demo-1").size(), 1u);
+  ASSERT_EQ(store_.rtrs.size(), 1u);
+  EXPECT_EQ(store_.rtrs[0].status, ResultStatus::kDuplicate);
+  EXPECT_EQ(store_.acked.count("2-0"), 1u);
+  EXPECT_EQ(store_.acked.count("1-0"), 0u);  // the original is still open
+}
+
+TEST_F(EngineTest, MalformedAndInvalidInputIsRejectedWithReasonAndDeadLettered) {
+  auto engine = make_engine();
+  const std::string unknown_instance =
+      R"({"uuid":")" + std::string(kUuid2) + R"(","instance":"demo-9","symbol":"EURUSD","side":"buy","volume":1,"created_at":1})";
+  ASSERT_TRUE(engine->on_entries({entry("1-0", "{not json"), entry("2-0", unknown_instance),
+                                  RtssEntry{"3-0", "", false}})
+                  .is_ok());
+  ASSERT_EQ(store_.rtrs.size(), 3u);
+  for (const auto& r : store_.rtrs) {
+    EXPECT_EQ(r.status, ResultStatus::kRejected);
+    EXPECT_FALSE(r.reason.empty());
+  }
+  EXPECT_EQ(store_.rtrs[1].uuid, kUuid2);
+  EXPECT_EQ(store_.dead_letters.size(), 2u);
+  EXPECT_TRUE(link_.sent.empty());
+  EXPECT_EQ(store_.acked.size(), 3u);
+}
+
+TEST_F(EngineTest, ExpiredSignalIsAnsweredExpiredAndNeverSent) {
+  auto engine = make_engine();
+  const std::string old = signal(kUuid, 0.3, 1000);
+  clock_.advance_ms(1000);
+  ASSERT_TRUE(engine->on_entries({entry("1-0", old)}).is_ok());
+  ASSERT_EQ(store_.finals(kUuid).size(), 1u);
+  EXPECT_EQ(store_.finals(kUuid)[0].status, ResultStatus::kExpired);
+  EXPECT_TRUE(link_.sent.empty());
+}
+
+TEST_F(EngineTest, SignalWaitingForAnAbsentTerminalExpiresOnTick) {
+  link_.connected.clear();
+  auto engine = make_engine();
+  ASSERT_TRUE(engine->on_entries({entry("1-0", signal(kUuid, 0.3, 5000))}).is_ok());
+  engine->on_tick();
+  EXPECT_TRUE(store_.finals(kUuid).empty());
+  clock_.advance_ms(5000);
+  engine->on_tick();
+  ASSERT_EQ(store_.finals(kUuid).size(), 1u);
+  EXPECT_EQ(store_.finals(kUuid)[0].status, ResultStatus::kExpired);
+  EXPECT_TRUE(link_.sent.empty());
+}
+
+TEST_F(EngineTest, PartialFillContinuesWithTheRemainderAsANewLeg) {
+  auto engine = make_engine();
+  ASSERT_TRUE(engine->on_entries({entry("1-0", signal(kUuid, 0.3))}).is_ok());
+  auto first = link_.sent_of<link::OrderFrame>("demo-1").at(0);
+  engine->on_link_events({result(first, link::kRetcodeDonePartial, 0.1)});
+  auto orders = link_.sent_of<link::OrderFrame>("demo-1");
+  ASSERT_EQ(orders.size(), 2u);
+  EXPECT_EQ(orders[1].leg, 1);
+  EXPECT_NE(orders[1].client_id, first.client_id);
+  EXPECT_NEAR(orders[1].volume, 0.2, 1e-9);
+  EXPECT_EQ(store_.rts.at(kUuid).state, OrderState::kPartial);
+  ASSERT_EQ(store_.rtrs.size(), 1u);
+  EXPECT_EQ(store_.rtrs[0].status, ResultStatus::kPartial);
+  engine->on_link_events({result(orders[1], link::kRetcodeDone, 0.2)});
+  auto finals = store_.finals(kUuid);
+  ASSERT_EQ(finals.size(), 1u);
+  EXPECT_EQ(finals[0].status, ResultStatus::kFilled);
+  EXPECT_NEAR(finals[0].filled_volume, 0.3, 1e-9);
+}
+
+TEST_F(EngineTest, BrokerRejectEndsRejectedAndRequoteRetriesAsNextLeg) {
+  auto engine = make_engine();
+  ASSERT_TRUE(engine->on_entries({entry("1-0", signal(kUuid)), entry("2-0", signal(kUuid2))}).is_ok());
+  auto orders = link_.sent_of<link::OrderFrame>("demo-1");
+  engine->on_link_events({result(orders[0], link::kRetcodeReject, 0)});
+  engine->on_link_events({result(orders[1], link::kRetcodeRequote, 0)});
+  ASSERT_EQ(store_.finals(kUuid).size(), 1u);
+  EXPECT_EQ(store_.finals(kUuid)[0].status, ResultStatus::kRejected);
+  auto after = link_.sent_of<link::OrderFrame>("demo-1");
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_EQ(after[2].uuid, kUuid2);
+  EXPECT_EQ(after[2].leg, 1);
+}
+
+TEST_F(EngineTest, OverFillByTheTerminalNeverExceedsTheSignalVolume) {
+  auto engine = make_engine();
+  ASSERT_TRUE(engine->on_entries({entry("1-0", signal(kUuid, 0.3))}).is_ok());
+  auto first = link_.sent_of<link::OrderFrame>("demo-1").at(0);
+  engine->on_link_events({result(first, link::kRetcodeDone, 0.5)});
+  for (const auto& r : store_.rtrs) EXPECT_LE(r.filled_volume, 0.3 + 1e-9);
+}
+
+TEST_F(EngineTest, ResultArrivingWhileTheStoreIsDownIsAppliedOnceLater) {
+  auto engine = make_engine();
+  ASSERT_TRUE(engine->on_entries({entry("1-0", signal(kUuid))}).is_ok());
+  auto first = link_.sent_of<link::OrderFrame>("demo-1").at(0);
+  store_.fail_next = 1;
+  engine->on_link_events({result(first, link::kRetcodeDone, 0.3)});
+  EXPECT_TRUE(store_.finals(kUuid).empty());
+  EXPECT_FALSE(engine->accepting());
+  engine->on_tick();
+  ASSERT_EQ(store_.finals(kUuid).size(), 1u);
+  EXPECT_TRUE(engine->accepting());
+}
+
+TEST_F(EngineTest, StoreDownAtIntakeLeavesTheEntryToBeDecidedAgain) {
+  auto engine = make_engine();
+  store_.fail_next = 1;
+  EXPECT_FALSE(engine->on_entries({entry("1-0", signal(kUuid))}).is_ok());
+  EXPECT_TRUE(store_.rtrs.empty());
+  ASSERT_TRUE(engine->on_entries({entry("1-0", signal(kUuid))}).is_ok());
+  EXPECT_EQ(link_.sent_of<link::OrderFrame>("demo-1").size(), 1u);
+}
+
+TEST_F(EngineTest, RestartAsksTheTerminalBeforeAnyResend) {
+  {
+    auto engine = make_engine();
+    ASSERT_TRUE(engine->on_entries({entry("1-0", signal(kUuid)), entry("2-0", signal(kUuid2))}).is_ok());
+  }  // crash: both orders in flight, no result heard
+  link_.sent.clear();
+  link_.connected.clear();
+  auto engine = make_engine();
+  EXPECT_EQ(engine->open_orders(), 2u);
+  // Replaying the pending RTSS entries does not resend anything.
+  ASSERT_TRUE(engine->on_entries({entry("1-0", signal(kUuid)), entry("2-0", signal(kUuid2))}).is_ok());
+  EXPECT_TRUE(link_.sent.empty());
+  link_.connected.insert("demo-1");
+  engine->on_link_events({{link::LinkEvent::Kind::kConnected, "demo-1", link::Heartbeat{}, ""}});
+  EXPECT_TRUE(link_.sent_of<link::OrderFrame>("demo-1").empty());
+  auto queries = link_.sent_of<link::QueryFrame>("demo-1");
+  ASSERT_EQ(queries.size(), 1u);
+  ASSERT_EQ(queries[0].client_ids.size(), 2u);
+  // The terminal executed the first, never saw the second.
+  link::KnownFrame known;
+  link::ResultFrame done;
+  const bool first_is_uuid1 = store_.rts.at(kUuid).signal.uuid == kUuid;
+  ASSERT_TRUE(first_is_uuid1);
+  for (const auto& id : queries[0].client_ids) {
+    link::KnownOrder k;
+    k.client_id = id;
+    if (k.client_id == link_.sent_of<link::QueryFrame>("demo-1")[0].client_ids[0]) {
+      done.client_id = id;
+      done.retcode = link::kRetcodeDone;
+      done.filled_volume = 0.3;
+      k.result = done;
+    }
+    known.orders.push_back(k);
+  }
+  engine->on_link_events({{link::LinkEvent::Kind::kFrame, "demo-1", known, ""}});
+  auto resent = link_.sent_of<link::OrderFrame>("demo-1");
+  ASSERT_EQ(resent.size(), 1u);
+  EXPECT_EQ(resent[0].client_id, queries[0].client_ids[1]);
+  EXPECT_EQ(engine->open_orders(), 1u);
+}
+
+}  // namespace
+}  // namespace mtg

@@ -1,0 +1,131 @@
+#include "store/duckdb/duckdb_migrations.h"
+
+#include <array>
+#include <string>
+
+#include "util/check.h"
+
+namespace mtg {
+namespace {
+
+struct Migration {
+  int version;
+  const char* sql;
+};
+
+// Append new migrations at the end; never edit one that has shipped.
+constexpr std::array kMigrations = {
+    Migration{1, R"sql(
+CREATE TABLE trade_history (
+  result_id VARCHAR PRIMARY KEY,
+  uuid VARCHAR NOT NULL,
+  instance VARCHAR,
+  symbol VARCHAR,
+  side VARCHAR,
+  status VARCHAR NOT NULL,
+  volume DOUBLE,
+  filled_volume DOUBLE,
+  avg_price DOUBLE,
+  reason VARCHAR,
+  ticket UBIGINT,
+  retcode INTEGER,
+  ts BIGINT NOT NULL,          -- unix ms
+  recorded_at BIGINT NOT NULL  -- unix ms
+);
+CREATE INDEX trade_history_uuid ON trade_history(uuid);
+CREATE TABLE trade_state (
+  uuid VARCHAR PRIMARY KEY,
+  instance VARCHAR,
+  symbol VARCHAR,
+  side VARCHAR,
+  volume DOUBLE,
+  filled_volume DOUBLE,
+  state VARCHAR,
+  leg INTEGER,
+  stream_id VARCHAR,
+  created_at BIGINT,
+  ttl_ms BIGINT,
+  updated_at BIGINT,
+  signal_json VARCHAR
+);
+CREATE SEQUENCE sync_outbox_seq START 1;
+CREATE TABLE sync_outbox (
+  seq BIGINT PRIMARY KEY DEFAULT nextval('sync_outbox_seq'),
+  result_id VARCHAR NOT NULL,
+  row_json VARCHAR NOT NULL,
+  created_at BIGINT
+);
+CREATE SEQUENCE failed_syncs_seq START 1;
+CREATE TABLE failed_syncs (
+  id BIGINT PRIMARY KEY DEFAULT nextval('failed_syncs_seq'),
+  first_seq BIGINT,
+  last_seq BIGINT,
+  rows INTEGER,
+  attempts INTEGER,
+  last_error VARCHAR,
+  first_failed_at BIGINT,
+  last_attempt_at BIGINT,
+  resolved_at BIGINT
+);
+CREATE SEQUENCE notifications_seq START 1;
+CREATE TABLE notifications (
+  id BIGINT PRIMARY KEY DEFAULT nextval('notifications_seq'),
+  ts BIGINT,
+  severity VARCHAR,
+  instance VARCHAR,
+  kind VARCHAR,
+  message VARCHAR
+);
+CREATE TABLE sync_state (
+  key VARCHAR PRIMARY KEY,
+  value VARCHAR
+);
+)sql"},
+};
+
+Result<bool> is_applied(DuckDatabase& db, int version) {
+  Result<QueryRows> rows =
+      db.query_params("SELECT count(*) FROM schema_migrations WHERE version = ?",
+                      {static_cast<int64_t>(version)});
+  if (!rows.is_ok()) return rows.status();
+  MTG_CHECK(rows->rows.size() == 1 && rows->rows[0][0].has_value());
+  return *rows->rows[0][0] != "0";
+}
+
+Status apply(DuckDatabase& db, const Migration& migration) {
+  MTG_RETURN_IF_ERROR(db.begin());
+  Result<bool> applied = is_applied(db, migration.version);
+  Status status = applied.status();
+  if (status.is_ok() && !*applied) {
+    status = db.exec(migration.sql);
+    if (status.is_ok()) {
+      status = db.exec_params(
+          "INSERT INTO schema_migrations(version, applied_at) VALUES (?, epoch_ms(now()))",
+          {static_cast<int64_t>(migration.version)});
+    }
+  }
+  if (!status.is_ok()) {
+    (void)db.rollback();  // the original error is the one worth reporting
+    return status.with_context("duckdb migration " + std::to_string(migration.version));
+  }
+  return db.commit();
+}
+
+}  // namespace
+
+int duckdb_schema_version() { return kMigrations.back().version; }
+
+Status migrate_duckdb(DuckDatabase& db) {
+  MTG_RETURN_IF_ERROR(db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+      "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"));
+  int previous = 0;
+  for (const Migration& migration : kMigrations) {
+    MTG_CHECK_MSG(migration.version > previous, "migrations must be in increasing order");
+    MTG_RETURN_IF_ERROR(apply(db, migration));
+    previous = migration.version;
+  }
+  return Status::ok();
+}
+
+}  // namespace mtg

@@ -1,0 +1,18 @@
+// The DuckDB schema of mtguard (trade history, mirrored order state, sync outbox,
+// failed_syncs, notifications, sync_state) as numbered migrations.
+#pragma once
+
+#include "store/duckdb/duckdb_database.h"
+#include "util/status.h"
+
+namespace mtg {
+
+// Applies every migration not yet recorded in schema_migrations(version, applied_at),
+// each in its own transaction, in version order. Idempotent: a second run changes
+// nothing. Must not be called inside begin()/commit().
+Status migrate_duckdb(DuckDatabase& db);
+
+// The highest migration version this build knows.
+int duckdb_schema_version();
+
+}  // namespace mtg

@@ -1,0 +1,127 @@
+#include "store/postgres/pg_client.h"
+
+#include <pqxx/pqxx>
+
+#include <utility>
+
+#include "util/check.h"
+
+namespace mtg {
+
+struct PgClient::Connection {
+  explicit Connection(const std::string& conninfo) : conn(conninfo) {}
+  pqxx::connection conn;
+};
+
+namespace {
+
+// SQLSTATE of a statement cancelled by statement_timeout.
+constexpr const char* kSqlStateQueryCanceled = "57014";
+
+std::string one_line(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
+  for (char& c : text) {
+    if (c == '\n') c = ' ';
+  }
+  return text;
+}
+
+void fill_rows(const pqxx::result& result, PgRows* out) {
+  for (pqxx::row::size_type c = 0; c < result.columns(); ++c) {
+    out->columns.emplace_back(result.column_name(c));
+  }
+  out->rows.reserve(result.size());
+  for (const pqxx::row& row : result) {
+    std::vector<std::optional<std::string>> values(row.size());
+    for (pqxx::row::size_type c = 0; c < row.size(); ++c) {
+      if (!row[c].is_null()) values[c] = std::string(row[c].c_str(), row[c].size());
+    }
+    out->rows.push_back(std::move(values));
+  }
+}
+
+}  // namespace
+
+PgClient::PgClient(const PostgresConfig& config)
+    : config_(config), endpoint_(config.host + ":" + std::to_string(config.port)) {}
+
+PgClient::~PgClient() = default;
+
+Result<std::unique_ptr<PgClient>> PgClient::connect(const PostgresConfig& config) {
+  if (config.connect_timeout_s <= 0) return Status::invalid("postgres: connect_timeout_s must be positive");
+  std::unique_ptr<PgClient> client(new PgClient(config));
+  MTG_RETURN_IF_ERROR(client->ensure_connected());
+  return client;
+}
+
+bool PgClient::connected() const { return conn_ != nullptr && conn_->conn.is_open(); }
+
+Status PgClient::ensure_connected() {
+  if (connected()) return Status::ok();
+  conn_.reset();
+  std::string conninfo = config_.conninfo() + " options='-c statement_timeout=" +
+                         std::to_string(kStatementTimeoutMs) + "'";
+  try {
+    conn_ = std::make_unique<Connection>(conninfo);
+  } catch (const std::exception& e) {
+    return Status::unavailable("postgres " + endpoint_ + ": connect: " + one_line(e.what()));
+  }
+  MTG_CHECK(conn_ != nullptr);
+  return Status::ok();
+}
+
+Status PgClient::run(const std::string& sql, const std::vector<PgParam>& params, PgRows* out) {
+  MTG_RETURN_IF_ERROR(ensure_connected());
+  std::string where = "postgres " + endpoint_ + ": ";
+  try {
+    pqxx::nontransaction work(conn_->conn);
+    pqxx::result result = params.empty()
+                              ? work.exec(sql)
+                              : work.exec_params(sql, pqxx::prepare::make_dynamic_params(params));
+    if (out == nullptr) return Status::ok();
+    if (result.size() > kMaxQueryRows) {
+      return Status::precondition(where + "result of " + std::to_string(result.size()) +
+                                  " rows exceeds " + std::to_string(kMaxQueryRows));
+    }
+    fill_rows(result, out);
+    return Status::ok();
+  } catch (const pqxx::broken_connection& e) {
+    conn_.reset();
+    return Status::unavailable(where + one_line(e.what()));
+  } catch (const pqxx::sql_error& e) {
+    if (e.sqlstate() == kSqlStateQueryCanceled) return Status::timeout(where + one_line(e.what()));
+    if (e.sqlstate().rfind("08", 0) == 0) {  // connection exception class
+      conn_.reset();
+      return Status::unavailable(where + one_line(e.what()));
+    }
+    return Status::invalid(where + one_line(e.what()));
+  } catch (const std::exception& e) {
+    if (!connected()) conn_.reset();
+    return Status::io(where + one_line(e.what()));
+  }
+}
+
+Status PgClient::exec(const std::string& sql) { return run(sql, {}, nullptr); }
+
+Result<PgRows> PgClient::query(const std::string& sql, const std::vector<PgParam>& params) {
+  PgRows rows;
+  MTG_RETURN_IF_ERROR(run(sql, params, &rows));
+  return rows;
+}
+
+Status PgClient::begin() { return exec("BEGIN"); }
+Status PgClient::commit() { return exec("COMMIT"); }
+Status PgClient::rollback() { return exec("ROLLBACK"); }
+
+Result<std::string> PgClient::server_version() {
+  Result<PgRows> rows = query("SHOW server_version");
+  if (!rows.is_ok()) return rows.status();
+  if (rows->rows.size() != 1 || !rows->rows[0][0].has_value()) {
+    return Status::internal("postgres " + endpoint_ + ": SHOW server_version returned no value");
+  }
+  return *rows->rows[0][0];
+}
+
+Status PgClient::ping() { return exec("SELECT 1"); }
+
+}  // namespace mtg

@@ -1,0 +1,33 @@
+#include "store/redis/redis_script.h"
+
+#include <openssl/sha.h>
+
+#include <array>
+#include <utility>
+
+#include "util/check.h"
+
+namespace mtg {
+namespace {
+
+std::string sha1_hex(const std::string& data) {
+  std::array<unsigned char, SHA_DIGEST_LENGTH> digest{};
+  SHA1(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest.data());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(2 * digest.size());
+  for (unsigned char byte : digest) {
+    hex.push_back(kHex[byte >> 4]);
+    hex.push_back(kHex[byte & 0x0f]);
+  }
+  return hex;
+}
+
+}  // namespace
+
+RedisScript::RedisScript(std::string source) : source_(std::move(source)), sha1_(sha1_hex(source_)) {
+  MTG_CHECK_MSG(!source_.empty(), "a Redis script needs a body");
+  MTG_CHECK(sha1_.size() == 2 * SHA_DIGEST_LENGTH);
+}
+
+}  // namespace mtg

@@ -1,0 +1,57 @@
+#include "testkit/stack.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <memory>
+
+#include "util/check.h"
+
+namespace mtg::testkit {
+namespace {
+
+const Result<Config>& loaded() {
+  static const Result<Config> config = [] () -> Result<Config> {
+    const char* path = std::getenv("MTG_CONFIG");
+    if (path == nullptr || *path == '\0') return Status::not_found("MTG_CONFIG is not set");
+    return load_config(path);
+  }();
+  return config;
+}
+
+}  // namespace
+
+std::string source_dir() {
+#ifdef MTG_SOURCE_DIR
+  return MTG_SOURCE_DIR;
+#else
+  // This file is <source dir>/tests/testkit/stack.cc.
+  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().string();
+#endif
+}
+
+bool stack_available() {
+  if (!loaded().is_ok()) {
+    std::fprintf(stderr, "stack unavailable: %s\n", loaded().status().to_string().c_str());
+  }
+  return loaded().is_ok();
+}
+
+const Config& stack_config() {
+  MTG_CHECK_MSG(stack_available(), "stack_config() without a stack");
+  return *loaded();
+}
+
+bool stack_script_available() {
+  std::error_code ec;
+  return std::filesystem::exists(source_dir() + "/scripts/stack", ec);
+}
+
+void stack_run(const std::string& args) {
+  std::string command = source_dir() + "/scripts/stack " + args;
+  int rc = std::system(command.c_str());
+  if (rc != 0) std::fprintf(stderr, "`%s` exited with %d\n", command.c_str(), rc);
+  MTG_CHECK_MSG(rc == 0, "scripts/stack failed");
+}
+
+}  // namespace mtg::testkit

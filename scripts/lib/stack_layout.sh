@@ -1,0 +1,50 @@
+# shellcheck shell=bash
+# Where the local stack lives: directories under var/ and the private loopback ports.
+# Sourced after common.sh. Ports derive from MTG_PORT_BASE (default 17000).
+
+stack_var="$mtg_root/var"
+stack_run="$stack_var/run"
+stack_logs="$stack_var/log"
+stack_config="$stack_var/mtguard.toml"
+stack_servers=(redis postgres clickhouse)
+stack_host=127.0.0.1
+
+port_base=${MTG_PORT_BASE:-17000}
+[[ $port_base =~ ^[0-9]+$ ]] && (( port_base >= 1024 && port_base <= 64000 )) ||
+  die "MTG_PORT_BASE must be an integer between 1024 and 64000 (got '$port_base')"
+redis_port=$(( port_base + 379 ))
+pg_port=$(( port_base + 432 ))
+ch_http_port=$(( port_base + 123 ))
+ch_tcp_port=$(( port_base + 900 ))
+ch_interserver_port=$(( port_base + 909 ))
+link_port=$(( port_base + 400 ))
+
+# Bounds on waiting (seconds) and the polling step.
+ready_timeout_s=${MTG_STACK_READY_TIMEOUT_S:-60}
+stop_timeout_s=30
+gone_timeout_s=30
+lock_timeout_s=300
+poll_step_s=0.05
+log_tail_lines=30
+
+# is_stack_server NAME: true when NAME is one of the stack's servers.
+is_stack_server() {
+  local s
+  for s in "${stack_servers[@]}"; do [ "$s" = "$1" ] && return 0; done
+  return 1
+}
+
+# server_port NAME: the port a server listens on (ClickHouse: its HTTP port).
+server_port() {
+  case $1 in
+    redis) echo "$redis_port" ;;
+    postgres) echo "$pg_port" ;;
+    clickhouse) echo "$ch_http_port" ;;
+  esac
+}
+
+# server_dir NAME: the server's kept data directory.
+server_dir() { echo "$stack_var/$1"; }
+
+# server_log NAME: where the server's stdout/stderr go.
+server_log() { echo "$stack_logs/$1.log"; }

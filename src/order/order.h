@@ -1,0 +1,55 @@
+// One signal's order as the engine tracks it (RTS in Redis, trade_state in DuckDB).
+// The engine is its only writer; every change goes through transition/apply_fill,
+// which refuse anything the state machine or the volume invariant forbids.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "order/order_state.h"
+#include "signal/signal.h"
+#include "util/status.h"
+
+namespace mtg {
+
+// Tolerance of the "never more than its volume" invariant, in lots.
+constexpr double kVolumeEpsilon = 1e-9;
+// Highest leg number (a leg is one order sent to the terminal for this signal).
+constexpr int kMaxLeg = 999;
+// Largest stored order JSON accepted by Order::from_json.
+constexpr int64_t kMaxOrderJsonBytes = 64 * 1024;
+
+struct Order {
+  Signal signal;
+  OrderState state = OrderState::kReceived;
+  double filled_volume = 0;    // lots executed so far, <= signal.volume
+  double avg_price = 0;        // volume-weighted average fill price; 0 before any fill
+  int leg = 0;                 // current leg, 0..kMaxLeg (the engine advances it)
+  std::string stream_id;       // RTSS entry id the signal came from
+  std::string reason;          // why it failed/was rejected, or the terminal's last word
+  int64_t updated_at_ms = 0;   // last transition, Unix ms
+
+  // Moves to `to` and stamps updated_at_ms when can_transition(state, to); otherwise
+  // kFailedPrecondition "order UUID: transition sent -> received not allowed" and the
+  // order is left unchanged.
+  Status transition(OrderState to, int64_t now_ms);
+
+  // Records an execution of `volume` lots at `price` (both finite and > 0, else
+  // kInvalidArgument). Only in states sent and partial; a fill that would take
+  // filled_volume above signal.volume + kVolumeEpsilon is refused with
+  // kFailedPrecondition. On any error the order is left unchanged.
+  Status apply_fill(double volume, double price);
+
+  // signal.volume - filled_volume, rounded to 1e-8 lots, never negative.
+  double remaining_volume() const;
+
+  // Compact JSON with every field; from_json(to_json()) == *this.
+  std::string to_json() const;
+  // Decodes to_json's output. Errors are kCorruption naming the field.
+  static Result<Order> from_json(std::string_view json_text);
+
+  bool operator==(const Order&) const = default;
+};
+
+}  // namespace mtg

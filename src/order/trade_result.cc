@@ -1,0 +1,134 @@
+#include "order/trade_result.h"
+
+#include <nlohmann/json.hpp>
+
+#include "signal/json_fields.h"
+#include "util/check.h"
+
+namespace mtg {
+namespace {
+
+using R = ResultStatus;
+
+constexpr ResultStatus kAllStatuses[] = {R::kFilled,  R::kPartial,   R::kFailed, R::kRejected,
+                                         R::kExpired, R::kDuplicate, R::kDropped};
+
+Status decode_fields(const nlohmann::json& doc, TradeResult& r) {
+  const JsonFields f(doc);
+  MTG_ASSIGN_FIELD(r.result_id, f.text("result_id"));
+  MTG_ASSIGN_FIELD(r.uuid, f.text("uuid"));
+  MTG_ASSIGN_FIELD(r.instance, f.text("instance"));
+  MTG_ASSIGN_FIELD(r.symbol, f.text("symbol"));
+  MTG_ASSIGN_FIELD(r.side, f.text("side"));
+  std::string status;
+  MTG_ASSIGN_FIELD(status, f.text("status"));
+  auto s = parse_result_status(status);
+  if (!s) return s.status().with_context("field status");
+  r.status = *s;
+  MTG_ASSIGN_FIELD(r.volume, f.number("volume"));
+  MTG_ASSIGN_FIELD(r.filled_volume, f.number("filled_volume"));
+  MTG_ASSIGN_FIELD(r.avg_price, f.number("avg_price"));
+  MTG_ASSIGN_FIELD(r.reason, f.text("reason"));
+  MTG_ASSIGN_FIELD(r.ticket, f.unsigned_integer("ticket"));
+  int64_t retcode = 0;
+  MTG_ASSIGN_FIELD(retcode, f.integer("retcode"));
+  if (retcode < INT32_MIN || retcode > INT32_MAX) return field_error("retcode", "out of range");
+  r.retcode = static_cast<int>(retcode);
+  MTG_ASSIGN_FIELD(r.ts_ms, f.integer("ts"));
+  MTG_ASSIGN_FIELD(r.stream_id, f.text("stream_id"));
+  return Status::ok();
+}
+
+}  // namespace
+
+const char* result_status_name(ResultStatus status) {
+  switch (status) {
+    case R::kFilled: return "filled";
+    case R::kPartial: return "partial";
+    case R::kFailed: return "failed";
+    case R::kRejected: return "rejected";
+    case R::kExpired: return "expired";
+    case R::kDuplicate: return "duplicate";
+    case R::kDropped: return "dropped";
+  }
+  MTG_CHECK_MSG(false, "bad ResultStatus");
+}
+
+Result<ResultStatus> parse_result_status(std::string_view name) {
+  for (ResultStatus s : kAllStatuses) {
+    if (name == result_status_name(s)) return s;
+  }
+  return Status::invalid("unknown result status " + std::string(name));
+}
+
+bool is_final(ResultStatus status) { return status != R::kPartial && status != R::kDuplicate; }
+
+std::string TradeResult::to_json() const {
+  nlohmann::ordered_json j;
+  j["result_id"] = result_id;
+  j["uuid"] = uuid;
+  j["instance"] = instance;
+  j["symbol"] = symbol;
+  j["side"] = side;
+  j["status"] = result_status_name(status);
+  j["volume"] = volume;
+  j["filled_volume"] = filled_volume;
+  j["avg_price"] = avg_price;
+  j["reason"] = reason;
+  j["ticket"] = ticket;
+  j["retcode"] = retcode;
+  j["ts"] = ts_ms;
+  j["stream_id"] = stream_id;
+  return dump_json(j);
+}
+
+Result<TradeResult> TradeResult::from_json(std::string_view json_text) {
+  auto doc = parse_json_object(json_text, kMaxResultJsonBytes);
+  TradeResult r;
+  const Status s = doc ? decode_fields(*doc, r) : doc.status();
+  if (!s) return Status::corruption("result: " + s.message());
+  return r;
+}
+
+std::string final_result_id(const std::string& uuid) { return uuid + ":final"; }
+
+std::string partial_result_id(const std::string& uuid, int leg) {
+  MTG_CHECK(leg >= 0 && leg <= kMaxLeg);
+  return uuid + ":p" + std::to_string(leg);
+}
+
+std::string duplicate_result_id(const std::string& uuid, const std::string& stream_id) {
+  return uuid + ":dup:" + stream_id;
+}
+
+std::string unparsed_result_id(const std::string& stream_id) { return "rtss:" + stream_id; }
+
+std::string clip_reason(std::string_view reason) {
+  if (reason.size() <= kMaxReasonBytes) return std::string(reason);
+  size_t end = kMaxReasonBytes;
+  // Back up over UTF-8 continuation bytes (10xxxxxx) so no sequence is split.
+  while (end > 0 && (static_cast<unsigned char>(reason[end]) & 0xc0) == 0x80) --end;
+  return std::string(reason.substr(0, end));
+}
+
+TradeResult final_result_of(const Order& order, ResultStatus status, std::string reason, int64_t now_ms) {
+  MTG_CHECK_MSG(is_final(status), "final_result_of: status is not final");
+  MTG_CHECK_MSG(status != R::kFilled || order.filled_volume > 0, "final_result_of: filled without fills");
+  TradeResult r;
+  r.result_id = final_result_id(order.signal.uuid);
+  r.uuid = order.signal.uuid;
+  r.instance = order.signal.instance;
+  r.symbol = order.signal.symbol;
+  r.side = side_name(order.signal.side);
+  r.status = status;
+  r.volume = order.signal.volume;
+  r.filled_volume = order.filled_volume;
+  r.avg_price = order.avg_price;
+  r.reason = clip_reason(reason);
+  r.ts_ms = now_ms;
+  r.stream_id = order.stream_id;
+  MTG_CHECK(r.filled_volume <= r.volume + kVolumeEpsilon);
+  return r;
+}
+
+}  // namespace mtg

@@ -1,0 +1,72 @@
+// Execution results as published on RTRS (DESIGN.md "Results out") and stored in
+// DuckDB trade_history and ClickHouse trade_results. Result ids are deterministic so
+// that a replay after a crash is idempotent downstream.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "order/order.h"
+#include "util/status.h"
+
+namespace mtg {
+
+enum class ResultStatus { kFilled, kPartial, kFailed, kRejected, kExpired, kDuplicate, kDropped };
+
+// "filled", "partial", "failed", "rejected", "expired", "duplicate", "dropped".
+const char* result_status_name(ResultStatus status);
+// Inverse of result_status_name; kInvalidArgument "unknown result status X" otherwise.
+Result<ResultStatus> parse_result_status(std::string_view name);
+// True for the one result every signal ends with: filled, failed, rejected, expired, dropped.
+bool is_final(ResultStatus status);
+
+// Longest reason kept in a result, in bytes (longer ones are cut at a UTF-8 boundary).
+constexpr size_t kMaxReasonBytes = 512;
+// Largest result JSON accepted by TradeResult::from_json.
+constexpr int64_t kMaxResultJsonBytes = 64 * 1024;
+
+struct TradeResult {
+  std::string result_id;  // deterministic, see *_result_id below
+  std::string uuid;       // "" for a rejected payload without a usable uuid
+  std::string instance;
+  std::string symbol;
+  std::string side;       // "buy", "sell" or "" when unknown
+  ResultStatus status = ResultStatus::kRejected;
+  double volume = 0;         // lots requested
+  double filled_volume = 0;  // lots executed
+  double avg_price = 0;      // volume-weighted; 0 without fills
+  std::string reason;
+  uint64_t ticket = 0;       // broker deal/order ticket, 0 when none
+  int retcode = 0;           // MT5 trade server return code, 0 when none
+  int64_t ts_ms = 0;         // when the result was produced, Unix ms
+  std::string stream_id;     // RTSS entry id of the signal
+
+  // The public RTRS JSON: result_id, uuid, instance, symbol, side, status, volume,
+  // filled_volume, avg_price, reason, ticket, retcode, ts, stream_id (in this order).
+  std::string to_json() const;
+  // Decodes to_json's output (every field required). Errors are kCorruption naming
+  // the field.
+  static Result<TradeResult> from_json(std::string_view json_text);
+
+  bool operator==(const TradeResult&) const = default;
+};
+
+// uuid + ":final" — the one final result of a signal.
+std::string final_result_id(const std::string& uuid);
+// uuid + ":p" + leg — the intermediate result of one partially filled leg.
+std::string partial_result_id(const std::string& uuid, int leg);
+// uuid + ":dup:" + stream_id — the answer to a repeated submission.
+std::string duplicate_result_id(const std::string& uuid, const std::string& stream_id);
+// "rtss:" + stream_id — a rejected payload without a usable uuid.
+std::string unparsed_result_id(const std::string& stream_id);
+
+// `reason` cut to kMaxReasonBytes without splitting a UTF-8 sequence.
+std::string clip_reason(std::string_view reason);
+
+// The final result of `order`: ids, signal fields, fills and stream id from the order,
+// `reason` clipped, ts = now_ms, ticket/retcode 0 (the caller may set them).
+// Precondition (MTG_CHECK): is_final(status), and filled_volume > 0 when kFilled.
+TradeResult final_result_of(const Order& order, ResultStatus status, std::string reason, int64_t now_ms);
+
+}  // namespace mtg

@@ -1,0 +1,68 @@
+#include "order/order_state.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+namespace mtg {
+namespace {
+
+using S = OrderState;
+
+constexpr OrderState kAll[kOrderStateCount] = {S::kReceived, S::kSent,    S::kPartial, S::kFilled, S::kFailed,
+                                               S::kRejected, S::kExpired, S::kDropped, S::kClosed};
+
+// The whole table, written out: row = from, column = to, in kAll's order
+// (received sent partial filled failed rejected expired dropped closed).
+constexpr bool kAllowed[kOrderStateCount][kOrderStateCount] = {
+    /* received */ {0, 1, 0, 0, 0, 1, 1, 1, 0},
+    /* sent     */ {0, 1, 1, 1, 1, 1, 1, 1, 0},
+    /* partial  */ {0, 0, 1, 1, 1, 1, 1, 1, 0},
+    /* filled   */ {0, 0, 0, 0, 0, 0, 0, 0, 1},
+    /* failed   */ {0, 0, 0, 0, 0, 0, 0, 0, 1},
+    /* rejected */ {0, 0, 0, 0, 0, 0, 0, 0, 1},
+    /* expired  */ {0, 0, 0, 0, 0, 0, 0, 0, 1},
+    /* dropped  */ {0, 0, 0, 0, 0, 0, 0, 0, 1},
+    /* closed   */ {0, 0, 0, 0, 0, 0, 0, 0, 0},
+};
+
+TEST(OrderState, EveryPairMatchesTheTable) {
+  int allowed = 0;
+  for (int from = 0; from < kOrderStateCount; ++from) {
+    for (int to = 0; to < kOrderStateCount; ++to) {
+      EXPECT_EQ(can_transition(kAll[from], kAll[to]), kAllowed[from][to])
+          << state_name(kAll[from]) << " -> " << state_name(kAll[to]);
+      allowed += kAllowed[from][to] ? 1 : 0;
+    }
+  }
+  EXPECT_EQ(allowed, 4 + 7 + 6 + 5);
+}
+
+TEST(OrderState, FinalStatesAreExactlyTheFive) {
+  const std::set<OrderState> finals = {S::kFilled, S::kFailed, S::kRejected, S::kExpired, S::kDropped};
+  for (OrderState s : kAll) EXPECT_EQ(is_final(s), finals.count(s) == 1) << state_name(s);
+}
+
+TEST(OrderState, NamesRoundTripAndAreDistinct) {
+  std::set<std::string> names;
+  for (OrderState s : kAll) {
+    names.insert(state_name(s));
+    auto parsed = parse_state(state_name(s));
+    ASSERT_TRUE(parsed);
+    EXPECT_EQ(*parsed, s);
+  }
+  EXPECT_EQ(names.size(), static_cast<size_t>(kOrderStateCount));
+}
+
+TEST(OrderState, ParseRefusesUnknownNames) {
+  for (const char* bad : {"", "Filled", "done", "sent "}) {
+    auto r = parse_state(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.status().code(), Code::kInvalidArgument);
+  }
+  EXPECT_EQ(parse_state("done").status().message(), "unknown order state done");
+}
+
+}  // namespace
+}  // namespace mtg

@@ -266,6 +266,22 @@ TEST_F(LinkServerTest, SendsHeartbeatsAndDropsASilentTerminal) {
   EXPECT_FALSE(server_->send("demo-1", PositionsRequest{}));
 }
 
+TEST_F(LinkServerTest, TerminalThatDoesNotReadIsDisconnected) {
+  LinkLimits limits;
+  limits.max_output_bytes = kMaxLineBytes;
+  start(system_clock_, limits);
+  auto peer = connect_as("demo-1");  // and never reads again
+  const OrderFrame order{"AbCdEfGhIjKlMnOpQrStUv.0", "u-1", 0, "EURUSD", Side::kBuy, "market", 0.1, 0, 0, 0, 1};
+  constexpr int kMaxSends = 200'000;  // far more than the kernel buffers plus our queue hold
+  int sent = 0;
+  while (sent < kMaxSends && server_->send("demo-1", order)) ++sent;
+  EXPECT_LT(sent, kMaxSends);
+  EXPECT_FALSE(server_->is_connected("demo-1"));
+  server_->poll(0, events_);
+  ASSERT_EQ(count(LinkEvent::Kind::kDisconnected, "demo-1"), 1u);
+  EXPECT_EQ(events_.back().reason, "output queue full (terminal not reading)");
+}
+
 TEST_F(LinkServerTest, PeerCloseIsADisconnect) {
   start(system_clock_);
   auto peer = connect_as("demo-1");

@@ -10,7 +10,6 @@
 namespace mtg {
 namespace {
 
-constexpr double kVolumeEpsilon = 1e-9;
 
 template <class... F>
 struct Overloaded : F... { using F::operator()...; };
@@ -131,8 +130,22 @@ Status Engine::on_result(const std::string& instance, const link::ResultFrame& r
     case link::RetcodeClass::kDone:
     case link::RetcodeClass::kPartial: {
       if (r.filled_volume > 0) {
-        if (Status s = o.apply_fill(r.filled_volume, r.price); !s.is_ok()) {
+        Status s = o.apply_fill(r.filled_volume, r.price);
+        if (s.code() == Code::kInvalidArgument) {
+          // A fill without a price is a broken frame: keep the order in flight; the
+          // terminal is asked again about it later.
+          spdlog::error("engine: terminal {} sent an unusable result for {}: {}", instance, r.client_id,
+                        s.to_string());
+          ++stats_.stale_results;
+          return Status::ok();
+        }
+        if (!s.is_ok()) {
+          // A terminal that executes more than asked is broken; record the volume we
+          // asked for and say so loudly.
           spdlog::critical("engine: terminal {} over-filled {}: {}", instance, o.signal.uuid, s.to_string());
+          Status capped = o.apply_fill(o.remaining_volume(), r.price);
+          MTG_CHECK_MSG(capped.is_ok(), capped.to_string().c_str());
+          return finish(o, ResultStatus::kFilled, "terminal reported an over-fill: " + s.message());
         }
       }
       if (o.remaining_volume() <= kVolumeEpsilon) return finish(o, ResultStatus::kFilled, "");

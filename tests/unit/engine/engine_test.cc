@@ -221,6 +221,7 @@ TEST_F(EngineTest, RestartAsksTheTerminalBeforeAnyResend) {
       done.client_id = id;
       done.retcode = link::kRetcodeDone;
       done.filled_volume = 0.3;
+      done.price = 1.1;
       k.result = done;
     }
     known.orders.push_back(k);

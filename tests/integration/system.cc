@@ -1,0 +1,210 @@
+#include "integration/system.h"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace mtg::testkit {
+namespace {
+
+int free_port() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("bind");
+  socklen_t len = sizeof addr;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string random_hex(size_t n) {
+  static std::mt19937_64 rng(std::random_device{}());
+  static const char* digits = "0123456789abcdef";
+  std::string s;
+  for (size_t i = 0; i < n; ++i) s += digits[rng() % 16];
+  return s;
+}
+
+}  // namespace
+
+bool System::available() {
+  const char* path = std::getenv("MTG_CONFIG");
+  return path != nullptr && load_config(path).is_ok();
+}
+
+System::System(SystemOptions options) : options_(options), prefix_("t" + random_hex(8) + ":") {
+  auto stack = load_config(std::getenv("MTG_CONFIG"));
+  if (!stack) throw std::runtime_error(stack.status().to_string());
+  write_config(*stack);
+  auto loaded = load_config(config_path_);
+  if (!loaded) throw std::runtime_error(loaded.status().to_string());
+  config_ = *loaded;
+  auto redis = RedisClient::connect(config_.redis);
+  if (!redis) throw std::runtime_error(redis.status().to_string());
+  redis_ = std::move(*redis);
+}
+
+System::~System() {
+  for (auto& s : sims_) s->stop(5000);
+  if (engine_) engine_->stop(10'000);
+  delete_keys();
+}
+
+void System::write_config(const Config& stack) {
+  std::ostringstream t;
+  t << "[redis]\nhost = \"" << stack.redis.host << "\"\nport = " << stack.redis.port
+    << "\nprefix = \"" << prefix_ << "\"\n"
+    << "[postgres]\nhost = \"" << stack.postgres.host << "\"\nport = " << stack.postgres.port
+    << "\nuser = \"" << stack.postgres.user << "\"\ndatabase = \"" << stack.postgres.database << "\"\n"
+    << "[clickhouse]\nhost = \"" << stack.clickhouse.host << "\"\nhttp_port = " << stack.clickhouse.http_port
+    << "\ndatabase = \"" << stack.clickhouse.database << "\"\n"
+    << "[duckdb]\npath = \"data/mtguard.duckdb\"\n"
+    << "[engine]\nlink_host = \"127.0.0.1\"\nlink_port = " << free_port()
+    << "\nspill_path = \"engine/spill.journal\"\n"
+    << "[instances]\ndir = \"instances\"\n[backup]\ndir = \"backups\"\n"
+    << "[crypto]\nkey_file = \"keys/master.key\"\n[log]\nlevel = \"info\"\n";
+  config_path_ = dir_.write("mtguard.toml", t.str());
+  for (int i = 0; i < options_.instances; ++i) {
+    nlohmann::json sim = {{"seed", options_.sim.seed + static_cast<uint64_t>(i)},
+                          {"account", i == 1 ? "hedging" : "netting"},
+                          {"partial_fill_prob", options_.sim.partial_fill_prob},
+                          {"requote_prob", options_.sim.requote_prob},
+                          {"reject_prob", options_.sim.reject_prob},
+                          {"latency_ms_min", options_.sim.latency_ms_min},
+                          {"latency_ms_max", options_.sim.latency_ms_max}};
+    nlohmann::json inst = {{"id", instance_id(i)},
+                           {"token", random_hex(32)},
+                           {"symbols", {"EURUSD", "GBPUSD", "USDJPY", "XAUUSD"}},
+                           {"min_volume", 0.01},
+                           {"max_volume", options_.max_volume},
+                           {"volume_step", 0.01},
+                           {"sim", sim}};
+    dir_.write("instances/" + instance_id(i) + ".json", inst.dump(2));
+  }
+}
+
+void System::start_engine() {
+  engine_ = std::make_unique<Process>(
+      std::vector<std::string>{MTG_BINARY, "engine", "--config", config_path_}, dir_.file("engine.log"));
+}
+
+void System::start_sims() {
+  for (int i = 0; i < options_.instances; ++i) {
+    sims_.push_back(std::make_unique<Process>(
+        std::vector<std::string>{MTG_BINARY, "sim", "--config", config_path_, "--instance", instance_id(i),
+                                 "--ledger", ledger_path(i)},
+        dir_.file("sim-" + instance_id(i) + ".log")));
+  }
+}
+
+void System::submit(const std::vector<std::string>& payloads) {
+  std::vector<std::vector<std::string>> batch;
+  for (const auto& p : payloads) batch.push_back({"XADD", prefix_ + "rtss", "*", "signal", p});
+  for (size_t start = 0; start < batch.size(); start += 500) {
+    std::vector<std::vector<std::string>> part(batch.begin() + static_cast<long>(start),
+                                               batch.begin() + static_cast<long>(std::min(batch.size(), start + 500)));
+    auto r = redis_->pipeline(part);
+    if (!r) throw std::runtime_error(r.status().to_string());
+  }
+}
+
+std::vector<TradeResult> System::results() {
+  std::vector<TradeResult> out;
+  std::string from = "-";
+  for (;;) {
+    auto r = redis_->command({"XRANGE", prefix_ + "rtrs", from, "+", "COUNT", "5000"});
+    if (!r) throw std::runtime_error(r.status().to_string());
+    if (r->elements.empty()) break;
+    for (const auto& e : r->elements) {
+      const auto& fields = e.elements[1].elements;
+      for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+        if (fields[i].str != "result") continue;
+        auto tr = TradeResult::from_json(fields[i + 1].str);
+        if (!tr) throw std::runtime_error("bad result in RTRS: " + fields[i + 1].str);
+        out.push_back(*tr);
+      }
+    }
+    from = "(" + r->elements.back().elements[0].str;
+  }
+  return out;
+}
+
+bool System::wait_final(const std::set<std::string>& uuids, int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::set<std::string> missing = uuids;
+    for (const auto& r : results()) {
+      if (is_final(r.status)) missing.erase(r.uuid);
+    }
+    if (missing.empty()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return false;
+}
+
+std::map<std::string, double> System::ledger_volume() const {
+  std::map<std::string, double> volume;
+  for (int i = 0; i < options_.instances; ++i) {
+    std::ifstream in(ledger_path(i));
+    for (std::string line; std::getline(in, line);) {
+      auto j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_discarded() || !j.contains("uuid") || !j.contains("volume")) continue;
+      volume[j["uuid"].get<std::string>()] += j["volume"].get<double>();
+    }
+  }
+  return volume;
+}
+
+std::string System::signal(const std::string& uuid, int instance, double volume, int64_t created_at_ms,
+                           int64_t ttl_ms) const {
+  static const char* symbols[] = {"EURUSD", "GBPUSD", "USDJPY", "XAUUSD"};
+  nlohmann::json j = {{"uuid", uuid},
+                      {"instance", instance_id(instance)},
+                      {"symbol", symbols[static_cast<size_t>(uuid[0]) % 4]},
+                      {"side", (uuid[1] % 2) != 0 ? "buy" : "sell"},
+                      {"type", "market"},
+                      {"volume", volume},
+                      {"created_at", created_at_ms},
+                      {"ttl_ms", ttl_ms}};
+  return j.dump();
+}
+
+std::string System::new_uuid() {
+  std::string h = random_hex(32);
+  h[12] = '4';
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" +
+         h.substr(20, 12);
+}
+
+std::string System::log_tail(const std::string& path) const {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  const std::string text = s.str();
+  return text.size() > 4000 ? text.substr(text.size() - 4000) : text;
+}
+
+void System::delete_keys() {
+  std::string cursor = "0";
+  do {
+    auto r = redis_->command({"SCAN", cursor, "MATCH", prefix_ + "*", "COUNT", "1000"});
+    if (!r) return;
+    cursor = r->elements[0].str;
+    std::vector<std::string> del{"DEL"};
+    for (const auto& k : r->elements[1].elements) del.push_back(k.str);
+    if (del.size() > 1) (void)redis_->command(del);
+  } while (cursor != "0");
+}
+
+}  // namespace mtg::testkit

@@ -1,0 +1,74 @@
+// The whole product on the real stack, for integration and chaos tests: a private
+// configuration (own Redis key prefix, own link port, own DuckDB file and instances)
+// next to the servers of scripts/stack, the real `mtguard engine` and `mtguard sim`
+// processes, and the evidence to check invariants: RTRS and the simulators' ledgers.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "order/trade_result.h"
+#include "store/redis/redis_client.h"
+#include "testkit/process.h"
+#include "testkit/temp_dir.h"
+
+namespace mtg::testkit {
+
+struct SystemOptions {
+  int instances = 3;  // demo-1 .. demo-N
+  SimConfig sim;      // broker behaviour of every simulator (seed + instance number)
+  double max_volume = 10.0;
+};
+
+class System {
+ public:
+  // Requires $MTG_CONFIG (scripts/stack env); check available() first.
+  explicit System(SystemOptions options = {});
+  ~System();
+  static bool available();
+
+  const Config& config() const { return config_; }
+  const std::string& config_path() const { return config_path_; }
+  std::string instance_id(int i) const { return "demo-" + std::to_string(i + 1); }
+
+  void start_engine();
+  void start_sims();
+  Process& engine() { return *engine_; }
+  Process& sim(int i) { return *sims_.at(static_cast<size_t>(i)); }
+  RedisClient& redis() { return *redis_; }
+
+  // XADDs every payload to RTSS (pipelined).
+  void submit(const std::vector<std::string>& payloads);
+  // Every result in RTRS, in order.
+  std::vector<TradeResult> results();
+  // Waits until each uuid has a final result; false on timeout.
+  bool wait_final(const std::set<std::string>& uuids, int timeout_ms);
+  // Sum of executed volume per uuid over every simulator's ledger.
+  std::map<std::string, double> ledger_volume() const;
+  std::string ledger_path(int i) const { return dir_.file("ledger-" + instance_id(i) + ".jsonl"); }
+
+  // A valid signal JSON for instance i.
+  std::string signal(const std::string& uuid, int instance, double volume, int64_t created_at_ms,
+                     int64_t ttl_ms = 30'000) const;
+  static std::string new_uuid();
+  std::string log_tail(const std::string& path) const;
+
+ private:
+  void write_config(const Config& stack);
+  void delete_keys();
+
+  SystemOptions options_;
+  TempDir dir_;
+  std::string prefix_;
+  std::string config_path_;
+  Config config_;
+  std::unique_ptr<RedisClient> redis_;
+  std::unique_ptr<Process> engine_;
+  std::vector<std::unique_ptr<Process>> sims_;
+};
+
+}  // namespace mtg::testkit

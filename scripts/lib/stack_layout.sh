@@ -26,6 +26,7 @@ gone_timeout_s=30
 lock_timeout_s=300
 poll_step_s=0.05
 log_tail_lines=30
+max_log_bytes=$(( 64 * 1024 * 1024 ))  # a bigger server log moves to NAME.log.1 at start
 
 # is_stack_server NAME: true when NAME is one of the stack's servers.
 is_stack_server() {

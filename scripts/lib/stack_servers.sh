@@ -38,6 +38,7 @@ start_detached() {
   shift 2
   log=$(server_log "$name")
   mkdir -p "$stack_logs"
+  if [ -f "$log" ] && (( $(stat -c %s "$log") > max_log_bytes )); then mv -f "$log" "$log.1"; fi
   printf '\n==== %s: scripts/stack starts %s on port %s\n' "$(date -Is)" "$name" "$port" >>"$log"
   (
     close_inherited_fds

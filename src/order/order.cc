@@ -57,14 +57,25 @@ Status decode_fields(const nlohmann::json& doc, Order& o) {
 
 }  // namespace
 
+std::string clip_reason(std::string_view reason) {
+  if (reason.size() <= kMaxReasonBytes) return std::string(reason);
+  size_t end = kMaxReasonBytes;
+  // Back up over UTF-8 continuation bytes (10xxxxxx) so no sequence is split.
+  while (end > 0 && (static_cast<unsigned char>(reason[end]) & 0xc0) == 0x80) --end;
+  return std::string(reason.substr(0, end));
+}
+
 Status Order::transition(OrderState to, int64_t now_ms) {
   if (!can_transition(state, to)) {
     return Status::precondition("order " + signal.uuid + ": transition " + state_name(state) + " -> " +
                                 state_name(to) + " not allowed");
   }
+  if ((to == OrderState::kPartial || to == OrderState::kFilled) && !(filled_volume > 0)) {
+    return Status::precondition("order " + signal.uuid + ": " + state_name(to) + " without any fill");
+  }
   state = to;
   updated_at_ms = now_ms;
-  MTG_CHECK(state == to);
+  MTG_CHECK(filled_volume <= signal.volume + kVolumeEpsilon);
   return Status::ok();
 }
 
@@ -100,7 +111,7 @@ std::string Order::to_json() const {
   j["avg_price"] = avg_price;
   j["leg"] = leg;
   j["stream_id"] = stream_id;
-  j["reason"] = reason;
+  j["reason"] = clip_reason(reason);
   j["updated_at"] = updated_at_ms;
   return dump_json(j);
 }

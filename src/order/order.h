@@ -19,6 +19,11 @@ constexpr double kVolumeEpsilon = 1e-9;
 constexpr int kMaxLeg = 999;
 // Largest stored order JSON accepted by Order::from_json.
 constexpr int64_t kMaxOrderJsonBytes = 64 * 1024;
+// Longest reason kept in an order or result, in bytes.
+constexpr size_t kMaxReasonBytes = 512;
+
+// `reason` cut to kMaxReasonBytes without splitting a UTF-8 sequence.
+std::string clip_reason(std::string_view reason);
 
 struct Order {
   Signal signal;
@@ -32,7 +37,8 @@ struct Order {
 
   // Moves to `to` and stamps updated_at_ms when can_transition(state, to); otherwise
   // kFailedPrecondition "order UUID: transition sent -> received not allowed" and the
-  // order is left unchanged.
+  // order is left unchanged. Partial and filled also need filled_volume > 0 (apply
+  // the fill first).
   Status transition(OrderState to, int64_t now_ms);
 
   // Records an execution of `volume` lots at `price` (both finite and > 0, else
@@ -44,7 +50,8 @@ struct Order {
   // signal.volume - filled_volume, rounded to 1e-8 lots, never negative.
   double remaining_volume() const;
 
-  // Compact JSON with every field; from_json(to_json()) == *this.
+  // Compact JSON with every field (the reason through clip_reason); from_json(to_json())
+  // == *this whenever the reason fits.
   std::string to_json() const;
   // Decodes to_json's output. Errors are kCorruption naming the field.
   static Result<Order> from_json(std::string_view json_text);

@@ -74,7 +74,7 @@ std::string TradeResult::to_json() const {
   j["volume"] = volume;
   j["filled_volume"] = filled_volume;
   j["avg_price"] = avg_price;
-  j["reason"] = reason;
+  j["reason"] = clip_reason(reason);
   j["ticket"] = ticket;
   j["retcode"] = retcode;
   j["ts"] = ts_ms;
@@ -102,14 +102,6 @@ std::string duplicate_result_id(const std::string& uuid, const std::string& stre
 }
 
 std::string unparsed_result_id(const std::string& stream_id) { return "rtss:" + stream_id; }
-
-std::string clip_reason(std::string_view reason) {
-  if (reason.size() <= kMaxReasonBytes) return std::string(reason);
-  size_t end = kMaxReasonBytes;
-  // Back up over UTF-8 continuation bytes (10xxxxxx) so no sequence is split.
-  while (end > 0 && (static_cast<unsigned char>(reason[end]) & 0xc0) == 0x80) --end;
-  return std::string(reason.substr(0, end));
-}
 
 TradeResult final_result_of(const Order& order, ResultStatus status, std::string reason, int64_t now_ms) {
   MTG_CHECK_MSG(is_final(status), "final_result_of: status is not final");

@@ -21,8 +21,6 @@ Result<ResultStatus> parse_result_status(std::string_view name);
 // True for the one result every signal ends with: filled, failed, rejected, expired, dropped.
 bool is_final(ResultStatus status);
 
-// Longest reason kept in a result, in bytes (longer ones are cut at a UTF-8 boundary).
-constexpr size_t kMaxReasonBytes = 512;
 // Largest result JSON accepted by TradeResult::from_json.
 constexpr int64_t kMaxResultJsonBytes = 64 * 1024;
 
@@ -43,7 +41,8 @@ struct TradeResult {
   std::string stream_id;     // RTSS entry id of the signal
 
   // The public RTRS JSON: result_id, uuid, instance, symbol, side, status, volume,
-  // filled_volume, avg_price, reason, ticket, retcode, ts, stream_id (in this order).
+  // filled_volume, avg_price, reason, ticket, retcode, ts, stream_id (in this order);
+  // the reason is written through clip_reason.
   std::string to_json() const;
   // Decodes to_json's output (every field required). Errors are kCorruption naming
   // the field.
@@ -60,9 +59,6 @@ std::string partial_result_id(const std::string& uuid, int leg);
 std::string duplicate_result_id(const std::string& uuid, const std::string& stream_id);
 // "rtss:" + stream_id — a rejected payload without a usable uuid.
 std::string unparsed_result_id(const std::string& stream_id);
-
-// `reason` cut to kMaxReasonBytes without splitting a UTF-8 sequence.
-std::string clip_reason(std::string_view reason);
 
 // The final result of `order`: ids, signal fields, fills and stream id from the order,
 // `reason` clipped, ts = now_ms, ticket/retcode 0 (the caller may set them).

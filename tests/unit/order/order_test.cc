@@ -51,6 +51,17 @@ TEST(Order, ForbiddenTransitionLeavesTheOrderUnchanged) {
             "order 6f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b: transition partial -> received not allowed");
 }
 
+TEST(Order, PartialAndFilledNeedAFillFirst) {
+  Order o = make_order();
+  ASSERT_TRUE(o.transition(S::kSent, 1));
+  const Order before = o;
+  EXPECT_EQ(o.transition(S::kFilled, 2).code(), Code::kFailedPrecondition);
+  EXPECT_EQ(o.transition(S::kPartial, 2).code(), Code::kFailedPrecondition);
+  EXPECT_EQ(o, before);
+  ASSERT_TRUE(o.apply_fill(1.0, 1.09));
+  EXPECT_TRUE(o.transition(S::kFilled, 3));
+}
+
 TEST(Order, ClosedAcceptsNothing) {
   Order o = make_order();
   ASSERT_TRUE(o.transition(S::kRejected, 1));
@@ -120,6 +131,14 @@ TEST(Order, JsonRoundTripsEveryField) {
   ASSERT_TRUE(back) << back.status().to_string();
   EXPECT_EQ(*back, o);
   EXPECT_EQ(back->to_json(), o.to_json());
+}
+
+TEST(Order, JsonKeepsABoundedReason) {
+  Order o = make_order();
+  o.reason = std::string(100'000, 'r');
+  auto back = Order::from_json(o.to_json());
+  ASSERT_TRUE(back) << back.status().to_string();
+  EXPECT_EQ(back->reason, std::string(kMaxReasonBytes, 'r'));
 }
 
 TEST(Order, FromJsonRefusesDamage) {

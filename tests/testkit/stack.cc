@@ -42,9 +42,12 @@ const Config& stack_config() {
   return *loaded();
 }
 
-bool stack_script_available() {
+bool stack_controllable() {
+  namespace fs = std::filesystem;
   std::error_code ec;
-  return std::filesystem::exists(source_dir() + "/scripts/stack", ec);
+  if (!stack_available() || !fs::exists(source_dir() + "/scripts/stack", ec)) return false;
+  fs::path ours = fs::weakly_canonical(source_dir() + "/var/mtguard.toml", ec);
+  return !ec && fs::weakly_canonical(stack_config().path, ec) == ours && !ec;
 }
 
 void stack_run(const std::string& args) {

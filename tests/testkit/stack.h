@@ -13,8 +13,9 @@ namespace mtg::testkit {
 bool stack_available();
 // The loaded $MTG_CONFIG. Precondition: stack_available().
 const Config& stack_config();
-// True when <source dir>/scripts/stack exists (needed by stack_run).
-bool stack_script_available();
+// True when $MTG_CONFIG is the config of <source dir>/scripts/stack, so stack_run can
+// kill and restart the very servers the test talks to (false for hand-started ones).
+bool stack_controllable();
 // Runs `<source dir>/scripts/stack <args>` (e.g. "kill redis") and stops the test
 // binary loudly if it exits non-zero.
 void stack_run(const std::string& args);

@@ -70,9 +70,17 @@ Status PgClient::ensure_connected() {
   return Status::ok();
 }
 
+void PgClient::drop_connection() {
+  conn_.reset();
+  if (in_transaction_) transaction_lost_ = true;
+}
+
 Status PgClient::run(const std::string& sql, const std::vector<PgParam>& params, PgRows* out) {
-  MTG_RETURN_IF_ERROR(ensure_connected());
   std::string where = "postgres " + endpoint_ + ": ";
+  if (transaction_lost_) {
+    return Status::unavailable(where + "connection lost inside a transaction; rolled back");
+  }
+  MTG_RETURN_IF_ERROR(ensure_connected());
   try {
     pqxx::nontransaction work(conn_->conn);
     pqxx::result result = params.empty()
@@ -86,17 +94,17 @@ Status PgClient::run(const std::string& sql, const std::vector<PgParam>& params,
     fill_rows(result, out);
     return Status::ok();
   } catch (const pqxx::broken_connection& e) {
-    conn_.reset();
+    drop_connection();
     return Status::unavailable(where + one_line(e.what()));
   } catch (const pqxx::sql_error& e) {
     if (e.sqlstate() == kSqlStateQueryCanceled) return Status::timeout(where + one_line(e.what()));
     if (e.sqlstate().rfind("08", 0) == 0) {  // connection exception class
-      conn_.reset();
+      drop_connection();
       return Status::unavailable(where + one_line(e.what()));
     }
     return Status::invalid(where + one_line(e.what()));
   } catch (const std::exception& e) {
-    if (!connected()) conn_.reset();
+    if (!connected()) drop_connection();
     return Status::io(where + one_line(e.what()));
   }
 }
@@ -109,9 +117,30 @@ Result<PgRows> PgClient::query(const std::string& sql, const std::vector<PgParam
   return rows;
 }
 
-Status PgClient::begin() { return exec("BEGIN"); }
-Status PgClient::commit() { return exec("COMMIT"); }
-Status PgClient::rollback() { return exec("ROLLBACK"); }
+Status PgClient::begin() {
+  MTG_CHECK_MSG(!in_transaction_, "PgClient::begin inside a transaction");
+  MTG_RETURN_IF_ERROR(exec("BEGIN"));
+  in_transaction_ = true;
+  return Status::ok();
+}
+
+Status PgClient::commit() {
+  Status status = exec("COMMIT");
+  in_transaction_ = false;
+  transaction_lost_ = false;
+  return status;
+}
+
+Status PgClient::rollback() {
+  if (transaction_lost_) {  // the server rolled it back when the connection broke
+    in_transaction_ = false;
+    transaction_lost_ = false;
+    return Status::ok();
+  }
+  Status status = exec("ROLLBACK");
+  in_transaction_ = false;
+  return status;
+}
 
 Result<std::string> PgClient::server_version() {
   Result<PgRows> rows = query("SHOW server_version");

@@ -49,7 +49,10 @@ class PgClient {
   // Runs one statement with $1, $2, ... bound to `params` and returns its rows.
   Result<PgRows> query(const std::string& sql, const std::vector<PgParam>& params = {});
 
-  // Explicit transaction on this connection. A broken connection rolls it back.
+  // Explicit transaction on this connection. When the connection breaks inside it,
+  // the server rolls it back: every later call fails with kUnavailable until
+  // rollback() (ok) or commit() (kUnavailable) ends it, so a lost transaction is never
+  // mistaken for a committed one.
   Status begin();
   Status commit();
   Status rollback();
@@ -69,8 +72,13 @@ class PgClient {
   // Runs `sql` with `params`; fills `out` when non-null.
   Status run(const std::string& sql, const std::vector<PgParam>& params, PgRows* out);
 
+  // Drops the connection after it broke; marks an open transaction as lost.
+  void drop_connection();
+
   PostgresConfig config_;
   std::string endpoint_;
+  bool in_transaction_ = false;
+  bool transaction_lost_ = false;
   struct Connection;  // the pqxx connection, absent while disconnected
   std::unique_ptr<Connection> conn_;
 };

@@ -36,7 +36,7 @@ struct MasterKey {
 // The key id (16 hex chars) of raw key bytes.
 std::string compute_key_id(const std::array<uint8_t, kMasterKeyBytes>& raw);
 
-// Loads the master key. When MTGUARD_MASTER_KEY_HEX is set it wins (64 hex chars,
+// Loads the master key. When MTGUARD_MASTER_KEY_HEX is set and non-empty it wins (64 hex chars,
 // else kInvalidArgument). Otherwise key_file must be a regular file of exactly 32 raw
 // bytes with mode 0600 or 0400: a file readable or writable by group/others is refused
 // with kFailedPrecondition; a missing file is kNotFound. Errors never contain key bytes.

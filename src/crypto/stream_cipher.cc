@@ -100,15 +100,10 @@ const MasterKey* find_key(const std::vector<MasterKey>& keys, const std::string&
   return nullptr;
 }
 
-Status encrypt_impl(const MasterKey& key, ByteReader& in, ByteWriter& out, const StreamOptions& opt) {
-  MTG_CHECK(key.key_id.size() == kKeyIdChars);
-  if (opt.chunk_bytes == 0 || opt.chunk_bytes > kMaxStreamChunkBytes) {
-    return Status::invalid("stream chunk size must be 1.." + std::to_string(kMaxStreamChunkBytes));
-  }
-  StreamHeader h{kStreamVersion, key.key_id, opt.chunk_bytes, random_nonce()};
-  const std::string header_bytes = encode_header(h);
-  MTG_RETURN_IF_ERROR(out.write_all(header_bytes.data(), header_bytes.size()));
-  std::string plain(opt.chunk_bytes, '\0');
+// Seals `in` chunk by chunk, using `plain` (chunk_bytes long) as the read buffer.
+Status encrypt_chunks(const MasterKey& key, const StreamHeader& h, const std::string& header_bytes,
+                      ByteReader& in, ByteWriter& out, std::string& plain) {
+  MTG_CHECK(plain.size() == h.chunk_bytes);
   std::string sealed;
   for (uint64_t index = 0;; ++index) {
     MTG_CHECK(index < kMaxChunks);
@@ -121,10 +116,22 @@ Status encrypt_impl(const MasterKey& key, ByteReader& in, ByteWriter& out, const
     MTG_RETURN_IF_ERROR(gcm_seal(key, chunk_nonce(h, index), chunk_aad(header_bytes, index, prefix),
                                  std::string_view(plain.data(), *got), sealed));
     MTG_RETURN_IF_ERROR(out.write_all(sealed.data(), sealed.size()));
-    if (final) break;
+    if (final) return Status::ok();
   }
+}
+
+Status encrypt_impl(const MasterKey& key, ByteReader& in, ByteWriter& out, const StreamOptions& opt) {
+  MTG_CHECK(key.key_id.size() == kKeyIdChars);
+  if (opt.chunk_bytes == 0 || opt.chunk_bytes > kMaxStreamChunkBytes) {
+    return Status::invalid("stream chunk size must be 1.." + std::to_string(kMaxStreamChunkBytes));
+  }
+  StreamHeader h{kStreamVersion, key.key_id, opt.chunk_bytes, random_nonce()};
+  const std::string header_bytes = encode_header(h);
+  MTG_RETURN_IF_ERROR(out.write_all(header_bytes.data(), header_bytes.size()));
+  std::string plain(opt.chunk_bytes, '\0');
+  const Status st = encrypt_chunks(key, h, header_bytes, in, out, plain);
   OPENSSL_cleanse(plain.data(), plain.size());
-  return Status::ok();
+  return st;
 }
 
 // Reads, verifies and writes one chunk. Sets `final` when it was the last one.

@@ -40,6 +40,8 @@ int run_cli(int argc, char** argv) {
   add_sim_command(app, ctx);
   add_submit_command(app, ctx);
   add_instance_command(app, ctx);
+  add_backend_command(app, ctx);
+  add_sync_command(app, ctx);
   add_unbuilt_commands(app, ctx);
   try {
     app.parse(argc, argv);

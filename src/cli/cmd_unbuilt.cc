@@ -18,12 +18,10 @@ void unbuilt(CLI::App& parent, CliContext& ctx, const std::string& name, const s
 }  // namespace
 
 void add_unbuilt_commands(CLI::App& app, CliContext& ctx) {
-  unbuilt(app, ctx, "backend", "Drain RTRS into DuckDB and sync it to ClickHouse");
   unbuilt(app, ctx, "backupd", "Run scheduled backups with retention and verification");
   unbuilt(app, ctx, "backup", "backup run KIND | list | verify [KIND]");
   unbuilt(app, ctx, "restore", "restore KIND [--from ID]");
   unbuilt(app, ctx, "creds", "creds set|list: broker credentials, encrypted in PostgreSQL");
-  unbuilt(app, ctx, "sync", "sync status|resume: the ClickHouse sync");
 }
 
 }  // namespace mtg

@@ -32,6 +32,8 @@ void add_engine_command(CLI::App& app, CliContext& ctx);
 void add_sim_command(CLI::App& app, CliContext& ctx);
 void add_submit_command(CLI::App& app, CliContext& ctx);
 void add_instance_command(CLI::App& app, CliContext& ctx);
+void add_backend_command(CLI::App& app, CliContext& ctx);
+void add_sync_command(CLI::App& app, CliContext& ctx);
 // backend, backupd, backup, restore, creds, sync: present in --help, not built yet.
 void add_unbuilt_commands(CLI::App& app, CliContext& ctx);
 

@@ -49,6 +49,13 @@ struct EngineConfig {
   std::string spill_path = "var/engine/spill.journal";  // results kept while Redis is down
 };
 
+// The backend (`mtguard backend`): RTRS -> DuckDB -> ClickHouse ([backend] in the TOML).
+struct BackendConfig {
+  int64_t retry_interval_ms = 5'000;  // a failed ClickHouse batch is retried this often
+  int max_attempts = 5;               // ... and the sync suspends after this many failures
+  int64_t rtrs_retain_ms = 600'000;   // acknowledged RTRS entries are trimmed after this age
+};
+
 // Simulated broker behaviour of an instance when `mtguard sim` plays its terminal.
 struct SimConfig {
   uint64_t seed = 1;
@@ -80,6 +87,7 @@ struct Config {
   PostgresConfig postgres;
   ClickHouseConfig clickhouse;
   DuckDbConfig duckdb;
+  BackendConfig backend;
   EngineConfig engine;
   std::string instances_dir = "var/instances";
   std::vector<InstanceConfig> instances;  // sorted by id

@@ -1,0 +1,216 @@
+#include "backend/backend_service.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "backend/backend_keys.h"
+#include "backend/clickhouse_sync.h"
+#include "backend/duckdb_recovery.h"
+#include "backend/history_writer.h"
+#include "backend/order_mirror.h"
+#include "backend/rtrs_consumer.h"
+#include "notify/log_sink.h"
+#include "notify/notifier.h"
+#include "store/clickhouse/clickhouse_migrations.h"
+#include "util/check.h"
+
+namespace mtg {
+namespace {
+
+constexpr int kReadBlockMs = 50;          // longest wait for new RTRS entries per loop
+constexpr int64_t kHousekeepingMs = 1'000;  // mirror, heartbeat, status, commands, trim
+constexpr int kRetryPauseMs = 500;          // after Redis was unreachable
+constexpr int kMaxCommandsPerTick = 16;
+constexpr int kNotifyFlushMs = 2'000;
+
+void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+class Backend {
+ public:
+  Backend(const Config& config, RedisClient& redis, DuckDatabase& db, SyncSink& sink, notify::Notifier& notifier)
+      : config_(config),
+        redis_(redis),
+        db_(db),
+        keys_{config.redis.prefix},
+        consumer_(redis, config.redis.prefix),
+        writer_(db, clock_),
+        mirror_(redis, db, clock_, config.redis.prefix, config.engine.dedup_window_s),
+        sync_(db, sink, clock_, sync_options(config), [&notifier](const notify::Notification& n) { notifier.notify(n); }) {}
+
+  Status start();
+  Status loop(const std::atomic<bool>& stop);
+
+ private:
+  static SyncOptions sync_options(const Config& config) {
+    SyncOptions o;
+    o.retry_interval_ms = config.backend.retry_interval_ms;
+    o.max_attempts = config.backend.max_attempts;
+    return o;
+  }
+  Status drain_pending();
+  Status store(const std::vector<RtrsEntry>& entries);
+  Status housekeeping();
+  void publish();
+  Status run_commands();
+
+  const Config& config_;
+  SystemClock clock_;
+  RedisClient& redis_;
+  DuckDatabase& db_;
+  BackendKeys keys_;
+  RtrsConsumer consumer_;
+  HistoryWriter writer_;
+  OrderMirror mirror_;
+  ClickHouseSync sync_;
+};
+
+Status Backend::start() {
+  MTG_RETURN_IF_ERROR(sync_.load());
+  auto had_rtrs = consumer_.stream_exists();
+  if (!had_rtrs) return had_rtrs.status();
+  MTG_RETURN_IF_ERROR(consumer_.ensure_group());
+  MTG_RETURN_IF_ERROR(drain_pending());
+  auto open = redis_.command({"EXISTS", RedisKeys{config_.redis.prefix}.open_orders()});
+  if (!open) return open.status();
+  if (!*had_rtrs && open->integer == 0) {
+    auto restored = mirror_.rebuild_rts();
+    if (!restored) return restored.status().with_context("rebuild RTS from DuckDB");
+    spdlog::warn("backend: Redis had no RTRS and no open orders; restored {} open orders from DuckDB", *restored);
+  }
+  spdlog::info("backend: started (sync {})", sync_.suspended() ? "suspended" : "active");
+  return Status::ok();
+}
+
+// Entries delivered before a crash and never acknowledged come first.
+Status Backend::drain_pending() {
+  std::string after = "0";
+  for (;;) {
+    auto entries = consumer_.read_pending(static_cast<int>(kMaxHistoryBatch), after);
+    if (!entries) return entries.status();
+    if (entries->empty()) return Status::ok();
+    MTG_RETURN_IF_ERROR(store(*entries));
+    after = entries->back().stream_id;
+  }
+}
+
+Status Backend::store(const std::vector<RtrsEntry>& entries) {
+  MTG_CHECK(entries.size() <= kMaxHistoryBatch);
+  std::vector<TradeResult> results;
+  std::vector<std::string> ids;
+  for (const RtrsEntry& e : entries) {
+    ids.push_back(e.stream_id);
+    if (e.result) {
+      results.push_back(*e.result);
+    } else {
+      spdlog::error("backend: RTRS entry {} has no usable result, skipped: {}", e.stream_id, e.error);
+    }
+  }
+  auto written = writer_.write(results);
+  if (!written) return written.status().with_context("duckdb trade_history");
+  // Acknowledge only after the commit: a crash before this line replays the batch,
+  // and trade_history's primary key drops what was logged already.
+  return consumer_.ack(ids);
+}
+
+Status Backend::loop(const std::atomic<bool>& stop) {
+  int64_t next_housekeeping = 0;
+  while (!stop.load()) {
+    auto entries = consumer_.read_new(static_cast<int>(kMaxHistoryBatch), kReadBlockMs);
+    if (entries) {
+      MTG_RETURN_IF_ERROR(store(*entries));
+    } else if (entries.status().code() == Code::kUnavailable || entries.status().code() == Code::kTimeout) {
+      spdlog::warn("backend: redis: {}", entries.status().to_string());
+      sleep_ms(kRetryPauseMs);
+    } else if (entries.status().message().find("NOGROUP") == std::string::npos) {
+      return entries.status();
+    }
+    auto synced = sync_.tick();
+    if (!synced) return synced.status().with_context("clickhouse sync");
+    if (clock_.steady_ms() >= next_housekeeping) {
+      MTG_RETURN_IF_ERROR(housekeeping());
+      next_housekeeping = clock_.steady_ms() + kHousekeepingMs;
+    }
+  }
+  return Status::ok();
+}
+
+Status Backend::housekeeping() {
+  auto mirrored = mirror_.poll();
+  if (!mirrored && mirrored.status().code() != Code::kUnavailable) return mirrored.status();
+  auto trimmed = consumer_.trim(config_.backend.rtrs_retain_ms, clock_.now_ms());
+  if (!trimmed) spdlog::warn("backend: rtrs trim: {}", trimmed.status().to_string());
+  MTG_RETURN_IF_ERROR(run_commands());
+  publish();
+  return Status::ok();
+}
+
+Status Backend::run_commands() {
+  for (int i = 0; i < kMaxCommandsPerTick; ++i) {
+    auto command = redis_.command({"LPOP", keys_.commands()});
+    if (!command || command->is_nil()) return Status::ok();
+    if (command->str == BackendKeys::kResumeCommand) {
+      MTG_RETURN_IF_ERROR(sync_.resume());
+    } else {
+      spdlog::warn("backend: unknown operator command '{}'", command->str.substr(0, 64));
+    }
+  }
+  return Status::ok();
+}
+
+// Best effort: a missed heartbeat while Redis is down is what operators should see.
+void Backend::publish() {
+  auto status = sync_.status();
+  if (!status) {
+    spdlog::error("backend: sync status: {}", status.status().to_string());
+    return;
+  }
+  auto info = consumer_.group_info();
+  nlohmann::json heartbeat = {{"ts", clock_.now_ms()},
+                              {"duckdb_version", DuckDatabase::kLibraryVersion},
+                              {"lag", info ? info->lag : -1},
+                              {"pending", info ? info->pending : -1},
+                              {"suspended", status->suspended}};
+  const std::string ttl = std::to_string(BackendKeys::kPublishTtlMs);
+  (void)redis_.pipeline({{"SET", keys_.heartbeat(), heartbeat.dump(), "PX", ttl},
+                         {"SET", keys_.sync(), status->to_json(), "PX", ttl}});
+}
+
+Result<std::unique_ptr<RedisClient>> connect_redis(const Config& config, const std::atomic<bool>& stop) {
+  for (;;) {
+    auto redis = RedisClient::connect(config.redis);
+    if (redis || stop.load()) return redis;
+    spdlog::warn("backend: waiting for redis: {}", redis.status().to_string());
+    sleep_ms(kRetryPauseMs);
+  }
+}
+
+}  // namespace
+
+Status run_backend(const Config& config, const std::atomic<bool>& stop) {
+  auto redis = connect_redis(config, stop);
+  if (!redis) return redis.status();
+  auto clickhouse = ClickHouseClient::create(config.clickhouse);
+  if (!clickhouse) return clickhouse.status();
+  Status migrated = migrate_clickhouse(**clickhouse, config.clickhouse.database);
+  if (!migrated.is_ok()) spdlog::warn("backend: clickhouse not ready (sync will retry): {}", migrated.to_string());
+  auto opened = open_backend_duckdb(config, migrated.is_ok() ? clickhouse->get() : nullptr, SnapshotRestorer{},
+                                    SystemClock::instance());
+  if (!opened) return opened.status().with_context("open DuckDB " + config.duckdb.path);
+  auto sink = make_clickhouse_sync_sink(config.clickhouse);
+  if (!sink) return sink.status();
+  std::vector<std::unique_ptr<notify::Sink>> sinks;
+  sinks.push_back(std::make_unique<notify::LogSink>());
+  notify::Notifier notifier(SystemClock::instance(), std::move(sinks));
+  Backend backend(config, **redis, *opened->db, **sink, notifier);
+  Status s = backend.start();
+  if (s.is_ok()) s = backend.loop(stop);
+  (void)notifier.flush(kNotifyFlushMs);
+  spdlog::info("backend: stopped: {}", s.to_string());
+  return s;
+}
+
+}  // namespace mtg

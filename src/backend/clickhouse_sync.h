@@ -1,0 +1,88 @@
+// ClickHouseSync: moves rows from the DuckDB outbox (sync_outbox) to ClickHouse in
+// batches (SyncPolicy), oldest first, one batch at a time.
+//
+// - Success: the batch's outbox rows are deleted in one DuckDB transaction.
+// - Failure: the batch is recorded in failed_syncs (first/last seq, rows, attempts,
+//   last_error) and retried, the same rows again, every retry_interval_ms; no newer
+//   batch is sent meanwhile, so ClickHouse receives rows in outbox order.
+// - After max_attempts failures: suspended (sync_state 'suspended' = '1', survives
+//   restarts), a critical "sync_suspended" notification is recorded in DuckDB
+//   `notifications` and passed to `notify`; rows stay in the outbox until resume().
+//   resume() restarts the count: failed_syncs.attempts of the open batch goes to 0.
+// Every row carries synced_at = the send time, the ReplacingMergeTree version, so a
+// retried batch is harmless (read with FINAL). Single-threaded; uses the caller's
+// DuckDB connection.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "backend/sync_policy.h"
+#include "backend/sync_sink.h"
+#include "backend/sync_status.h"
+#include "notify/notification.h"
+#include "store/duckdb/duckdb_database.h"
+#include "util/clock.h"
+
+namespace mtg {
+
+class ClickHouseSync {
+ public:
+  using NotifyFn = std::function<void(const notify::Notification&)>;
+
+  // All references must outlive this object. Call load() before tick().
+  ClickHouseSync(DuckDatabase& db, SyncSink& sink, const Clock& clock, SyncOptions options, NotifyFn notify);
+
+  // Reads the persisted state (suspended flag, open failed batch).
+  Status load();
+
+  // Sends at most one batch when the policy says so. Returns the rows synced (0 when
+  // nothing was due, suspended, or the send failed; a failure is not an error: it is
+  // recorded). Errors are DuckDB failures only.
+  Result<int64_t> tick();
+
+  // Clears the suspension; the failed batch is retried on the next tick.
+  Status resume();
+
+  // The current state for `mtguard sync status`.
+  Result<SyncStatus> status();
+
+  bool suspended() const { return suspended_; }
+
+ private:
+  struct FailedBatch {
+    bool open = false;
+    int64_t id = 0;
+    int64_t first_seq = 0;
+    int64_t last_seq = 0;
+    int attempts = 0;
+    int64_t last_attempt_ms = 0;
+  };
+  struct Batch {
+    int64_t first_seq = 0;
+    int64_t last_seq = 0;
+    int64_t rows = 0;
+    std::string ndjson;
+  };
+
+  Result<bool> due();
+  Result<Batch> read_batch(int64_t first_seq, int64_t last_seq);
+  Result<int64_t> send(const Batch& batch);
+  Status on_success(const Batch& batch);
+  Status on_failure(const Batch& batch, const Status& error);
+  Status suspend(const std::string& error);
+
+  DuckDatabase& db_;
+  SyncSink& sink_;
+  const Clock& clock_;
+  SyncPolicy policy_;
+  NotifyFn notify_;
+  bool loaded_ = false;
+  bool suspended_ = false;
+  FailedBatch failed_;
+  int64_t last_send_ms_ = -1;
+  int64_t rows_synced_ = 0;
+  std::string last_error_;
+};
+
+}  // namespace mtg

@@ -1,0 +1,140 @@
+#include "backend/duckdb_recovery.h"
+
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <system_error>
+
+#include "store/duckdb/duckdb_migrations.h"
+#include "util/check.h"
+
+namespace mtg {
+namespace {
+
+namespace fs = std::filesystem;
+
+// A ClickHouse string literal: 'text' with quotes and backslashes escaped.
+std::string quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "'";
+}
+
+// ClickHouse writes 64-bit integers in JSON as strings.
+int64_t as_i64(const nlohmann::json& v) {
+  return v.is_string() ? std::stoll(v.get<std::string>()) : v.get<int64_t>();
+}
+
+Status move_aside(const std::string& path, const std::string& dest) {
+  std::error_code ec;
+  fs::rename(path, dest, ec);
+  if (ec) return Status::io("move " + path + " to " + dest + ": " + ec.message());
+  if (fs::exists(path + ".wal")) {
+    fs::rename(path + ".wal", dest + ".wal", ec);
+    if (ec) return Status::io("move " + path + ".wal aside: " + ec.message());
+  }
+  return Status::ok();
+}
+
+Result<int64_t> insert_page(DuckDatabase& db, const std::string& ndjson, int64_t now_ms, std::string& last_id) {
+  std::istringstream lines(ndjson);
+  int64_t inserted = 0;
+  MTG_RETURN_IF_ERROR(db.begin());
+  try {
+    for (std::string line; std::getline(lines, line);) {
+      if (line.empty()) continue;
+      const auto j = nlohmann::json::parse(line);
+      last_id = j.at("result_id").get<std::string>();
+      auto changed = db.exec_params_changed(
+          "INSERT INTO trade_history(result_id, uuid, instance, symbol, side, status, volume, filled_volume, "
+          "avg_price, reason, ticket, retcode, ts, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
+          "ON CONFLICT DO NOTHING",
+          {last_id, j.at("uuid").get<std::string>(), j.at("instance").get<std::string>(),
+           j.at("symbol").get<std::string>(), j.at("side").get<std::string>(), j.at("status").get<std::string>(),
+           j.at("volume").get<double>(), j.at("filled_volume").get<double>(), j.at("avg_price").get<double>(),
+           j.at("reason").get<std::string>(), as_i64(j.at("ticket")), as_i64(j.at("retcode")), as_i64(j.at("ts")),
+           now_ms});
+      if (!changed) {
+        (void)db.rollback();
+        return changed.status();
+      }
+      inserted += *changed;
+    }
+  } catch (const std::exception& e) {
+    (void)db.rollback();
+    return Status::corruption(std::string("clickhouse trade_results row: ") + e.what());
+  }
+  MTG_RETURN_IF_ERROR(db.commit());
+  return inserted;
+}
+
+}  // namespace
+
+Result<int64_t> fill_history_from_clickhouse(DuckDatabase& db, ClickHouseClient& clickhouse, const Config& config,
+                                             const Clock& clock) {
+  if (config.instances.empty()) return int64_t{0};
+  std::string instances;
+  for (const auto& inst : config.instances) instances += (instances.empty() ? "" : ",") + quote(inst.id);
+  int64_t total = 0;
+  std::string last_id;
+  for (;;) {
+    auto page = clickhouse.query(
+        "SELECT result_id, uuid, instance, symbol, side, status, volume, filled_volume, avg_price, reason, "
+        "ticket, retcode, ts FROM " + clickhouse.database() + ".trade_results FINAL WHERE instance IN (" +
+        instances + ") AND result_id > " + quote(last_id) + " ORDER BY result_id LIMIT " +
+        std::to_string(kFillPageRows) + " FORMAT JSONEachRow");
+    if (!page) return page.status();
+    if (page->empty()) break;
+    const std::string before = last_id;
+    auto inserted = insert_page(db, *page, clock.now_ms(), last_id);
+    if (!inserted) return inserted.status();
+    total += *inserted;
+    MTG_CHECK_MSG(last_id > before, "the gap fill must advance");
+  }
+  return total;
+}
+
+Result<DuckOpenOutcome> open_backend_duckdb(const Config& config, ClickHouseClient* clickhouse,
+                                            const SnapshotRestorer& restore_snapshot, const Clock& clock) {
+  const std::string& path = config.duckdb.path;
+  DuckOpenOutcome out;
+  out.was_missing = !fs::exists(path);
+  auto db = DuckDatabase::open(path);
+  if (!db && db.status().code() == Code::kCorruption) {
+    out.moved_aside = path + ".corrupt-" + std::to_string(clock.now_ms());
+    spdlog::error("backend: DuckDB file {} is corrupt ({}); moving it to {}", path, db.status().message(),
+                  out.moved_aside);
+    MTG_RETURN_IF_ERROR(move_aside(path, out.moved_aside));
+    out.was_missing = true;
+  }
+  if (out.was_missing) {
+    if (restore_snapshot) {
+      auto restored = restore_snapshot(path);
+      if (!restored) return restored.status().with_context("restore DuckDB snapshot");
+      out.snapshot_restored = *restored;
+    }
+    spdlog::warn("backend: DuckDB file {} was missing; snapshot restored: {}", path, out.snapshot_restored);
+    db = DuckDatabase::open(path);
+  }
+  if (!db) return db.status();
+  out.db = std::move(*db);
+  MTG_RETURN_IF_ERROR(migrate_duckdb(*out.db));
+  if (out.was_missing && clickhouse != nullptr) {
+    auto filled = fill_history_from_clickhouse(*out.db, *clickhouse, config, clock);
+    if (filled) {
+      out.filled_from_clickhouse = *filled;
+      spdlog::info("backend: filled {} trade_history rows from ClickHouse", *filled);
+    } else {
+      out.fill_error = filled.status().to_string();
+      spdlog::error("backend: gap fill from ClickHouse failed: {}", out.fill_error);
+    }
+  }
+  return out;
+}
+
+}  // namespace mtg

@@ -1,0 +1,48 @@
+// HistoryWriter: records RTRS results in DuckDB, a batch per transaction.
+//
+// For each result, in ONE transaction for the whole batch:
+// - trade_history: INSERT … ON CONFLICT (result_id) DO NOTHING — a result already
+//   logged (a replay after a crash) is dropped (seed §3.5);
+// - sync_outbox: the ClickHouse row, only for results newly logged;
+// - trade_state: the order's state mirrored from the result (uuid, instance, symbol,
+//   side, volume, filled_volume, state = the status name, updated_at). A final result
+//   always wins; a `partial` never overwrites a final state; `duplicate` answers and
+//   results without a uuid leave trade_state alone.
+// Either every result of the batch is stored or none is. Single-threaded.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "order/trade_result.h"
+#include "store/duckdb/duckdb_database.h"
+#include "util/clock.h"
+
+namespace mtg {
+
+// Most results one write() takes.
+inline constexpr size_t kMaxHistoryBatch = 500;
+
+class HistoryWriter {
+ public:
+  // `db` and `clock` must outlive the writer.
+  HistoryWriter(DuckDatabase& db, const Clock& clock) : db_(db), clock_(clock) {}
+
+  // Stores `results` (at most kMaxHistoryBatch) atomically. Returns how many were new
+  // (the rest were logged already). On error nothing is stored.
+  Result<int64_t> write(const std::vector<TradeResult>& results);
+
+  // The ClickHouse row of a result: the columns of mtguard.trade_results except
+  // synced_at (added when sent), as one JSON object.
+  static std::string clickhouse_row(const TradeResult& result);
+
+ private:
+  Result<bool> write_one(const TradeResult& result, int64_t now_ms);
+  Status mirror_state(const TradeResult& result, int64_t now_ms);
+
+  DuckDatabase& db_;
+  const Clock& clock_;
+};
+
+}  // namespace mtg

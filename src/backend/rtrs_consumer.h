@@ -1,0 +1,62 @@
+// RtrsConsumer: the backend's side of RTRS (<prefix>rtrs), consumer group `backend`
+// with one fixed consumer name, so that after a crash the backend finds its own
+// delivered-but-unacknowledged entries (read_pending) before reading new ones.
+// Entries are acknowledged only by ack(), which the caller invokes after the DuckDB
+// commit; trim() removes only acknowledged entries older than a retention age.
+// Single-threaded; borrows the RedisClient.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/redis_keys.h"
+#include "order/trade_result.h"
+#include "store/redis/redis_client.h"
+
+namespace mtg {
+
+struct RtrsEntry {
+  std::string stream_id;
+  std::optional<TradeResult> result;  // nullopt: missing or undecodable `result` field
+  std::string error;                  // why result is missing
+};
+
+struct RtrsGroupInfo {
+  std::string last_delivered_id;  // "0-0" before the first delivery
+  int64_t lag = 0;                // entries not yet delivered to the group (-1 unknown)
+  int64_t pending = 0;            // delivered, not acknowledged
+};
+
+class RtrsConsumer {
+ public:
+  static constexpr int kMaxEntriesPerRead = 1'000;
+  static constexpr const char* kConsumerName = "backend-1";
+
+  RtrsConsumer(RedisClient& redis, std::string prefix);
+
+  // Whether the RTRS stream exists at all (false after Redis lost its data).
+  Result<bool> stream_exists();
+  // Creates the group at 0 with MKSTREAM; an existing group is fine.
+  Status ensure_group();
+  // This consumer's pending entries with ids after `after_id` ("0" from the start).
+  Result<std::vector<RtrsEntry>> read_pending(int max, const std::string& after_id);
+  // New entries, waiting up to block_ms (0: do not wait) for the first one.
+  Result<std::vector<RtrsEntry>> read_new(int max, int block_ms);
+  // XACK of these ids (at most kMaxEntriesPerRead).
+  Status ack(const std::vector<std::string>& ids);
+  // XTRIM MINID: drops entries that are acknowledged AND older than retain_ms (by
+  // their id's ms part against now_ms). Returns the entries removed.
+  Result<int64_t> trim(int64_t retain_ms, int64_t now_ms);
+  // The group's delivery state (XINFO GROUPS + XPENDING).
+  Result<RtrsGroupInfo> group_info();
+
+ private:
+  Result<std::vector<RtrsEntry>> read(int max, int block_ms, const std::string& from_id);
+
+  RedisClient& redis_;
+  RedisKeys keys_;
+};
+
+}  // namespace mtg

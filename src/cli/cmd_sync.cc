@@ -1,0 +1,74 @@
+// `mtguard sync status|resume`: the ClickHouse sync. The backend owns DuckDB (one
+// process per file), so these talk to it through Redis (backend/backend_keys.h).
+#include <chrono>
+#include <iostream>
+#include <thread>
+
+#include "backend/backend_keys.h"
+#include "backend/sync_status.h"
+#include "cli/command.h"
+#include "cli/table.h"
+#include "store/redis/redis_client.h"
+
+namespace mtg {
+namespace {
+
+constexpr int kResumeWaitMs = 10'000;
+constexpr int kPollMs = 100;
+
+// The status the backend published, or kUnavailable when it is not running.
+Result<SyncStatus> read_status(RedisClient& redis, const BackendKeys& keys) {
+  auto value = redis.command({"GET", keys.sync()});
+  if (!value) return value.status();
+  if (value->is_nil()) return Status::unavailable("no sync status in Redis: is `mtguard backend` running?");
+  return SyncStatus::from_json(value->str);
+}
+
+int run_status(const CliContext& ctx) {
+  auto config = ctx.load("sync");
+  if (!config) return kExitFailed;
+  auto redis = RedisClient::connect(config->redis);
+  if (!redis) return fail("sync status", redis.status());
+  auto s = read_status(**redis, BackendKeys{config->redis.prefix});
+  if (!s) return fail("sync status", s.status());
+  Table table({"state", "lag_rows", "oldest_unsent_age_ms", "attempts", "failed_batches", "rows_synced",
+               "last_error"});
+  table.add({s->suspended ? "suspended" : "active", std::to_string(s->lag_rows),
+             std::to_string(s->oldest_unsent_age_ms), std::to_string(s->attempts), std::to_string(s->failed_batches),
+             std::to_string(s->rows_synced), s->last_error});
+  table.print(std::cout, ctx.json);
+  return kExitOk;
+}
+
+// Queues "resume" for the backend and waits until a fresh status shows it active.
+int run_resume(const CliContext& ctx) {
+  auto config = ctx.load("sync");
+  if (!config) return kExitFailed;
+  auto redis = RedisClient::connect(config->redis);
+  if (!redis) return fail("sync resume", redis.status());
+  const BackendKeys keys{config->redis.prefix};
+  const int64_t asked_at = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch()).count();
+  auto pushed = (*redis)->command({"RPUSH", keys.commands(), BackendKeys::kResumeCommand});
+  if (!pushed) return fail("sync resume", pushed.status());
+  for (int waited_ms = 0; waited_ms < kResumeWaitMs; waited_ms += kPollMs) {
+    auto s = read_status(**redis, keys);
+    if (s && s->ts_ms > asked_at && !s->suspended) {
+      std::cout << "sync: active (" << s->lag_rows << " rows waiting)\n";
+      return kExitOk;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(kPollMs));
+  }
+  return fail("sync resume", Status::timeout("the backend did not confirm within 10 s (is it running?)"));
+}
+
+}  // namespace
+
+void add_sync_command(CLI::App& app, CliContext& ctx) {
+  CLI::App* cmd = app.add_subcommand("sync", "sync status|resume: the ClickHouse sync");
+  cmd->require_subcommand(1);
+  cmd->add_subcommand("status", "Lag, suspension, last error")->callback([&ctx] { ctx.exit_code = run_status(ctx); });
+  cmd->add_subcommand("resume", "Resume a suspended sync")->callback([&ctx] { ctx.exit_code = run_resume(ctx); });
+}
+
+}  // namespace mtg

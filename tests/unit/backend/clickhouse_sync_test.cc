@@ -1,0 +1,179 @@
+#include "backend/clickhouse_sync.h"
+
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <vector>
+
+#include "backend/history_writer.h"
+#include "unit/backend/backend_fixture.h"
+
+namespace mtg {
+namespace {
+
+// Records every batch; fails while `down` is set.
+class FakeSink final : public SyncSink {
+ public:
+  Status insert_rows(const std::string& rows_ndjson) override {
+    ++calls;
+    if (down) return Status::unavailable("clickhouse 127.0.0.1:1: connection refused");
+    std::istringstream in(rows_ndjson);
+    std::vector<std::string> batch;
+    for (std::string line; std::getline(in, line);) batch.push_back(line);
+    batches.push_back(batch);
+    return Status::ok();
+  }
+  bool down = false;
+  int calls = 0;
+  std::vector<std::vector<std::string>> batches;
+};
+
+class ClickHouseSyncTest : public BackendDbTest {
+ protected:
+  void SetUp() override {
+    BackendDbTest::SetUp();
+    make_sync();
+  }
+  void make_sync() {
+    sync_ = std::make_unique<ClickHouseSync>(*db_, sink_, clock_, SyncOptions{},
+                                             [this](const notify::Notification& n) { notes_.push_back(n); });
+    ASSERT_TRUE(sync_->load().is_ok());
+  }
+  void add(int n) {
+    HistoryWriter w(*db_, clock_);
+    std::vector<TradeResult> results;
+    for (int i = 0; i < n; ++i) results.push_back(result("u" + std::to_string(next_++), ResultStatus::kFilled));
+    ASSERT_TRUE(w.write(results).is_ok());
+  }
+  int64_t tick() {
+    auto r = sync_->tick();
+    EXPECT_TRUE(r.is_ok()) << r.status().to_string();
+    return r.is_ok() ? *r : -1;
+  }
+
+  FakeSink sink_;
+  std::unique_ptr<ClickHouseSync> sync_;
+  std::vector<notify::Notification> notes_;
+  int next_ = 0;
+};
+
+TEST_F(ClickHouseSyncTest, LoneRowWhenIdleIsSentImmediately) {
+  add(1);
+  EXPECT_EQ(tick(), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM sync_outbox"), 0);
+  ASSERT_EQ(sink_.batches.size(), 1u);
+  EXPECT_NE(sink_.batches[0][0].find("\"synced_at\":"), std::string::npos);
+}
+
+TEST_F(ClickHouseSyncTest, BusyRowsWaitForTheWindow) {
+  add(1);
+  EXPECT_EQ(tick(), 1);
+  clock_.advance_ms(100);
+  add(3);
+  EXPECT_EQ(tick(), 0);  // sent 100 ms ago, oldest 0 ms old
+  clock_.advance_ms(399);
+  EXPECT_EQ(tick(), 0);
+  clock_.advance_ms(1);
+  EXPECT_EQ(tick(), 3);
+}
+
+TEST_F(ClickHouseSyncTest, FullBatchOfFiftyLeavesAtOnceAndTheRestWaits) {
+  add(1);
+  EXPECT_EQ(tick(), 1);
+  add(120);
+  EXPECT_EQ(tick(), 50);
+  EXPECT_EQ(tick(), 50);
+  EXPECT_EQ(tick(), 0);  // 20 left, not full, window not elapsed
+  clock_.advance_ms(500);
+  EXPECT_EQ(tick(), 20);
+  EXPECT_EQ(count("SELECT count(*) FROM sync_outbox"), 0);
+}
+
+TEST_F(ClickHouseSyncTest, FailedBatchIsLoggedAndRetriedEveryInterval) {
+  sink_.down = true;
+  add(3);
+  EXPECT_EQ(tick(), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM failed_syncs WHERE resolved_at IS NULL AND attempts = 1 AND rows = 3"), 1);
+  clock_.advance_ms(4'999);
+  EXPECT_EQ(tick(), 0);
+  EXPECT_EQ(sink_.calls, 1);  // not due yet
+  clock_.advance_ms(1);
+  EXPECT_EQ(tick(), 0);
+  EXPECT_EQ(sink_.calls, 2);
+  sink_.down = false;
+  add(2);  // newer rows wait behind the failed batch
+  clock_.advance_ms(5'000);
+  EXPECT_EQ(tick(), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM failed_syncs WHERE resolved_at IS NOT NULL"), 1);
+  EXPECT_EQ(tick(), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM sync_outbox"), 0);
+}
+
+TEST_F(ClickHouseSyncTest, SuspendsAfterFiveFailuresNotifiesAndSurvivesRestart) {
+  sink_.down = true;
+  add(3);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(tick(), 0);
+    clock_.advance_ms(5'000);
+  }
+  EXPECT_TRUE(sync_->suspended());
+  ASSERT_EQ(notes_.size(), 1u);
+  EXPECT_EQ(notes_[0].kind, "sync_suspended");
+  EXPECT_EQ(notes_[0].severity, notify::Severity::kCritical);
+  EXPECT_EQ(count("SELECT count(*) FROM notifications WHERE kind = 'sync_suspended'"), 1);
+  EXPECT_EQ(tick(), 0);
+  EXPECT_EQ(sink_.calls, 5);  // suspended: no more attempts
+  EXPECT_EQ(count("SELECT count(*) FROM sync_outbox"), 3);
+
+  make_sync();  // a restart keeps the suspension
+  EXPECT_TRUE(sync_->suspended());
+  auto st = sync_->status();
+  ASSERT_TRUE(st.is_ok());
+  EXPECT_TRUE(st->suspended);
+  EXPECT_EQ(st->lag_rows, 3);
+  EXPECT_EQ(st->attempts, 5);
+  EXPECT_NE(st->last_error.find("connection refused"), std::string::npos);
+
+  sink_.down = false;
+  ASSERT_TRUE(sync_->resume().is_ok());
+  EXPECT_EQ(tick(), 3);
+  EXPECT_FALSE(sync_->suspended());
+  EXPECT_EQ(count("SELECT count(*) FROM sync_outbox"), 0);
+}
+
+TEST_F(ClickHouseSyncTest, EveryRowIsSentOnceInOutboxOrder) {
+  add(1);
+  EXPECT_EQ(tick(), 1);
+  add(75);
+  while (count("SELECT count(*) FROM sync_outbox") > 0) {
+    clock_.advance_ms(500);
+    tick();
+  }
+  std::set<std::string> seen;
+  size_t rows = 0;
+  for (const auto& b : sink_.batches) {
+    EXPECT_LE(b.size(), 50u);
+    for (const auto& r : b) seen.insert(nlohmann::json::parse(r).at("result_id").get<std::string>());
+    rows += b.size();
+  }
+  EXPECT_EQ(rows, 76u);
+  EXPECT_EQ(seen.size(), 76u);
+}
+
+TEST(SyncStatusJson, RoundTrips) {
+  SyncStatus s;
+  s.ts_ms = 5;
+  s.lag_rows = 7;
+  s.suspended = true;
+  s.attempts = 5;
+  s.last_error = "down \"hard\"";
+  auto back = SyncStatus::from_json(s.to_json());
+  ASSERT_TRUE(back.is_ok());
+  EXPECT_EQ(back->lag_rows, 7);
+  EXPECT_TRUE(back->suspended);
+  EXPECT_EQ(back->last_error, s.last_error);
+  EXPECT_FALSE(SyncStatus::from_json("{}").is_ok());
+}
+
+}  // namespace
+}  // namespace mtg

@@ -21,7 +21,6 @@ void add_unbuilt_commands(CLI::App& app, CliContext& ctx) {
   unbuilt(app, ctx, "backupd", "Run scheduled backups with retention and verification");
   unbuilt(app, ctx, "backup", "backup run KIND | list | verify [KIND]");
   unbuilt(app, ctx, "restore", "restore KIND [--from ID]");
-  unbuilt(app, ctx, "creds", "creds set|list: broker credentials, encrypted in PostgreSQL");
 }
 
 }  // namespace mtg

@@ -1,5 +1,7 @@
 // `mtguard instance list`: the instance state (RIS) the engine keeps in Redis.
+#include <chrono>
 #include <iostream>
+#include <thread>
 
 #include "cli/command.h"
 #include "cli/table.h"
@@ -31,19 +33,47 @@ int run_list(const CliContext& ctx) {
   return kExitOk;
 }
 
+// Asks the engine (the owner of RIS) to enable or disable an instance, and waits until
+// RIS shows it done.
+int run_toggle(const CliContext& ctx, const std::string& id, bool enable) {
+  auto config = ctx.load("instance");
+  if (!config) return kExitFailed;
+  if (config->find_instance(id) == nullptr) {
+    return fail("instance", Status::not_found("unknown instance " + id));
+  }
+  auto redis = RedisClient::connect(config->redis);
+  if (!redis) return fail("instance", redis.status());
+  const std::string verb = enable ? "enable" : "disable";
+  auto pushed = (*redis)->command({"RPUSH", config->redis.prefix + "engine:commands", verb + " " + id});
+  if (!pushed) return fail("instance " + verb, pushed.status());
+  RedisOrderStore store(**redis, config->redis.prefix, {});
+  for (int waited_ms = 0; waited_ms < 10'000; waited_ms += 100) {
+    auto states = store.load_instances();
+    if (states) {
+      for (const auto& s : *states) {
+        if (s.id == id && s.enabled == enable) {
+          std::cout << "instance " << id << ": " << (enable ? "enabled" : "disabled") << '\n';
+          return kExitOk;
+        }
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return fail("instance " + verb, Status::timeout("the engine did not confirm within 10 s (is it running?)"));
+}
+
 }  // namespace
 
 void add_instance_command(CLI::App& app, CliContext& ctx) {
   CLI::App* cmd = app.add_subcommand("instance", "instance list | enable ID | disable ID");
   cmd->require_subcommand(1);
   cmd->add_subcommand("list", "Instance state (RIS)")->callback([&ctx] { ctx.exit_code = run_list(ctx); });
-  for (const char* verb : {"enable", "disable"}) {
-    CLI::App* sub = cmd->add_subcommand(verb, std::string(verb) + " an instance (not built yet)");
-    sub->allow_extras();
-    sub->callback([&ctx, verb] {
-      std::cerr << "mtguard instance " << verb << ": not built yet in this version\n";
-      ctx.exit_code = kExitUsage;
-    });
+  auto id = std::make_shared<std::string>();
+  for (const bool enable : {true, false}) {
+    CLI::App* sub = cmd->add_subcommand(enable ? "enable" : "disable",
+                                        enable ? "Enable an instance" : "Disable an instance (unsent signals are dropped)");
+    sub->add_option("ID", *id, "Instance id")->required();
+    sub->callback([&ctx, id, enable] { ctx.exit_code = run_toggle(ctx, *id, enable); });
   }
 }
 

@@ -93,6 +93,10 @@ Status read_tables(TableReader& r, Config& c) {
   r.read("engine.default_ttl_ms", c.engine.default_ttl_ms);
   r.read("engine.max_signal_bytes", c.engine.max_signal_bytes);
   r.read("engine.spill_path", c.engine.spill_path);
+  r.read("engine.attempt_interval_ms", c.engine.attempt_interval_ms);
+  r.read("engine.notify_after_attempts", c.engine.notify_after_attempts);
+  r.read("engine.disable_after_attempts", c.engine.disable_after_attempts);
+  r.read("notify.webhook_url", c.webhook_url);
   r.read("backend.retry_interval_ms", c.backend.retry_interval_ms);
   r.read("backend.max_attempts", c.backend.max_attempts);
   r.read("backend.rtrs_retain_ms", c.backend.rtrs_retain_ms);
@@ -109,6 +113,9 @@ Status read_tables(TableReader& r, Config& c) {
   r.require_range("engine.max_signal_bytes", c.engine.max_signal_bytes, 256, 1 << 20);
   r.require_range("redis.connect_timeout_ms", c.redis.connect_timeout_ms, 1, 600'000);
   r.require_range("redis.command_timeout_ms", c.redis.command_timeout_ms, 1, 600'000);
+  r.require_range("engine.attempt_interval_ms", c.engine.attempt_interval_ms, 10, 3'600'000);
+  r.require_range("engine.notify_after_attempts", c.engine.notify_after_attempts, 1, 1000);
+  r.require_range("engine.disable_after_attempts", c.engine.disable_after_attempts, c.engine.notify_after_attempts, 1000);
   r.require_range("backend.retry_interval_ms", c.backend.retry_interval_ms, 10, 3'600'000);
   r.require_range("backend.max_attempts", c.backend.max_attempts, 1, 1000);
   r.require_range("backend.rtrs_retain_ms", c.backend.rtrs_retain_ms, 0, 30LL * 86'400'000);

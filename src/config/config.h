@@ -47,6 +47,9 @@ struct EngineConfig {
   int64_t default_ttl_ms = 30'000;         // seed §3.4
   int64_t max_signal_bytes = 16 * 1024;    // larger RTSS payloads are rejected
   std::string spill_path = "var/engine/spill.journal";  // results kept while Redis is down
+  int64_t attempt_interval_ms = 3'000;  // connection-loss policy: one attempt per interval
+  int notify_after_attempts = 5;        // ... a warning at this many
+  int disable_after_attempts = 10;      // ... the instance disabled at this many
 };
 
 // The backend (`mtguard backend`): RTRS -> DuckDB -> ClickHouse ([backend] in the TOML).
@@ -93,6 +96,7 @@ struct Config {
   std::vector<InstanceConfig> instances;  // sorted by id
   std::string backup_dir = "var/backups";
   std::string key_file = "var/keys/master.key";  // AES-256 master key, mode 0600
+  std::string webhook_url;  // notifications are POSTed here when set ([notify] webhook_url)
   std::string log_level = "info";
   std::string log_file;  // empty: standard error
 

@@ -59,14 +59,17 @@ TradeResult base_result(const RtssEntry& entry, const std::string& uuid, const S
 }  // namespace
 
 Engine::Engine(const Config& config, OrderStore& store, link::TerminalLink& link, const Clock& clock,
-               EngineLimits limits)
+               EngineLimits limits, LinkPolicy policy, EngineHooks hooks)
     : config_(config),
       store_(store),
       link_(link),
       clock_(clock),
       limits_(limits),
+      policy_(policy),
+      hooks_(std::move(hooks)),
       signal_limits_(signal_limits(config.engine)) {
   MTG_CHECK(limits_.max_legs >= 1 && limits_.max_legs <= 999);
+  MTG_CHECK(policy_.attempt_interval_ms > 0 && policy_.notify_at > 0 && policy_.disable_at >= policy_.notify_at);
 }
 
 Status Engine::start() {
@@ -134,6 +137,7 @@ Status Engine::decide_entry(const RtssEntry& e) {
   order.signal = *signal;
   order.stream_id = e.stream_id;
   order.updated_at_ms = now;
+  const InstanceState& inst = instance_state(signal->instance);
   IntakeDecision d;
   d.stream_id = e.stream_id;
   d.uuid = signal->uuid;
@@ -141,7 +145,13 @@ Status Engine::decide_entry(const RtssEntry& e) {
   d.duplicate_result.status = ResultStatus::kDuplicate;
   d.duplicate_result.result_id = duplicate_result_id(signal->uuid, e.stream_id);
   d.duplicate_result.reason = "duplicate: this uuid was submitted before";
-  if (now >= signal->expires_at_ms()) {
+  if (!inst.enabled) {
+    const std::string reason = "instance " + inst.id + " is disabled: " + inst.reason;
+    MTG_CHECK(order.transition(OrderState::kDropped, now).is_ok());
+    order.reason = reason;
+    d.final_result = final_result_of(order, ResultStatus::kDropped, reason, now);
+    d.final_order = order;
+  } else if (now >= signal->expires_at_ms()) {
     const std::string reason = "expired before dispatch: created " +
                                std::to_string(now - signal->created_at_ms) + " ms ago, ttl " +
                                std::to_string(signal->ttl_ms) + " ms";
@@ -197,7 +207,11 @@ Status Engine::apply_intake(const IntakeDecision& d) {
       return dispatch(it->second);
     }
     case IntakeOutcome::kFinalized:
-      ++(d.final_result->status == ResultStatus::kExpired ? stats_.expired : stats_.rejected);
+      switch (d.final_result->status) {
+        case ResultStatus::kExpired: ++stats_.expired; break;
+        case ResultStatus::kDropped: ++stats_.dropped; break;
+        default: ++stats_.rejected; break;
+      }
       return Status::ok();
     case IntakeOutcome::kDuplicate:
       ++stats_.duplicates;

@@ -15,6 +15,7 @@
 #pragma once
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -24,10 +25,29 @@
 #include "config/config.h"
 #include "engine/order_store.h"
 #include "link/terminal_link.h"
+#include "notify/notifier.h"
 #include "signal/signal_parser.h"
 #include "util/clock.h"
 
 namespace mtg {
+
+// The connection-loss policy (seed §3.3, §5.1): while an instance's terminal link or
+// its broker connection is down, every attempt_interval_ms counts one attempt; at
+// notify_at a warning, at disable_at the instance is disabled (its unsent signals are
+// answered `dropped`), a critical notification is sent and the recovery action runs.
+// A terminal that comes back to an instance disabled this way is first reconciled
+// (every in-flight order answered by `known`), then the instance is enabled again.
+struct LinkPolicy {
+  int64_t attempt_interval_ms = 3'000;
+  int notify_at = 5;
+  int disable_at = 10;
+};
+
+// What the engine does outside itself when the policy says so.
+struct EngineHooks {
+  notify::Notifier* notifier = nullptr;                          // may be null
+  std::function<void(const std::string& instance)> recovery;    // may be empty
+};
 
 struct EngineLimits {
   int max_legs = 8;                       // legs (first order + remainders and retries) per signal
@@ -38,14 +58,14 @@ struct EngineLimits {
 
 // Counters for status output and tests.
 struct EngineStats {
-  uint64_t accepted = 0, duplicates = 0, rejected = 0, expired = 0, finalized = 0;
+  uint64_t accepted = 0, duplicates = 0, rejected = 0, expired = 0, dropped = 0, finalized = 0;
   uint64_t frames_sent = 0, queries_sent = 0, stale_results = 0, store_errors = 0;
 };
 
 class Engine {
  public:
   Engine(const Config& config, OrderStore& store, link::TerminalLink& link, const Clock& clock,
-         EngineLimits limits = {});
+         EngineLimits limits = {}, LinkPolicy policy = {}, EngineHooks hooks = {});
 
   // Loads RIS and every open order from the store (recovery). Must succeed before the
   // other calls; an error means the store is unreachable and start() may be retried.
@@ -59,6 +79,10 @@ class Engine {
   void on_link_events(const std::vector<link::LinkEvent>& events);
   // Timers: expiry of unsent orders, re-queries, retries of unsaved results.
   void on_tick();
+
+  // Operator command: enables or disables an instance (reason "operator"). Disabling
+  // answers its unsent signals `dropped`. kNotFound for an unknown instance.
+  Status set_enabled(const std::string& instance, bool enabled);
 
   // False while intake should pause (too many open orders, or results not yet stored).
   bool accepting() const;
@@ -96,6 +120,12 @@ class Engine {
   void expire_unsent();
   void dispatch_waiting();
   void requery_silent();
+  void watch_links();
+  void disable(InstanceState& state, const std::string& reason);
+  void reenable_reconciled();
+  void drop_unsent(const std::string& instance, const std::string& reason);
+  void notify(notify::Severity severity, const std::string& instance, const std::string& kind,
+              const std::string& message);
   InstanceState& instance_state(const std::string& id);
   void save_instance(const InstanceState& state);
 
@@ -104,6 +134,9 @@ class Engine {
   link::TerminalLink& link_;
   const Clock& clock_;
   EngineLimits limits_;
+  LinkPolicy policy_;
+  EngineHooks hooks_;
+  std::map<std::string, int64_t> last_attempt_ms_;  // steady ms of the last counted attempt
   SignalLimits signal_limits_;
   std::unordered_map<std::string, Order> orders_;   // open orders by uuid
   std::unordered_map<std::string, Flight> flights_; // by uuid, for sent/partial orders

@@ -10,10 +10,13 @@
 #include <thread>
 
 #include "engine/engine.h"
+#include "engine/recovery_command.h"
 #include "engine/redis_order_store.h"
 #include "engine/signal_queue.h"
 #include "link/link_server.h"
 #include "link/token_compare.h"
+#include "notify/log_sink.h"
+#include "notify/webhook_sink.h"
 #include "util/check.h"
 
 namespace mtg {
@@ -122,6 +125,35 @@ void publish_heartbeat(RedisClient& redis, const Config& config, const Engine& e
   (void)redis.command({"SET", config.redis.prefix + "engine:heartbeat", j.dump(), "PX", "5000"});
 }
 
+std::unique_ptr<notify::Notifier> make_notifier(const Config& config, const Clock& clock) {
+  std::vector<std::unique_ptr<notify::Sink>> sinks;
+  sinks.push_back(std::make_unique<notify::LogSink>());
+  if (!config.webhook_url.empty()) {
+    notify::WebhookOptions options;
+    options.url = config.webhook_url;
+    sinks.push_back(std::make_unique<notify::WebhookSink>(options));
+  }
+  return std::make_unique<notify::Notifier>(clock, std::move(sinks));
+}
+
+// Operator commands ("enable ID", "disable ID") queued by `mtguard instance` in Redis.
+void run_operator_commands(RedisClient& redis, const Config& config, Engine& engine) {
+  const std::string key = config.redis.prefix + "engine:commands";
+  for (int i = 0; i < 16; ++i) {
+    auto cmd = redis.command({"LPOP", key});
+    if (!cmd || cmd->type != RedisReply::Type::kString) return;
+    const auto space = cmd->str.find(' ');
+    const std::string verb = cmd->str.substr(0, space);
+    const std::string id = space == std::string::npos ? "" : cmd->str.substr(space + 1);
+    if (verb != "enable" && verb != "disable") {
+      spdlog::warn("engine: unknown operator command '{}'", cmd->str);
+      continue;
+    }
+    Status s = engine.set_enabled(id, verb == "enable");
+    spdlog::info("engine: operator {} {}: {}", verb, id, s.to_string());
+  }
+}
+
 }  // namespace
 
 Status run_engine(const Config& config, const std::atomic<bool>& stop) {
@@ -140,7 +172,16 @@ Status run_engine(const Config& config, const std::atomic<bool>& stop) {
   options.dedup_window_s = config.engine.dedup_window_s;
   RedisOrderStore store(**redis, config.redis.prefix, options);
   SignalQueue signals(**redis, config.redis.prefix, kConsumer);
-  Engine engine(config, store, **server, clock);
+  auto notifier = make_notifier(config, clock);
+  RecoveryCommands recovery(config);
+  EngineHooks hooks;
+  hooks.notifier = notifier.get();
+  hooks.recovery = [&recovery](const std::string& instance) { recovery.run(instance); };
+  LinkPolicy policy;
+  policy.attempt_interval_ms = config.engine.attempt_interval_ms;
+  policy.notify_at = config.engine.notify_after_attempts;
+  policy.disable_at = config.engine.disable_after_attempts;
+  Engine engine(config, store, **server, clock, EngineLimits{}, policy, hooks);
   while (!stop) {
     Status s = signals.ensure_group();
     if (s.is_ok()) s = engine.start();
@@ -164,6 +205,8 @@ Status run_engine(const Config& config, const std::atomic<bool>& stop) {
     if (now - last_tick >= kTickMs) {
       last_tick = now;
       engine.on_tick();
+      run_operator_commands(**redis, config, engine);
+      recovery.reap();
       if (rescan && (*redis)->ping().is_ok()) rescan = !replay_pending(signals, engine);
     }
     if (now - last_beat >= kHeartbeatEveryMs) {
@@ -178,6 +221,7 @@ Status run_engine(const Config& config, const std::atomic<bool>& stop) {
   }
   queue.close();
   intake.join();
+  notifier->flush(2'000);
   spdlog::info("engine: stopped with {} open orders", engine.open_orders());
   return Status::ok();
 }

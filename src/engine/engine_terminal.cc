@@ -22,9 +22,14 @@ void Engine::on_link_events(const std::vector<link::LinkEvent>& events) {
   MTG_CHECK(started_);
   for (const auto& ev : events) {
     switch (ev.kind) {
-      case link::LinkEvent::Kind::kConnected:
+      case link::LinkEvent::Kind::kConnected: {
+        // The hello's broker state comes as a heartbeat with the connect.
+        const auto* hello = std::get_if<link::Heartbeat>(&ev.frame);
+        instance_state(ev.instance).broker_connected =
+            hello == nullptr || !hello->broker_connected || *hello->broker_connected;
         on_connected(ev.instance);
         break;
+      }
       case link::LinkEvent::Kind::kDisconnected: {
         InstanceState& s = instance_state(ev.instance);
         s.connected = false;
@@ -201,6 +206,8 @@ Status Engine::finish(Order& o, ResultStatus status, const std::string& reason) 
 void Engine::on_tick() {
   MTG_CHECK(started_);
   retry_deferred();
+  watch_links();
+  reenable_reconciled();
   expire_unsent();
   dispatch_waiting();
   requery_silent();
@@ -247,30 +254,6 @@ void Engine::requery_silent() {
     if (link_.is_connected(o.signal.instance)) ask[o.signal.instance].push_back(uuid);
   }
   for (const auto& [instance, uuids] : ask) send_queries(instance, uuids);
-}
-
-InstanceState& Engine::instance_state(const std::string& id) {
-  auto it = instances_.find(id);
-  if (it == instances_.end()) {
-    InstanceState s;
-    s.id = id;
-    it = instances_.emplace(id, s).first;
-  }
-  return it->second;
-}
-
-void Engine::save_instance(const InstanceState& state) {
-  InstanceState s = state;
-  s.updated_at_ms = clock_.now_ms();
-  if (Status st = store_.save_instance(s); !st.is_ok()) {
-    spdlog::warn("engine: RIS {} not saved: {}", s.id, st.to_string());
-  }
-}
-
-std::vector<InstanceState> Engine::instances() const {
-  std::vector<InstanceState> out;
-  for (const auto& [id, s] : instances_) out.push_back(s);
-  return out;
 }
 
 }  // namespace mtg

@@ -129,7 +129,7 @@ TEST_F(Stack, ServersAnswerOnLoopbackOnly) {
 }
 
 TEST_F(Stack, RedisKeepsAcknowledgedWritesAcrossKillAndStart) {
-  if (!testkit::stack_script_available()) GTEST_SKIP() << "no scripts/stack";
+  if (!testkit::stack_controllable()) GTEST_SKIP() << "no scripts/stack";
   const RedisConfig& config = testkit::stack_config().redis;
   const std::string key = "mtgtest:" + std::to_string(getpid()) + ":stack";
   {

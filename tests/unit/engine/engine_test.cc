@@ -235,3 +235,79 @@ TEST_F(EngineTest, RestartAsksTheTerminalBeforeAnyResend) {
 
 }  // namespace
 }  // namespace mtg
+
+namespace mtg {
+namespace {
+
+class LinkPolicyTest : public ::testing::Test {
+ protected:
+  LinkPolicyTest() {
+    InstanceConfig inst;
+    inst.id = "demo-1";
+    inst.token = "0123456789abcdef0123";
+    inst.symbols = {"EURUSD"};
+    config_.instances.push_back(inst);
+  }
+
+  std::string signal(const std::string& uuid) const {
+    return R"({"uuid":")" + uuid + R"(","instance":"demo-1","symbol":"EURUSD","side":"buy","volume":0.1,"created_at":)" +
+           std::to_string(clock_.now_ms()) + R"(,"ttl_ms":600000})";
+  }
+
+  // Advances the clock by one attempt interval and ticks, `n` times.
+  void attempts(Engine& e, int n) {
+    for (int i = 0; i < n; ++i) {
+      clock_.advance_ms(3000);
+      e.on_tick();
+    }
+  }
+
+  Config config_;
+  testing::MemoryOrderStore store_;
+  testing::FakeLink link_;
+  ManualClock clock_;
+  std::vector<std::string> recovered_;
+};
+
+TEST_F(LinkPolicyTest, AttemptsCountEveryIntervalThenDisableDropsUnsentAndRunsRecovery) {
+  EngineHooks hooks;
+  hooks.recovery = [&](const std::string& id) { recovered_.push_back(id); };
+  Engine e(config_, store_, link_, clock_, {}, {}, hooks);
+  ASSERT_TRUE(e.start().is_ok());
+  ASSERT_TRUE(e.on_entries({{"1-0", signal("6f1c0e4a-6a5b-4d7e-9c1a-0b2f3e4d5c6a"), true}}).is_ok());
+  e.on_tick();  // starts counting
+  attempts(e, 4);
+  EXPECT_EQ(store_.ris.at("demo-1").attempts, 4);
+  EXPECT_TRUE(store_.ris.at("demo-1").enabled);
+  attempts(e, 6);
+  EXPECT_EQ(store_.ris.at("demo-1").attempts, 10);
+  EXPECT_FALSE(store_.ris.at("demo-1").enabled);
+  ASSERT_EQ(store_.finals("6f1c0e4a-6a5b-4d7e-9c1a-0b2f3e4d5c6a").size(), 1u);
+  EXPECT_EQ(store_.finals("6f1c0e4a-6a5b-4d7e-9c1a-0b2f3e4d5c6a")[0].status, ResultStatus::kDropped);
+  EXPECT_EQ(recovered_, std::vector<std::string>{"demo-1"});
+  // New signals for the disabled instance are dropped at intake, never sent.
+  ASSERT_TRUE(e.on_entries({{"2-0", signal("7a2d1f5b-7b6c-4e8f-8d2b-1c3a4f5e6d7b"), true}}).is_ok());
+  EXPECT_EQ(store_.finals("7a2d1f5b-7b6c-4e8f-8d2b-1c3a4f5e6d7b")[0].status, ResultStatus::kDropped);
+  // The terminal comes back with nothing in flight: re-enabled on the next tick.
+  link_.connected.insert("demo-1");
+  e.on_link_events({{link::LinkEvent::Kind::kConnected, "demo-1", link::Heartbeat{0, true}, ""}});
+  e.on_tick();
+  EXPECT_TRUE(store_.ris.at("demo-1").enabled);
+  EXPECT_EQ(store_.ris.at("demo-1").attempts, 0);
+}
+
+TEST_F(LinkPolicyTest, OperatorDisableIsNotUndoneByAReconnect) {
+  link_.connected.insert("demo-1");
+  Engine e(config_, store_, link_, clock_);
+  ASSERT_TRUE(e.start().is_ok());
+  ASSERT_TRUE(e.set_enabled("demo-1", false).is_ok());
+  e.on_link_events({{link::LinkEvent::Kind::kConnected, "demo-1", link::Heartbeat{0, true}, ""}});
+  attempts(e, 2);
+  EXPECT_FALSE(store_.ris.at("demo-1").enabled);
+  EXPECT_FALSE(e.set_enabled("nope", true).is_ok());
+  ASSERT_TRUE(e.set_enabled("demo-1", true).is_ok());
+  EXPECT_TRUE(store_.ris.at("demo-1").enabled);
+}
+
+}  // namespace
+}  // namespace mtg

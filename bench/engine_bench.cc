@@ -1,0 +1,141 @@
+// bench/engine: end-to-end throughput (signals/s, RTSS -> engine -> 3 simulators ->
+// RTRS) and latency (submit -> final result, p50/p99/p999) on the real stack, beside
+// redis-benchmark XADD measured in the same run. Prints figures, never passes or fails on time.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "integration/system.h"
+#include "util/clock.h"
+
+namespace mtg {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double now_us() {
+  return static_cast<double>(
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now().time_since_epoch()).count());
+}
+
+// Reads RTRS from `from` until `count` final results arrived; stamps each uuid's arrival.
+std::unordered_map<std::string, double> collect(testkit::System& sys, size_t count, std::string from) {
+  auto reader = RedisClient::connect(sys.config().redis);
+  std::unordered_map<std::string, double> arrived;
+  const auto deadline = Clock::now() + std::chrono::minutes(5);
+  while (arrived.size() < count && Clock::now() < deadline) {
+    auto r = (*reader)->command({"XREAD", "COUNT", "1000", "BLOCK", "1000", "STREAMS",
+                                 sys.config().redis.prefix + "rtrs", from});
+    if (!r || r->type != RedisReply::Type::kArray) continue;
+    const double t = now_us();
+    for (const auto& e : r->elements[0].elements[1].elements) {
+      from = e.elements[0].str;
+      auto tr = TradeResult::from_json(e.elements[1].elements[1].str);
+      if (tr && is_final(tr->status)) arrived.emplace(tr->uuid, t);
+    }
+  }
+  return arrived;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(p * static_cast<double>(v.size())))];
+}
+
+struct Run {
+  double signals_per_s = 0;
+  std::vector<double> latency_ms;
+  size_t lost = 0;
+};
+
+// Submits `n` signals, `batch` per pipeline, pausing `gap_us` between batches.
+Run run(testkit::System& sys, size_t n, size_t batch, int gap_us) {
+  std::vector<std::string> uuids(n);
+  for (auto& u : uuids) u = testkit::System::new_uuid();
+  std::unordered_map<std::string, double> submitted;
+  std::unordered_map<std::string, double> arrived;
+  std::thread reader([&] { arrived = collect(sys, n, "$"); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // reader is blocking on XREAD
+  const double start = now_us();
+  for (size_t i = 0; i < n; i += batch) {
+    std::vector<std::string> payloads;
+    const double t = now_us();
+    for (size_t j = i; j < std::min(n, i + batch); ++j) {
+      payloads.push_back(sys.signal(uuids[j], static_cast<int>(j % 3), 0.01, SystemClock::instance().now_ms()));
+      submitted[uuids[j]] = t;
+    }
+    sys.submit(payloads);
+    if (gap_us > 0) std::this_thread::sleep_for(std::chrono::microseconds(gap_us));
+  }
+  reader.join();
+  double last = start;
+  Run r;
+  for (const auto& [uuid, t] : arrived) {
+    last = std::max(last, t);
+    r.latency_ms.push_back((t - submitted[uuid]) / 1000.0);
+  }
+  r.lost = n - arrived.size();
+  r.signals_per_s = static_cast<double>(arrived.size()) / ((last - start) / 1e6);
+  return r;
+}
+
+// requests/s that redis-benchmark reports for XADD against our Redis.
+double redis_benchmark_xadd(const Config& c, int pipeline) {
+  const std::string cmd = "redis-benchmark -h " + c.redis.host + " -p " + std::to_string(c.redis.port) +
+                          " -c 50 -n 100000 -P " + std::to_string(pipeline) +
+                          " -q XADD mtgbench:stream '*' signal x 2>/dev/null";
+  FILE* p = popen(cmd.c_str(), "r");
+  if (p == nullptr) return 0;
+  char buf[4096];
+  std::string out;
+  while (fgets(buf, sizeof buf, p) != nullptr) out += buf;
+  pclose(p);
+  (void)std::system(("redis-cli -h " + c.redis.host + " -p " + std::to_string(c.redis.port) +
+                     " DEL mtgbench:stream >/dev/null").c_str());
+  // "XADD mtgbench:stream * signal x: 81234.57 requests per second, p50=..." (last figure line)
+  const auto at = out.rfind(": ");
+  return at == std::string::npos ? 0 : std::atof(out.c_str() + at + 2);
+}
+
+}  // namespace
+}  // namespace mtg
+
+int main(int argc, char** argv) {
+  using namespace mtg;
+  if (!testkit::System::available()) {
+    std::cerr << "bench/engine: needs the stack (eval \"$(scripts/stack env)\")\n";
+    return 2;
+  }
+  const size_t n = argc > 1 ? std::stoul(argv[1]) : 20'000;
+  testkit::System sys;  // 3 simulators, no faults, zero latency
+  sys.start_engine();
+  sys.start_sims();
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // terminals connect
+  std::printf("bench/engine: %zu signals over 3 simulators (zero latency, no faults)\n", n);
+  Run flood = run(sys, n, 500, 0);
+  Run paced = run(sys, 2'000, 10, 10'000);  // ~1,000 signals/s: latency without queueing
+  const double xadd = redis_benchmark_xadd(sys.config(), 1);
+  const double xadd_p32 = redis_benchmark_xadd(sys.config(), 32);
+  std::printf("\n%-44s %14s %10s %10s %10s\n", "measure", "signals/s", "p50 ms", "p99 ms", "p999 ms");
+  std::printf("%-44s %14.0f %10.2f %10.2f %10.2f\n", "mtguard end to end, flood (500/pipeline)",
+              flood.signals_per_s, percentile(flood.latency_ms, 0.5), percentile(flood.latency_ms, 0.99),
+              percentile(flood.latency_ms, 0.999));
+  std::printf("%-44s %14.0f %10.2f %10.2f %10.2f\n", "mtguard end to end, paced ~1000/s",
+              paced.signals_per_s, percentile(paced.latency_ms, 0.5), percentile(paced.latency_ms, 0.99),
+              percentile(paced.latency_ms, 0.999));
+  std::printf("%-44s %14.0f\n", "redis-benchmark XADD, 50 clients", xadd);
+  std::printf("%-44s %14.0f\n", "redis-benchmark XADD, 50 clients, -P 32", xadd_p32);
+  if (xadd > 0 && xadd_p32 > 0) {
+    std::printf("\nratio: mtguard flood / XADD = %.3f, / XADD -P 32 = %.3f\n", flood.signals_per_s / xadd,
+                flood.signals_per_s / xadd_p32);
+  }
+  std::printf("lost: %zu (flood) %zu (paced)\n", flood.lost, paced.lost);
+  return flood.lost + paced.lost == 0 ? 0 : 1;
+}

@@ -1,0 +1,220 @@
+// The backend on the real stack (issue 5): ClickHouse outage beyond the retries,
+// backend kill -9 mid-batch, Redis state lost while the backend was stopped.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "backend/backend_keys.h"
+#include "backend/sync_status.h"
+#include "integration/system.h"
+#include "store/clickhouse/clickhouse_client.h"
+#include "store/duckdb/duckdb_database.h"
+#include "testkit/stack.h"
+
+namespace mtg {
+namespace {
+
+using testkit::Process;
+using testkit::System;
+
+constexpr int kWaitMs = 90'000;
+
+void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+class BackendSystemTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!System::available() || !testkit::stack_controllable()) GTEST_SKIP() << "needs scripts/stack (MTG_CONFIG)";
+    sys_ = std::make_unique<System>();
+    // Short retries so an outage "longer than max_attempts retries" stays short.
+    std::ofstream(sys_->config_path(), std::ios::app)
+        << "[backend]\nretry_interval_ms = 300\nmax_attempts = 3\nrtrs_retain_ms = 3600000\n";
+    auto ch = ClickHouseClient::create(sys_->config().clickhouse);
+    ASSERT_TRUE(ch.is_ok());
+    clickhouse_ = std::move(*ch);
+  }
+  void TearDown() override {
+    if (clickhouse_killed_) testkit::stack_run("start clickhouse");
+    if (backend_) backend_->stop(10'000);
+  }
+
+  std::string dir() const { return sys_->config_path().substr(0, sys_->config_path().rfind('/')); }
+  void start_backend() {
+    backend_ = std::make_unique<Process>(
+        std::vector<std::string>{MTG_BINARY, "backend", "--config", sys_->config_path()}, dir() + "/backend.log");
+  }
+  // The sync status the backend publishes, once it is there.
+  SyncStatus wait_status(bool want_suspended) {
+    for (int waited = 0; waited < kWaitMs; waited += 100) {
+      auto v = sys_->redis().command({"GET", BackendKeys{sys_->config().redis.prefix}.sync()});
+      if (v && !v->is_nil()) {
+        auto s = SyncStatus::from_json(v->str);
+        if (s && s->suspended == want_suspended) return *s;
+      }
+      sleep_ms(100);
+    }
+    ADD_FAILURE() << "no sync status with suspended=" << want_suspended << "\n" << sys_->log_tail(dir() + "/backend.log");
+    return {};
+  }
+  std::vector<std::string> submit(int n, int64_t ttl_ms = 60'000) {
+    std::vector<std::string> uuids, payloads;
+    const int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                            std::chrono::system_clock::now().time_since_epoch()).count();
+    for (int i = 0; i < n; ++i) {
+      uuids.push_back(System::new_uuid());
+      payloads.push_back(sys_->signal(uuids.back(), i % 3, 0.1, now, ttl_ms));
+    }
+    sys_->submit(payloads);
+    all_.insert(uuids.begin(), uuids.end());
+    return uuids;
+  }
+  std::string uuid_list() const {
+    std::string list;
+    for (const auto& u : all_) list += (list.empty() ? "'" : ",'") + u + "'";
+    return list;
+  }
+  // Results of our uuids in RTRS (the backend keeps them: rtrs_retain_ms is an hour).
+  std::set<std::string> rtrs_result_ids() {
+    std::set<std::string> ids;
+    for (const auto& r : sys_->results()) {
+      if (all_.count(r.uuid) != 0) ids.insert(r.result_id);
+    }
+    return ids;
+  }
+  // {rows FINAL, distinct result ids} in ClickHouse for our uuids.
+  std::pair<int64_t, int64_t> clickhouse_counts() {
+    auto r = clickhouse_->query("SELECT count(), uniqExact(result_id) FROM " + clickhouse_->database() +
+                                ".trade_results FINAL WHERE uuid IN (" + uuid_list() + ")");
+    if (!r) return {-1, -1};
+    const auto tab = r->find('\t');
+    return {std::stoll(r->substr(0, tab)), std::stoll(r->substr(tab + 1))};
+  }
+  bool wait_clickhouse(int64_t rows) {
+    for (int waited = 0; waited < kWaitMs; waited += 200) {
+      if (clickhouse_counts().second == rows) return true;
+      sleep_ms(200);
+    }
+    return false;
+  }
+  // A scalar from the backend's DuckDB file (the backend must be stopped).
+  int64_t duck_count(const std::string& sql) {
+    auto db = DuckDatabase::open(sys_->config().duckdb.path);
+    EXPECT_TRUE(db.is_ok()) << db.status().to_string();
+    if (!db) return -1;
+    auto rows = (*db)->query(sql);
+    EXPECT_TRUE(rows.is_ok()) << rows.status().to_string();
+    return rows ? std::stoll(rows->rows.at(0).at(0).value_or("0")) : -1;
+  }
+  std::string run_cli(const std::string& args) {
+    return std::string(MTG_BINARY) + " --config " + sys_->config_path() + " " + args + " >> " + dir() +
+           "/cli.log 2>&1";
+  }
+
+  std::unique_ptr<System> sys_;
+  std::unique_ptr<ClickHouseClient> clickhouse_;
+  std::unique_ptr<Process> backend_;
+  std::set<std::string> all_;
+  bool clickhouse_killed_ = false;
+};
+
+TEST_F(BackendSystemTest, ClickHouseOutageSuspendsTheSyncAndResumeDeliversEveryResultOnce) {
+  sys_->start_engine();
+  sys_->start_sims();
+  start_backend();
+  auto first = submit(20);
+  ASSERT_TRUE(sys_->wait_final({first.begin(), first.end()}, kWaitMs));
+  ASSERT_TRUE(wait_clickhouse(static_cast<int64_t>(rtrs_result_ids().size())));
+
+  testkit::stack_run("kill clickhouse");
+  clickhouse_killed_ = true;
+  auto second = submit(30);
+  ASSERT_TRUE(sys_->wait_final({second.begin(), second.end()}, kWaitMs));
+  SyncStatus suspended = wait_status(true);
+  EXPECT_GE(suspended.lag_rows, 30);
+  EXPECT_FALSE(suspended.last_error.empty());
+
+  ASSERT_EQ(backend_->stop(), 0);
+  EXPECT_GE(duck_count("SELECT count(*) FROM failed_syncs WHERE resolved_at IS NULL AND attempts >= 3"), 1);
+  EXPECT_EQ(duck_count("SELECT count(*) FROM notifications WHERE kind = 'sync_suspended'"), 1);
+  EXPECT_GE(duck_count("SELECT count(*) FROM sync_outbox"), 30);
+
+  testkit::stack_run("start clickhouse");
+  clickhouse_killed_ = false;
+  start_backend();
+  wait_status(true);  // the suspension survived the restart
+  ASSERT_EQ(std::system(run_cli("sync resume").c_str()), 0) << sys_->log_tail(dir() + "/cli.log");
+  const auto ids = rtrs_result_ids();
+  ASSERT_TRUE(wait_clickhouse(static_cast<int64_t>(ids.size()))) << sys_->log_tail(dir() + "/backend.log");
+  auto counts = clickhouse_counts();
+  EXPECT_EQ(counts.first, counts.second);  // FINAL: each result exactly once
+  EXPECT_EQ(counts.second, static_cast<int64_t>(ids.size()));
+  EXPECT_EQ(std::system(run_cli("sync status").c_str()), 0);
+}
+
+TEST_F(BackendSystemTest, BackendKilledMidBatchLosesAndDuplicatesNothing) {
+  sys_->start_engine();
+  sys_->start_sims();
+  start_backend();
+  auto uuids = submit(300);
+  for (int kill = 0; kill < 3; ++kill) {
+    sleep_ms(400);
+    backend_->kill9();
+    backend_->restart();
+  }
+  ASSERT_TRUE(sys_->wait_final({uuids.begin(), uuids.end()}, kWaitMs));
+  const auto ids = rtrs_result_ids();
+  ASSERT_TRUE(wait_clickhouse(static_cast<int64_t>(ids.size()))) << sys_->log_tail(dir() + "/backend.log");
+  auto counts = clickhouse_counts();
+  EXPECT_EQ(counts.first, static_cast<int64_t>(ids.size()));
+  ASSERT_EQ(backend_->stop(), 0);
+  const std::string ours = "FROM trade_history WHERE uuid IN (" + uuid_list() + ")";
+  EXPECT_EQ(duck_count("SELECT count(*) " + ours), static_cast<int64_t>(ids.size()));
+  EXPECT_EQ(duck_count("SELECT count(DISTINCT result_id) " + ours), static_cast<int64_t>(ids.size()));
+  EXPECT_EQ(duck_count("SELECT count(*) FROM sync_outbox"), 0);
+}
+
+TEST_F(BackendSystemTest, RedisLostWhileStoppedIsRebuiltFromDuckDbAndTheEngineResumes) {
+  sys_->start_engine();
+  start_backend();
+  auto uuids = submit(6, 300'000);  // no terminal yet: the orders stay open
+  const std::string open_key = sys_->config().redis.prefix + "rts:open";
+  for (int waited = 0; waited < kWaitMs; waited += 100) {
+    auto n = sys_->redis().command({"SCARD", open_key});
+    if (n && n->integer == 6) break;
+    sleep_ms(100);
+  }
+  sleep_ms(2'500);  // at least two mirror polls (one a second) after the orders opened
+  ASSERT_EQ(backend_->stop(), 0);
+  ASSERT_EQ(sys_->engine().stop(), 0);
+  EXPECT_EQ(duck_count("SELECT count(*) FROM trade_state WHERE signal_json IS NOT NULL AND uuid IN (" +
+                       uuid_list() + ")"), 6);
+
+  // Redis loses everything under our prefix.
+  auto keys = sys_->redis().command({"KEYS", sys_->config().redis.prefix + "*"});
+  ASSERT_TRUE(keys.is_ok());
+  for (const auto& k : keys->elements) ASSERT_TRUE(sys_->redis().command({"DEL", k.str}).is_ok());
+
+  start_backend();
+  wait_status(false);
+  auto open = sys_->redis().command({"SCARD", open_key});
+  ASSERT_TRUE(open.is_ok());
+  EXPECT_EQ(open->integer, 6);
+  auto dedup = sys_->redis().command({"EXISTS", sys_->config().redis.prefix + "dedup:" + uuids[0]});
+  EXPECT_EQ(dedup->integer, 1);
+
+  sys_->engine().restart();
+  sys_->start_sims();
+  ASSERT_TRUE(sys_->wait_final({uuids.begin(), uuids.end()}, kWaitMs)) << sys_->log_tail(dir() + "/engine.log");
+  auto volume = sys_->ledger_volume();
+  for (const auto& u : uuids) EXPECT_NEAR(volume[u], 0.1, 1e-9) << u;
+  for (const auto& r : sys_->results()) {
+    if (all_.count(r.uuid) != 0 && is_final(r.status)) EXPECT_EQ(r.status, ResultStatus::kFilled) << r.reason;
+  }
+}
+
+}  // namespace
+}  // namespace mtg

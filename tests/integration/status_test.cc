@@ -1,0 +1,84 @@
+// `mtguard status` against the real stack: all ok, then each server killed for real
+// (kill -9) is reported, and a bad configuration file is a one-line error.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <string>
+
+#include "testkit/stack.h"
+#include "testkit/temp_dir.h"
+
+namespace mtg {
+namespace {
+
+struct CommandRun {
+  int exit_code = -1;
+  std::string output;  // stdout and stderr
+};
+
+CommandRun run(const std::string& args) {
+  CommandRun r;
+  FILE* p = popen((std::string(MTG_BINARY) + " " + args + " 2>&1").c_str(), "r");
+  std::array<char, 4096> buf{};
+  while (fgets(buf.data(), buf.size(), p) != nullptr) r.output += buf.data();
+  const int status = pclose(p);
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string status_args() { return "status --config " + std::string(std::getenv("MTG_CONFIG")); }
+
+// The table row of one store, e.g. "redis  127.0.0.1:17379  7.0.15  ok".
+std::string row(const std::string& output, const std::string& store) {
+  const auto at = output.find("\n" + store + " ");
+  if (at == std::string::npos) return "";
+  return output.substr(at + 1, output.find('\n', at + 1) - at - 1);
+}
+
+TEST(StatusTest, AllFourStoresOkWhenTheStackIsUp) {
+  MTG_REQUIRE_STACK();
+  CommandRun r = run(status_args());
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  for (const char* store : {"redis", "postgres", "clickhouse", "duckdb"}) {
+    const std::string line = row(r.output, store);
+    EXPECT_NE(line.find(" ok"), std::string::npos) << store << ": " << r.output;
+  }
+  CommandRun json = run(status_args() + " --json");
+  EXPECT_EQ(json.exit_code, 0);
+  EXPECT_NE(json.output.find("\"state\": \"ok\""), std::string::npos) << json.output;
+}
+
+class StatusKillTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(StatusKillTest, ReportsTheKilledServerAndRecoversAfterStart) {
+  MTG_REQUIRE_STACK();
+  ASSERT_TRUE(testkit::stack_controllable());
+  const std::string server = GetParam();
+  testkit::stack_run("kill " + server);
+  CommandRun down = run(status_args());
+  testkit::stack_run("start " + server);
+  EXPECT_EQ(down.exit_code, 1) << down.output;
+  EXPECT_NE(row(down.output, server).find("error"), std::string::npos) << down.output;
+  CommandRun up = run(status_args());
+  EXPECT_EQ(up.exit_code, 0) << up.output;
+}
+
+INSTANTIATE_TEST_SUITE_P(EachServer, StatusKillTest, ::testing::Values("redis", "postgres", "clickhouse"));
+
+TEST(StatusTest, MalformedConfigIsAOneLineErrorNamingFileAndKey) {
+  testkit::TempDir dir;
+  const std::string path = dir.write("bad.toml", "[redis]\nport = \"not a number\"\n");
+  CommandRun r = run("status --config " + path);
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_EQ(r.output, "mtguard: " + path + ": key redis.port: expected an integer\n");
+  const std::string syntax = dir.write("syntax.toml", "[redis\n");
+  CommandRun s = run("status --config " + syntax);
+  EXPECT_NE(s.exit_code, 0);
+  EXPECT_NE(s.output.find(syntax + ":1:"), std::string::npos) << s.output;
+  EXPECT_EQ(std::count(s.output.begin(), s.output.end(), '\n'), 1) << s.output;
+}
+
+}  // namespace
+}  // namespace mtg

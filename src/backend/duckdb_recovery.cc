@@ -30,6 +30,11 @@ int64_t as_i64(const nlohmann::json& v) {
   return v.is_string() ? std::stoll(v.get<std::string>()) : v.get<int64_t>();
 }
 
+// A UInt64 (ticket) as decimal text: DuckDB casts it to UBIGINT, the whole range fits.
+std::string as_u64_text(const nlohmann::json& v) {
+  return v.is_string() ? v.get<std::string>() : std::to_string(v.get<uint64_t>());
+}
+
 Status move_aside(const std::string& path, const std::string& dest) {
   std::error_code ec;
   fs::rename(path, dest, ec);
@@ -57,7 +62,7 @@ Result<int64_t> insert_page(DuckDatabase& db, const std::string& ndjson, int64_t
           {last_id, j.at("uuid").get<std::string>(), j.at("instance").get<std::string>(),
            j.at("symbol").get<std::string>(), j.at("side").get<std::string>(), j.at("status").get<std::string>(),
            j.at("volume").get<double>(), j.at("filled_volume").get<double>(), j.at("avg_price").get<double>(),
-           j.at("reason").get<std::string>(), as_i64(j.at("ticket")), as_i64(j.at("retcode")), as_i64(j.at("ts")),
+           j.at("reason").get<std::string>(), as_u64_text(j.at("ticket")), as_i64(j.at("retcode")), as_i64(j.at("ts")),
            now_ms});
       if (!changed) {
         (void)db.rollback();

@@ -50,7 +50,7 @@ Result<bool> HistoryWriter::write_one(const TradeResult& r, int64_t now_ms) {
       "avg_price, reason, ticket, retcode, ts, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
       "ON CONFLICT DO NOTHING",
       {r.result_id, r.uuid, r.instance, r.symbol, r.side, std::string(result_status_name(r.status)), r.volume,
-       r.filled_volume, r.avg_price, r.reason, static_cast<int64_t>(r.ticket), static_cast<int64_t>(r.retcode),
+       r.filled_volume, r.avg_price, r.reason, std::to_string(r.ticket), static_cast<int64_t>(r.retcode),
        r.ts_ms, now_ms});
   if (!changed) return changed.status();
   if (*changed == 0) return false;  // logged already: dropped (seed §3.5)

@@ -48,8 +48,10 @@ void Engine::on_link_events(const std::vector<link::LinkEvent>& events) {
 void Engine::on_connected(const std::string& instance) {
   InstanceState& s = instance_state(instance);
   s.connected = true;
-  s.attempts = 0;
-  s.reason.clear();
+  if (s.enabled) {  // a disabled instance keeps its reason until it is enabled again
+    s.attempts = 0;
+    s.reason.clear();
+  }
   save_instance(s);
   // Ask before any resend: the terminal may have executed what we never heard back about.
   std::vector<std::string> ask;

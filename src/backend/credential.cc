@@ -12,8 +12,8 @@ namespace {
 constexpr std::string_view kAssociatedDataPrefix = "mtguard/broker_credentials/v1/";
 
 bool is_instance_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-         c == '_' || c == '-';
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+         c == '-';
 }
 
 bool is_printable_ascii(char c) { return c >= 0x20 && c < 0x7f; }
@@ -39,15 +39,13 @@ Status validate_credential(std::string_view instance, int64_t login, std::string
   }
   if (login <= 0) return Status::invalid("login must be a positive account number");
   if (server.empty() || server.size() > kMaxCredentialServerBytes) {
-    return Status::invalid("server must be 1.." + std::to_string(kMaxCredentialServerBytes) +
-                           " characters");
+    return Status::invalid("server must be 1.." + std::to_string(kMaxCredentialServerBytes) + " characters");
   }
   for (char c : server) {
     if (!is_printable_ascii(c)) return Status::invalid("server may hold only printable ASCII");
   }
   if (password.empty() || password.size() > kMaxCredentialPasswordBytes) {
-    return Status::invalid("password must be 1.." + std::to_string(kMaxCredentialPasswordBytes) +
-                           " bytes");
+    return Status::invalid("password must be 1.." + std::to_string(kMaxCredentialPasswordBytes) + " bytes");
   }
   if (has_control_char(password)) {
     return Status::invalid("password must not contain control characters or line breaks");
@@ -73,8 +71,8 @@ Result<std::string> seal_password(const crypto::MasterKey& key, std::string_view
   return envelope;
 }
 
-Result<SecretString> open_password(const std::vector<crypto::MasterKey>& keys,
-                                   std::string_view instance, std::string_view envelope) {
+Result<SecretString> open_password(const std::vector<crypto::MasterKey>& keys, std::string_view instance,
+                                   std::string_view envelope) {
   MTG_CHECK(!keys.empty());
   auto plain = crypto::open(keys, envelope, credential_associated_data(instance));
   if (!plain) {

@@ -54,7 +54,7 @@ Result<std::string> seal_password(const crypto::MasterKey& key, std::string_view
 // Opens an envelope of `instance` with whichever of `keys` sealed it. Errors name the
 // instance: kCorruption "broker credentials of instance 'X': authentication failed …"
 // for a tampered, moved or wrongly keyed ciphertext; kNotFound when no key matches.
-Result<SecretString> open_password(const std::vector<crypto::MasterKey>& keys,
-                                   std::string_view instance, std::string_view envelope);
+Result<SecretString> open_password(const std::vector<crypto::MasterKey>& keys, std::string_view instance,
+                                   std::string_view envelope);
 
 }  // namespace mtg

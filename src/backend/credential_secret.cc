@@ -22,9 +22,7 @@ SecretString::SecretString(std::string&& value) : value_(std::move(value)) {
 
 SecretString::~SecretString() { wipe(); }
 
-SecretString::SecretString(SecretString&& other) noexcept : value_(std::move(other.value_)) {
-  other.wipe();
-}
+SecretString::SecretString(SecretString&& other) noexcept : value_(std::move(other.value_)) { other.wipe(); }
 
 SecretString& SecretString::operator=(SecretString&& other) noexcept {
   if (this != &other) {

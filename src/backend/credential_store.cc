@@ -12,9 +12,7 @@ namespace {
 // PostgreSQL BYTEA in text (hex) form: "\x0102…".
 constexpr std::string_view kByteaHexPrefix = "\\x";
 
-std::string to_bytea(std::string_view bytes) {
-  return std::string(kByteaHexPrefix) + crypto::to_hex(bytes);
-}
+std::string to_bytea(std::string_view bytes) { return std::string(kByteaHexPrefix) + crypto::to_hex(bytes); }
 
 Result<std::string> from_bytea(const std::optional<std::string>& text, std::string_view instance) {
   const std::string where = "broker credentials of instance '" + std::string(instance) + "'";
@@ -65,14 +63,15 @@ Status CredentialStore::set(std::string_view instance, int64_t login, std::strin
       "updated_at = now()",
       {std::string(instance), std::to_string(login), std::string(server), to_bytea(*envelope),
        keys_.front().key_id});
-  if (!written) return written.status().with_context("set broker credentials of '" + std::string(instance) + "'");
+  if (!written)
+    return written.status().with_context("set broker credentials of '" + std::string(instance) + "'");
   return Status::ok();
 }
 
 Result<Credential> CredentialStore::get(std::string_view instance) {
-  auto rows = pg_.query(
-      "SELECT login, server, password_ciphertext FROM broker_credentials WHERE instance = $1",
-      {std::string(instance)});
+  auto rows =
+      pg_.query("SELECT login, server, password_ciphertext FROM broker_credentials WHERE instance = $1",
+                {std::string(instance)});
   if (!rows) return rows.status().with_context("get broker credentials of '" + std::string(instance) + "'");
   if (rows->rows.empty()) {
     return Status::not_found("no broker credentials for instance '" + std::string(instance) + "'");

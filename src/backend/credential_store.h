@@ -27,8 +27,7 @@ class CredentialStore {
 
   // Inserts or replaces the credentials of `instance` (validate_credential rules),
   // sealed under the current key; updated_at becomes now().
-  Status set(std::string_view instance, int64_t login, std::string_view server,
-             std::string_view password);
+  Status set(std::string_view instance, int64_t login, std::string_view server, std::string_view password);
 
   // The decrypted credentials. kNotFound when the instance has none; kCorruption
   // "… authentication failed …" naming the instance when the ciphertext was altered

@@ -4,9 +4,8 @@
 #include <unistd.h>
 
 #include <cstdlib>
-#include <memory>
-
 #include <iostream>
+#include <memory>
 
 #include "backend/credential_store.h"
 #include "cli/command.h"
@@ -64,7 +63,8 @@ Result<SecretString> read_password_from_stdin() {
 
 int run_set(const CliContext& ctx, const SetArgs& args) {
   if (!args.password_stdin) {
-    std::cerr << "mtguard creds set: --password-stdin is required (passwords are never taken from arguments)\n";
+    std::cerr
+        << "mtguard creds set: --password-stdin is required (passwords are never taken from arguments)\n";
     return kExitUsage;
   }
   auto session = open_session(ctx, "creds set");
@@ -111,7 +111,8 @@ int run_rotate(const CliContext& ctx, const std::string& new_key_file) {
   auto new_key = load_or_create_key(new_key_file);
   if (!new_key) return fail("creds rotate-key", new_key.status().with_context("new key " + new_key_file));
   if (new_key->key_id == session->store->current_key_id()) {
-    return fail("creds rotate-key", Status::invalid("the new key is the current key (" + new_key->key_id + ")"));
+    return fail("creds rotate-key",
+                Status::invalid("the new key is the current key (" + new_key->key_id + ")"));
   }
   const std::string old_key_id = session->store->current_key_id();
   auto rotated = session->store->rotate(*new_key);
@@ -120,8 +121,8 @@ int run_rotate(const CliContext& ctx, const std::string& new_key_file) {
   table.add({std::to_string(*rotated), old_key_id, new_key->key_id});
   table.print(std::cout, ctx.json);
   if (!ctx.json) {
-    std::cerr << "now install the new key: keep " << session->config.key_file
-              << " as the old key, move " << new_key_file << " to " << session->config.key_file
+    std::cerr << "now install the new key: keep " << session->config.key_file << " as the old key, move "
+              << new_key_file << " to " << session->config.key_file
               << " and restart engine/backend (see docs/operations.md, \"Broker credentials\")\n";
   }
   return kExitOk;
@@ -130,15 +131,18 @@ int run_rotate(const CliContext& ctx, const std::string& new_key_file) {
 }  // namespace
 
 void add_creds_command(CLI::App& app, CliContext& ctx) {
-  CLI::App* cmd = app.add_subcommand("creds", "creds set | list | rotate-key: broker credentials, encrypted in PostgreSQL");
+  CLI::App* cmd = app.add_subcommand(
+      "creds", "creds set | list | rotate-key: broker credentials, encrypted in PostgreSQL");
   cmd->require_subcommand(1);
 
   auto args = std::make_shared<SetArgs>();
-  CLI::App* set = cmd->add_subcommand("set", "Store an instance's broker login; the password is read from stdin");
+  CLI::App* set =
+      cmd->add_subcommand("set", "Store an instance's broker login; the password is read from stdin");
   set->add_option("--instance", args->instance, "Instance id")->required();
   set->add_option("--login", args->login, "Broker account number")->required();
   set->add_option("--server", args->server, "Broker server name")->required();
-  set->add_flag("--password-stdin", args->password_stdin, "Read the password as one line from standard input");
+  set->add_flag("--password-stdin", args->password_stdin,
+                "Read the password as one line from standard input");
   set->callback([&ctx, args] { ctx.exit_code = run_set(ctx, *args); });
 
   cmd->add_subcommand("list", "Stored credentials (never the password)")->callback([&ctx] {
@@ -147,7 +151,8 @@ void add_creds_command(CLI::App& app, CliContext& ctx) {
 
   auto new_key_file = std::make_shared<std::string>();
   CLI::App* rotate = cmd->add_subcommand("rotate-key", "Re-encrypt every credential under a new master key");
-  rotate->add_option("--new-key-file", *new_key_file, "New key file (created with mode 0600 when missing)")->required();
+  rotate->add_option("--new-key-file", *new_key_file, "New key file (created with mode 0600 when missing)")
+      ->required();
   rotate->callback([&ctx, new_key_file] { ctx.exit_code = run_rotate(ctx, *new_key_file); });
 }
 

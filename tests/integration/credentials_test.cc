@@ -158,15 +158,20 @@ TEST_F(Credentials, TamperedCiphertextFailsAuthenticationNamingTheInstance) {
   ASSERT_TRUE(store_->set(id, 42, "Srv", password).is_ok());
   const std::string index = std::to_string(kTamperedByteIndex);
   ASSERT_TRUE(sql("UPDATE broker_credentials SET password_ciphertext = overlay(password_ciphertext "
-                  "placing decode(lpad(to_hex(get_byte(password_ciphertext, " + index + ") # 1), 2, '0'), 'hex') "
-                  "from " + index + " + 1 for 1) WHERE instance = $1",
+                  "placing decode(lpad(to_hex(get_byte(password_ciphertext, " +
+                      index +
+                      ") # 1), 2, '0'), 'hex') "
+                      "from " +
+                      index + " + 1 for 1) WHERE instance = $1",
                   {id})
                   .is_ok());
   auto got = store_->get(id);
   ASSERT_FALSE(got.is_ok());
   EXPECT_EQ(got.status().code(), Code::kCorruption);
-  EXPECT_NE(got.status().message().find("instance '" + id + "'"), std::string::npos) << got.status().message();
-  EXPECT_NE(got.status().message().find("authentication failed"), std::string::npos) << got.status().message();
+  EXPECT_NE(got.status().message().find("instance '" + id + "'"), std::string::npos)
+      << got.status().message();
+  EXPECT_NE(got.status().message().find("authentication failed"), std::string::npos)
+      << got.status().message();
   EXPECT_EQ(got.status().message().find(password), std::string::npos);
 }
 
@@ -221,14 +226,14 @@ TEST_F(Credentials, RotationIsAllOrNothingWhenARowDoesNotOpen) {
                   .is_ok());
   auto rotated = store_->rotate(random_key());
   ASSERT_FALSE(rotated.is_ok());
-  EXPECT_NE(rotated.status().message().find(instance("bad")), std::string::npos) << rotated.status().message();
+  EXPECT_NE(rotated.status().message().find(instance("bad")), std::string::npos)
+      << rotated.status().message();
   EXPECT_EQ(store_->current_key_id(), key_.key_id);
   auto infos = store_->list();
   ASSERT_TRUE(infos.is_ok());
   for (const CredentialInfo& info : *infos) EXPECT_EQ(info.key_id, key_.key_id) << info.instance;
   EXPECT_TRUE(store_->get(instance("ok1")).is_ok());
 }
-
 
 // `mtguard creds …` on a copy of the stack's configuration pointed at the private
 // database, with the stack's master key.
@@ -284,7 +289,8 @@ TEST_F(CredentialsCli, SetReadsThePasswordFromStdinAndListNeverPrintsIt) {
   ASSERT_TRUE(got.is_ok()) << got.status().to_string();
   EXPECT_EQ(got->password.view(), password);
   EXPECT_EQ(run_cli("creds set --instance " + id + " --login 1 --server S", "", "noflag.out"), 2);
-  EXPECT_EQ(run_cli("creds set --instance " + id + " --login 1 --server S --password-stdin", "", "empty.out"), 1);
+  EXPECT_EQ(run_cli("creds set --instance " + id + " --login 1 --server S --password-stdin", "", "empty.out"),
+            1);
 }
 
 TEST_F(CredentialsCli, RotateKeyCreatesTheNewKeyAndReencryptsEveryRow) {
@@ -325,8 +331,8 @@ TEST_F(CredentialsCli, PlaintextPasswordAppearsNowhereUnderVarNorInLogs) {
   ASSERT_TRUE(store_->set(lib_id, 1, "Srv", canary).is_ok());
   ASSERT_TRUE(store_->get(lib_id).is_ok());
   ASSERT_TRUE(store_->rotate(random_key()).is_ok());
-  ASSERT_EQ(run_cli("creds set --instance " + cli_id + " --login 2 --server Srv --password-stdin", canary + "\n",
-                    "set.out"),
+  ASSERT_EQ(run_cli("creds set --instance " + cli_id + " --login 2 --server Srv --password-stdin",
+                    canary + "\n", "set.out"),
             0)
       << read_file(dir_.file("set.out.err"));
   ASSERT_EQ(run_cli("creds list", "", "list.out"), 0);

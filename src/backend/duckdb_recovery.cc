@@ -2,10 +2,12 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <system_error>
+#include <vector>
 
 #include "store/duckdb/duckdb_migrations.h"
 #include "util/check.h"
@@ -46,33 +48,54 @@ Status move_aside(const std::string& path, const std::string& dest) {
   return Status::ok();
 }
 
+constexpr size_t kRowsPerStatement = 100;  // one prepared multi-row INSERT per this many rows
+constexpr size_t kHistoryColumns = 14;
+
+// Inserts rows of trade_history values (kHistoryColumns each) with multi-row
+// statements; rows already present are skipped. Returns the rows inserted.
+Result<int64_t> insert_history_rows(DuckDatabase& db, const std::vector<std::vector<DuckParam>>& rows) {
+  int64_t inserted = 0;
+  for (size_t at = 0; at < rows.size(); at += kRowsPerStatement) {
+    const size_t n = std::min(kRowsPerStatement, rows.size() - at);
+    std::string sql =
+        "INSERT INTO trade_history(result_id, uuid, instance, symbol, side, status, volume, filled_volume, "
+        "avg_price, reason, ticket, retcode, ts, recorded_at) VALUES ";
+    std::vector<DuckParam> params;
+    for (size_t i = 0; i < n; ++i) {
+      MTG_CHECK(rows[at + i].size() == kHistoryColumns);
+      sql += i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
+      params.insert(params.end(), rows[at + i].begin(), rows[at + i].end());
+    }
+    auto changed = db.exec_params_changed(sql + " ON CONFLICT DO NOTHING", params);
+    if (!changed) return changed.status();
+    inserted += *changed;
+  }
+  return inserted;
+}
+
 Result<int64_t> insert_page(DuckDatabase& db, const std::string& ndjson, int64_t now_ms, std::string& last_id) {
   std::istringstream lines(ndjson);
-  int64_t inserted = 0;
-  MTG_RETURN_IF_ERROR(db.begin());
+  std::vector<std::vector<DuckParam>> rows;
   try {
     for (std::string line; std::getline(lines, line);) {
       if (line.empty()) continue;
       const auto j = nlohmann::json::parse(line);
       last_id = j.at("result_id").get<std::string>();
-      auto changed = db.exec_params_changed(
-          "INSERT INTO trade_history(result_id, uuid, instance, symbol, side, status, volume, filled_volume, "
-          "avg_price, reason, ticket, retcode, ts, recorded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) "
-          "ON CONFLICT DO NOTHING",
-          {last_id, j.at("uuid").get<std::string>(), j.at("instance").get<std::string>(),
-           j.at("symbol").get<std::string>(), j.at("side").get<std::string>(), j.at("status").get<std::string>(),
-           j.at("volume").get<double>(), j.at("filled_volume").get<double>(), j.at("avg_price").get<double>(),
-           j.at("reason").get<std::string>(), as_u64_text(j.at("ticket")), as_i64(j.at("retcode")), as_i64(j.at("ts")),
-           now_ms});
-      if (!changed) {
-        (void)db.rollback();
-        return changed.status();
-      }
-      inserted += *changed;
+      rows.push_back({last_id, j.at("uuid").get<std::string>(), j.at("instance").get<std::string>(),
+                      j.at("symbol").get<std::string>(), j.at("side").get<std::string>(),
+                      j.at("status").get<std::string>(), j.at("volume").get<double>(),
+                      j.at("filled_volume").get<double>(), j.at("avg_price").get<double>(),
+                      j.at("reason").get<std::string>(), as_u64_text(j.at("ticket")), as_i64(j.at("retcode")),
+                      as_i64(j.at("ts")), now_ms});
     }
   } catch (const std::exception& e) {
-    (void)db.rollback();
     return Status::corruption(std::string("clickhouse trade_results row: ") + e.what());
+  }
+  MTG_RETURN_IF_ERROR(db.begin());
+  auto inserted = insert_history_rows(db, rows);
+  if (!inserted) {
+    (void)db.rollback();
+    return inserted.status();
   }
   MTG_RETURN_IF_ERROR(db.commit());
   return inserted;

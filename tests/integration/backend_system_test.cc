@@ -180,6 +180,7 @@ TEST_F(BackendSystemTest, BackendKilledMidBatchLosesAndDuplicatesNothing) {
 TEST_F(BackendSystemTest, RedisLostWhileStoppedIsRebuiltFromDuckDbAndTheEngineResumes) {
   sys_->start_engine();
   start_backend();
+  wait_status(false);  // started (a new DuckDB file is first filled from ClickHouse)
   auto uuids = submit(6, 300'000);  // no terminal yet: the orders stay open
   const std::string open_key = sys_->config().redis.prefix + "rts:open";
   for (int waited = 0; waited < kWaitMs; waited += 100) {
@@ -187,11 +188,13 @@ TEST_F(BackendSystemTest, RedisLostWhileStoppedIsRebuiltFromDuckDbAndTheEngineRe
     if (n && n->integer == 6) break;
     sleep_ms(100);
   }
+  ASSERT_EQ(sys_->redis().command({"SCARD", open_key})->integer, 6);
   sleep_ms(2'500);  // at least two mirror polls (one a second) after the orders opened
   ASSERT_EQ(backend_->stop(), 0);
   ASSERT_EQ(sys_->engine().stop(), 0);
-  EXPECT_EQ(duck_count("SELECT count(*) FROM trade_state WHERE signal_json IS NOT NULL AND uuid IN (" +
-                       uuid_list() + ")"), 6);
+  ASSERT_EQ(duck_count("SELECT count(*) FROM trade_state WHERE signal_json IS NOT NULL AND uuid IN (" +
+                       uuid_list() + ")"), 6)
+      << sys_->log_tail(dir() + "/backend.log") << sys_->log_tail(dir() + "/engine.log");
 
   // Redis loses everything under our prefix.
   auto keys = sys_->redis().command({"KEYS", sys_->config().redis.prefix + "*"});
@@ -212,7 +215,9 @@ TEST_F(BackendSystemTest, RedisLostWhileStoppedIsRebuiltFromDuckDbAndTheEngineRe
   auto volume = sys_->ledger_volume();
   for (const auto& u : uuids) EXPECT_NEAR(volume[u], 0.1, 1e-9) << u;
   for (const auto& r : sys_->results()) {
-    if (all_.count(r.uuid) != 0 && is_final(r.status)) EXPECT_EQ(r.status, ResultStatus::kFilled) << r.reason;
+    if (all_.count(r.uuid) != 0 && is_final(r.status)) {
+      EXPECT_EQ(r.status, ResultStatus::kFilled) << r.reason;
+    }
   }
 }
 

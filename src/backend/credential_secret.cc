@@ -16,8 +16,9 @@ namespace mtg {
 
 SecretString::SecretString(std::string&& value) : value_(std::move(value)) {
   // A short string is copied out of its small buffer, not stolen: wipe the source.
-  OPENSSL_cleanse(value.data(), value.capacity());
-  value.clear();
+  // A moved-from std::string is valid (unspecified value), so touching it is defined.
+  OPENSSL_cleanse(value.data(), value.capacity());  // NOLINT(bugprone-use-after-move)
+  value.clear();                                    // NOLINT(bugprone-use-after-move)
 }
 
 SecretString::~SecretString() { wipe(); }

@@ -56,7 +56,7 @@ Status fsync_dir(const std::string& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return io_error("open directory", dir);
   const bool synced = fsync(fd) == 0;
-  const Status status = synced ? Status::ok() : io_error("fsync directory", dir);
+  Status status = synced ? Status::ok() : io_error("fsync directory", dir);
   close(fd);
   return status;
 }

@@ -8,10 +8,12 @@
 //   side, volume, filled_volume, state = the status name, updated_at). A final result
 //   always wins; a `partial` never overwrites a final state; `duplicate` answers and
 //   results without a uuid leave trade_state alone.
-// Either every result of the batch is stored or none is. Single-threaded.
+// Multi-row statements (100 rows each). Either every result of the batch is stored
+// or none is. Single-threaded.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -38,8 +40,10 @@ class HistoryWriter {
   static std::string clickhouse_row(const TradeResult& result);
 
  private:
-  Result<bool> write_one(const TradeResult& result, int64_t now_ms);
-  Status mirror_state(const TradeResult& result, int64_t now_ms);
+  // The statements of write(), inside its transaction. Returns the results new.
+  Result<int64_t> write_batch(const std::vector<TradeResult>& results, int64_t now_ms);
+  Status mirror_states(const std::map<std::string, const TradeResult*>& finals,
+                       const std::map<std::string, const TradeResult*>& partials, int64_t now_ms);
 
   DuckDatabase& db_;
   const Clock& clock_;

@@ -15,6 +15,7 @@
 #include "backend/rtrs_consumer.h"
 #include "notify/log_sink.h"
 #include "notify/notifier.h"
+#include "notify/webhook_sink.h"
 #include "store/clickhouse/clickhouse_migrations.h"
 #include "util/check.h"
 
@@ -204,6 +205,11 @@ Status run_backend(const Config& config, const std::atomic<bool>& stop) {
   if (!sink) return sink.status();
   std::vector<std::unique_ptr<notify::Sink>> sinks;
   sinks.push_back(std::make_unique<notify::LogSink>());
+  if (!config.webhook_url.empty()) {
+    notify::WebhookOptions options;
+    options.url = config.webhook_url;
+    sinks.push_back(std::make_unique<notify::WebhookSink>(options));
+  }
   notify::Notifier notifier(SystemClock::instance(), std::move(sinks));
   Backend backend(config, **redis, *opened->db, **sink, notifier);
   Status s = backend.start();

@@ -13,9 +13,7 @@
 #include "backend/history_writer.h"
 #include "backend/order_mirror.h"
 #include "backend/rtrs_consumer.h"
-#include "notify/log_sink.h"
-#include "notify/notifier.h"
-#include "notify/webhook_sink.h"
+#include "notify/configured_notifier.h"
 #include "store/clickhouse/clickhouse_migrations.h"
 #include "util/check.h"
 
@@ -203,18 +201,11 @@ Status run_backend(const Config& config, const std::atomic<bool>& stop) {
   if (!opened) return opened.status().with_context("open DuckDB " + config.duckdb.path);
   auto sink = make_clickhouse_sync_sink(config.clickhouse);
   if (!sink) return sink.status();
-  std::vector<std::unique_ptr<notify::Sink>> sinks;
-  sinks.push_back(std::make_unique<notify::LogSink>());
-  if (!config.webhook_url.empty()) {
-    notify::WebhookOptions options;
-    options.url = config.webhook_url;
-    sinks.push_back(std::make_unique<notify::WebhookSink>(options));
-  }
-  notify::Notifier notifier(SystemClock::instance(), std::move(sinks));
-  Backend backend(config, **redis, *opened->db, **sink, notifier);
+  auto notifier = notify::make_configured_notifier(config, SystemClock::instance());
+  Backend backend(config, **redis, *opened->db, **sink, *notifier);
   Status s = backend.start();
   if (s.is_ok()) s = backend.loop(stop);
-  (void)notifier.flush(kNotifyFlushMs);
+  (void)notifier->flush(kNotifyFlushMs);
   spdlog::info("backend: stopped: {}", s.to_string());
   return s;
 }

@@ -35,7 +35,7 @@ void add_instance_command(CLI::App& app, CliContext& ctx);
 void add_creds_command(CLI::App& app, CliContext& ctx);
 void add_backend_command(CLI::App& app, CliContext& ctx);
 void add_sync_command(CLI::App& app, CliContext& ctx);
-// backend, backupd, backup, restore, creds, sync: present in --help, not built yet.
+// backupd, backup, restore: present in --help, not built yet.
 void add_unbuilt_commands(CLI::App& app, CliContext& ctx);
 
 }  // namespace mtg

@@ -15,8 +15,7 @@
 #include "engine/signal_queue.h"
 #include "link/link_server.h"
 #include "link/token_compare.h"
-#include "notify/log_sink.h"
-#include "notify/webhook_sink.h"
+#include "notify/configured_notifier.h"
 #include "util/check.h"
 
 namespace mtg {
@@ -125,17 +124,6 @@ void publish_heartbeat(RedisClient& redis, const Config& config, const Engine& e
   (void)redis.command({"SET", config.redis.prefix + "engine:heartbeat", j.dump(), "PX", "5000"});
 }
 
-std::unique_ptr<notify::Notifier> make_notifier(const Config& config, const Clock& clock) {
-  std::vector<std::unique_ptr<notify::Sink>> sinks;
-  sinks.push_back(std::make_unique<notify::LogSink>());
-  if (!config.webhook_url.empty()) {
-    notify::WebhookOptions options;
-    options.url = config.webhook_url;
-    sinks.push_back(std::make_unique<notify::WebhookSink>(options));
-  }
-  return std::make_unique<notify::Notifier>(clock, std::move(sinks));
-}
-
 // Operator commands ("enable ID", "disable ID") queued by `mtguard instance` in Redis.
 void run_operator_commands(RedisClient& redis, const Config& config, Engine& engine) {
   const std::string key = config.redis.prefix + "engine:commands";
@@ -172,7 +160,7 @@ Status run_engine(const Config& config, const std::atomic<bool>& stop) {
   options.dedup_window_s = config.engine.dedup_window_s;
   RedisOrderStore store(**redis, config.redis.prefix, options);
   SignalQueue signals(**redis, config.redis.prefix, kConsumer);
-  auto notifier = make_notifier(config, clock);
+  auto notifier = notify::make_configured_notifier(config, clock);
   RecoveryCommands recovery(config);
   EngineHooks hooks;
   hooks.notifier = notifier.get();

@@ -32,7 +32,7 @@ class BackendSystemTest : public ::testing::Test {
     sys_ = std::make_unique<System>();
     // Short retries so an outage "longer than max_attempts retries" stays short.
     std::ofstream(sys_->config_path(), std::ios::app)
-        << "[backend]\nretry_interval_ms = 300\nmax_attempts = 3\nrtrs_retain_ms = 3600000\n";
+        << "[backend]\nretry_interval_ms = 300\nmax_attempts = 5\nrtrs_retain_ms = 3600000\n";
     auto ch = ClickHouseClient::create(sys_->config().clickhouse);
     ASSERT_TRUE(ch.is_ok());
     clickhouse_ = std::move(*ch);
@@ -138,7 +138,7 @@ TEST_F(BackendSystemTest, ClickHouseOutageSuspendsTheSyncAndResumeDeliversEveryR
   EXPECT_FALSE(suspended.last_error.empty());
 
   ASSERT_EQ(backend_->stop(), 0);
-  EXPECT_GE(duck_count("SELECT count(*) FROM failed_syncs WHERE resolved_at IS NULL AND attempts >= 3"), 1);
+  EXPECT_GE(duck_count("SELECT count(*) FROM failed_syncs WHERE resolved_at IS NULL AND attempts >= 5"), 1);
   EXPECT_EQ(duck_count("SELECT count(*) FROM notifications WHERE kind = 'sync_suspended'"), 1);
   EXPECT_GE(duck_count("SELECT count(*) FROM sync_outbox"), 30);
 

@@ -71,9 +71,9 @@ void System::write_config(const Config& stack) {
     << "\ndatabase = \"" << stack.clickhouse.database << "\"\n"
     << "[duckdb]\npath = \"data/mtguard.duckdb\"\n"
     << "[engine]\nlink_host = \"127.0.0.1\"\nlink_port = " << free_port()
-    << "\nspill_path = \"engine/spill.journal\"\n"
+    << "\nspill_path = \"engine/spill.journal\"\n" << options_.engine_toml
     << "[instances]\ndir = \"instances\"\n[backup]\ndir = \"backups\"\n"
-    << "[crypto]\nkey_file = \"keys/master.key\"\n[log]\nlevel = \"info\"\n";
+    << "[crypto]\nkey_file = \"keys/master.key\"\n[log]\nlevel = \"info\"\n" << options_.extra_toml;
   config_path_ = dir_.write("mtguard.toml", t.str());
   for (int i = 0; i < options_.instances; ++i) {
     nlohmann::json sim = {{"seed", options_.sim.seed + static_cast<uint64_t>(i)},

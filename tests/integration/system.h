@@ -22,6 +22,8 @@ struct SystemOptions {
   int instances = 3;  // demo-1 .. demo-N
   SimConfig sim;      // broker behaviour of every simulator (seed + instance number)
   double max_volume = 10.0;
+  std::string engine_toml;  // extra lines for the [engine] table, e.g. "attempt_interval_ms = 200\n"
+  std::string extra_toml;   // extra tables at the end, e.g. "[notify]\nwebhook_url = ...\n"
 };
 
 class System {

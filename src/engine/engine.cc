@@ -101,6 +101,13 @@ Status Engine::start() {
     if (in_flight(o)) flights_[uuid] = Flight{clock_.steady_ms(), false};
     orders_.emplace(uuid, std::move(o));
   }
+  if (hooks_.spill != nullptr) {
+    auto spilled = hooks_.spill->load();
+    if (!spilled) return spilled.status().with_context("loading the spill journal");
+    deferred_.clear();
+    for (auto& r : *spilled) deferred_.push_back({std::move(r.instance), std::move(r.result)});
+    if (!deferred_.empty()) spdlog::warn("engine: {} results from the spill journal to store", deferred_.size());
+  }
   started_ = true;
   spdlog::info("engine: recovered {} open orders ({} in flight) and {} instances", orders_.size(),
                flights_.size(), instances_.size());

@@ -24,6 +24,7 @@
 
 #include "config/config.h"
 #include "engine/order_store.h"
+#include "engine/spill_journal.h"
 #include "link/terminal_link.h"
 #include "notify/notifier.h"
 #include "signal/signal_parser.h"
@@ -47,6 +48,7 @@ struct LinkPolicy {
 struct EngineHooks {
   notify::Notifier* notifier = nullptr;                          // may be null
   std::function<void(const std::string& instance)> recovery;    // may be empty
+  SpillJournal* spill = nullptr;  // results the store refused, kept across crashes; may be null
 };
 
 struct EngineLimits {
@@ -116,6 +118,7 @@ class Engine {
   Status continue_or_finish(Order& order, bool filled_now, const std::string& why);
   Status finish(Order& order, ResultStatus status, const std::string& reason);
   void send_queries(const std::string& instance, const std::vector<std::string>& uuids);
+  void defer(const std::string& instance, const link::ResultFrame& result);
   void retry_deferred();
   void expire_unsent();
   void dispatch_waiting();

@@ -165,6 +165,8 @@ Status run_engine(const Config& config, const std::atomic<bool>& stop) {
   EngineHooks hooks;
   hooks.notifier = notifier.get();
   hooks.recovery = [&recovery](const std::string& instance) { recovery.run(instance); };
+  SpillJournal spill(config.engine.spill_path);
+  hooks.spill = &spill;
   LinkPolicy policy;
   policy.attempt_interval_ms = config.engine.attempt_interval_ms;
   policy.notify_at = config.engine.notify_after_attempts;

@@ -91,7 +91,7 @@ void Engine::on_frame(const std::string& instance, const link::Frame& frame) {
                    if (Status s = on_result(instance, r); !s.is_ok()) {
                      ++stats_.store_errors;
                      spdlog::warn("engine: result {} deferred: {}", r.client_id, s.to_string());
-                     if (deferred_.size() < limits_.max_deferred) deferred_.push_back({instance, r});
+                     defer(instance, r);
                    }
                  },
                  [&](const link::KnownFrame& k) { on_known(instance, k); },
@@ -215,6 +215,17 @@ void Engine::on_tick() {
   requery_silent();
 }
 
+// A result the store refused waits in memory and, durably, in the spill journal.
+void Engine::defer(const std::string& instance, const link::ResultFrame& r) {
+  if (hooks_.spill != nullptr) {
+    if (Status s = hooks_.spill->append(instance, r); !s.is_ok()) {
+      spdlog::error("engine: result {} not spilled (the terminal is asked again later): {}", r.client_id,
+                    s.to_string());
+    }
+  }
+  if (deferred_.size() < limits_.max_deferred) deferred_.push_back({instance, r});
+}
+
 void Engine::retry_deferred() {
   const size_t n = deferred_.size();
   for (size_t i = 0; i < n; ++i) {
@@ -224,6 +235,9 @@ void Engine::retry_deferred() {
       deferred_.push_back(std::move(d));
       return;  // the store is still down
     }
+  }
+  if (deferred_.empty() && hooks_.spill != nullptr) {
+    if (Status s = hooks_.spill->clear(); !s.is_ok()) spdlog::warn("engine: {}", s.to_string());
   }
 }
 

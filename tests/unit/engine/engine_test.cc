@@ -311,3 +311,38 @@ TEST_F(LinkPolicyTest, OperatorDisableIsNotUndoneByAReconnect) {
 
 }  // namespace
 }  // namespace mtg
+
+#include "testkit/temp_dir.h"
+
+namespace mtg {
+namespace {
+
+TEST_F(EngineTest, ResultRefusedByTheStoreSurvivesAnEngineCrashInTheSpillJournal) {
+  testkit::TempDir dir;
+  SpillJournal spill(dir.file("engine/spill.journal"));
+  EngineHooks hooks;
+  hooks.spill = &spill;
+  link::OrderFrame sent;
+  {
+    Engine e(config_, store_, link_, clock_, {}, {}, hooks);
+    ASSERT_TRUE(e.start().is_ok());
+    ASSERT_TRUE(e.on_entries({entry("1-0", signal(kUuid))}).is_ok());
+    sent = link_.sent_of<link::OrderFrame>("demo-1").at(0);
+    store_.fail_next = 1;  // Redis down when the fill arrives
+    e.on_link_events({result(sent, link::kRetcodeDone, 0.3)});
+    EXPECT_EQ(spill.size(), 1u);
+  }  // the engine crashes before Redis is back
+  link_.connected.clear();  // and the terminal is not even there to be asked
+  Engine e(config_, store_, link_, clock_, {}, {}, hooks);
+  ASSERT_TRUE(e.start().is_ok());
+  e.on_tick();
+  ASSERT_EQ(store_.finals(kUuid).size(), 1u);
+  EXPECT_EQ(store_.finals(kUuid)[0].status, ResultStatus::kFilled);
+  EXPECT_EQ(spill.size(), 0u);
+  // Replaying the journal again (a crash before it was cleared) changes nothing.
+  SpillJournal again(dir.file("engine/spill.journal"));
+  EXPECT_TRUE(again.load()->empty());
+}
+
+}  // namespace
+}  // namespace mtg

@@ -15,16 +15,20 @@ using testing::MemoryOrderStore;
 constexpr const char* kUuid = "6f1c0e4a-6a5b-4d7e-9c1a-0b2f3e4d5c6a";
 constexpr const char* kUuid2 = "7a2d1f5b-7b6c-4e8f-8d2b-1c3a4f5e6d7b";
 
+// A configuration with one instance, demo-1, trading EURUSD.
+Config one_instance_config() {
+  InstanceConfig inst;
+  inst.id = "demo-1";
+  inst.token = "0123456789abcdef0123";
+  inst.symbols = {"EURUSD"};
+  Config config;
+  config.instances.push_back(inst);
+  return config;
+}
+
 class EngineTest : public ::testing::Test {
  protected:
-  EngineTest() {
-    InstanceConfig inst;
-    inst.id = "demo-1";
-    inst.token = "0123456789abcdef0123";
-    inst.symbols = {"EURUSD"};
-    config_.instances.push_back(inst);
-    link_.connected.insert("demo-1");
-  }
+  EngineTest() : config_(one_instance_config()) { link_.connected.insert("demo-1"); }
 
   std::unique_ptr<Engine> make_engine() {
     auto e = std::make_unique<Engine>(config_, store_, link_, clock_);
@@ -241,13 +245,7 @@ namespace {
 
 class LinkPolicyTest : public ::testing::Test {
  protected:
-  LinkPolicyTest() {
-    InstanceConfig inst;
-    inst.id = "demo-1";
-    inst.token = "0123456789abcdef0123";
-    inst.symbols = {"EURUSD"};
-    config_.instances.push_back(inst);
-  }
+  LinkPolicyTest() : config_(one_instance_config()) {}
 
   std::string signal(const std::string& uuid) const {
     return R"({"uuid":")" + uuid + R"(","instance":"demo-1","symbol":"EURUSD","side":"buy","volume":0.1,"created_at":)" +

@@ -12,6 +12,7 @@
 #include <unordered_map>
 
 #include "integration/system.h"
+#include "testkit/stack.h"
 #include "util/clock.h"
 
 namespace mtg {
@@ -109,7 +110,7 @@ double redis_benchmark_xadd(const Config& c, int pipeline) {
 
 int main(int argc, char** argv) {
   using namespace mtg;
-  if (!testkit::System::available()) {
+  if (!testkit::stack_available()) {
     std::cerr << "bench/engine: needs the stack (eval \"$(scripts/stack env)\")\n";
     return 2;
   }

@@ -28,7 +28,7 @@ void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms
 class BackendSystemTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!System::available() || !testkit::stack_controllable()) GTEST_SKIP() << "needs scripts/stack (MTG_CONFIG)";
+    if (!testkit::stack_available() || !testkit::stack_controllable()) GTEST_SKIP() << "needs scripts/stack (MTG_CONFIG)";
     sys_ = std::make_unique<System>();
     // Short retries so an outage "longer than max_attempts retries" stays short.
     std::ofstream(sys_->config_path(), std::ios::app)

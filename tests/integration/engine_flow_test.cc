@@ -7,6 +7,7 @@
 #include <random>
 
 #include "integration/system.h"
+#include "testkit/stack.h"
 #include "util/clock.h"
 
 namespace mtg {
@@ -56,7 +57,7 @@ Mix make_mix(const System& sys, int total) {
 }
 
 TEST(EngineFlowTest, ThousandSignalsEachGetExactlyOneFinalResultAndNothingBadReachesTheBroker) {
-  if (!System::available()) GTEST_SKIP() << "needs scripts/stack (MTG_CONFIG)";
+  MTG_REQUIRE_STACK();
   testkit::SystemOptions options;
   options.sim.partial_fill_prob = 0.1;
   options.sim.requote_prob = 0.02;

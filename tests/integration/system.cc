@@ -38,11 +38,6 @@ std::string random_hex(size_t n) {
 
 }  // namespace
 
-bool System::available() {
-  const char* path = std::getenv("MTG_CONFIG");
-  return path != nullptr && load_config(path).is_ok();
-}
-
 System::System(SystemOptions options) : options_(options), prefix_("t" + random_hex(8) + ":") {
   auto stack = load_config(std::getenv("MTG_CONFIG"));
   if (!stack) throw std::runtime_error(stack.status().to_string());

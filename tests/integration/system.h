@@ -28,10 +28,9 @@ struct SystemOptions {
 
 class System {
  public:
-  // Requires $MTG_CONFIG (scripts/stack env); check available() first.
+  // Requires $MTG_CONFIG (scripts/stack env); check testkit::stack_available() first.
   explicit System(SystemOptions options = {});
   ~System();
-  static bool available();
 
   const Config& config() const { return config_; }
   const std::string& config_path() const { return config_path_; }

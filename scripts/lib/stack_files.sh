@@ -40,6 +40,9 @@ spill_path = "engine/spill.journal"
 dir = "instances"
 [backup]
 dir = "backups"
+redis_start_command = "$mtg_root/scripts/stack start redis"
+[prefs]
+file = "prefs.json"
 [crypto]
 key_file = "keys/master.key"
 [log]
@@ -47,12 +50,9 @@ level = "info"
 TOML
 }
 
-# port_lines: the port settings of a toml on stdin, to tell whether ports changed.
-port_lines() { grep -E '^(port|http_port|link_port) = ' || true; }
-
-# write_toml: var/mtguard.toml when absent or when its ports differ from ours.
+# write_toml: var/mtguard.toml when absent or different from what we render.
 write_toml() {
-  if [ -f "$stack_config" ] && [ "$(port_lines <"$stack_config")" = "$(render_toml | port_lines)" ]; then
+  if [ -f "$stack_config" ] && [ "$(cat "$stack_config")" = "$(render_toml)" ]; then
     return 0
   fi
   log "writing $stack_config"

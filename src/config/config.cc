@@ -33,7 +33,7 @@ class TableReader {
   TableReader(const toml::table& root, std::string file) : root_(root), file_(std::move(file)) {}
 
   template <typename T>
-  void read(const char* key, T& out) {
+  void read(const std::string& key, T& out) {
     const toml::node* node = root_.at_path(key).node();
     if (node == nullptr) return;  // keep the default
     if constexpr (std::is_same_v<T, std::string>) {
@@ -48,7 +48,7 @@ class TableReader {
     }
   }
 
-  void require_range(const char* key, int64_t v, int64_t lo, int64_t hi) {
+  void require_range(const std::string& key, int64_t v, int64_t lo, int64_t hi) {
     if (v < lo || v > hi) {
       fail(key, "must be between " + std::to_string(lo) + " and " + std::to_string(hi));
     }
@@ -69,6 +69,25 @@ class TableReader {
 std::string resolve_path(const fs::path& base, const std::string& p) {
   if (p.empty() || fs::path(p).is_absolute()) return p;
   return (base / p).lexically_normal().string();
+}
+
+void read_schedule(TableReader& r, const std::string& kind, BackupSchedule& schedule) {
+  const std::string interval = "backup." + kind + "_interval_s";
+  const std::string keep = "backup." + kind + "_keep";
+  r.read(interval, schedule.interval_s);
+  r.read(keep, schedule.keep);
+  r.require_range(interval, schedule.interval_s, 1, 366LL * 86'400);
+  r.require_range(keep, schedule.keep, 1, 10'000);
+}
+
+void read_backup(TableReader& r, BackupConfig& b) {
+  r.read("backup.dir", b.dir);
+  r.read("backup.redis_start_command", b.redis_start_command);
+  read_schedule(r, "redis", b.redis);
+  read_schedule(r, "configs", b.configs);
+  read_schedule(r, "prefs", b.prefs);
+  read_schedule(r, "duckdb", b.duckdb);
+  read_schedule(r, "postgres", b.postgres);
 }
 
 Status read_tables(TableReader& r, Config& c) {
@@ -101,7 +120,8 @@ Status read_tables(TableReader& r, Config& c) {
   r.read("backend.max_attempts", c.backend.max_attempts);
   r.read("backend.rtrs_retain_ms", c.backend.rtrs_retain_ms);
   r.read("instances.dir", c.instances_dir);
-  r.read("backup.dir", c.backup_dir);
+  read_backup(r, c.backup);
+  r.read("prefs.file", c.prefs_file);
   r.read("crypto.key_file", c.key_file);
   r.read("log.level", c.log_level);
   r.read("log.file", c.log_file);
@@ -179,7 +199,8 @@ Result<Config> load_config(const std::string& path) {
   c.duckdb.path = resolve_path(base, c.duckdb.path);
   c.engine.spill_path = resolve_path(base, c.engine.spill_path);
   c.instances_dir = resolve_path(base, c.instances_dir);
-  c.backup_dir = resolve_path(base, c.backup_dir);
+  c.backup.dir = resolve_path(base, c.backup.dir);
+  c.prefs_file = resolve_path(base, c.prefs_file);
   c.key_file = resolve_path(base, c.key_file);
   c.log_file = resolve_path(base, c.log_file);
   MTG_RETURN_IF_ERROR(load_instances(c));

@@ -84,6 +84,26 @@ struct InstanceConfig {
   SimConfig sim;
 };
 
+// One kind of backup's schedule (seed §2): taken every `interval_s`, newest `keep` kept.
+struct BackupSchedule {
+  int64_t interval_s = 300;
+  int keep = 5;
+};
+
+// [backup]: where backups live and the schedule of each kind (redis, configs, prefs,
+// duckdb, postgres). Kinds are named by the backup module.
+struct BackupConfig {
+  std::string dir = "var/backups";
+  BackupSchedule redis{300, 5};
+  BackupSchedule configs{300, 5};
+  BackupSchedule prefs{300, 5};
+  BackupSchedule duckdb{60, 10};
+  BackupSchedule postgres{86'400, 30};
+  // Run (through /bin/sh) to start Redis again after a restore put its files in place;
+  // empty: the operator starts it. scripts/stack writes "<root>/scripts/stack start redis".
+  std::string redis_start_command;
+};
+
 struct Config {
   std::string path;  // the TOML file this was read from
   RedisConfig redis;
@@ -94,7 +114,9 @@ struct Config {
   EngineConfig engine;
   std::string instances_dir = "var/instances";
   std::vector<InstanceConfig> instances;  // sorted by id
-  std::string backup_dir = "var/backups";
+  BackupConfig backup;
+  // The JSON mirror of the user preferences hash `<prefix>prefs` ([prefs] file).
+  std::string prefs_file = "var/prefs.json";
   std::string key_file = "var/keys/master.key";  // AES-256 master key, mode 0600
   std::string webhook_url;  // notifications are POSTed here when set ([notify] webhook_url)
   std::string log_level = "info";

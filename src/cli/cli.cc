@@ -43,7 +43,8 @@ int run_cli(int argc, char** argv) {
   add_creds_command(app, ctx);
   add_backend_command(app, ctx);
   add_sync_command(app, ctx);
-  add_unbuilt_commands(app, ctx);
+  add_backup_commands(app, ctx);
+  add_prefs_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -35,7 +35,9 @@ void add_instance_command(CLI::App& app, CliContext& ctx);
 void add_creds_command(CLI::App& app, CliContext& ctx);
 void add_backend_command(CLI::App& app, CliContext& ctx);
 void add_sync_command(CLI::App& app, CliContext& ctx);
-// backupd, backup, restore: present in --help, not built yet.
-void add_unbuilt_commands(CLI::App& app, CliContext& ctx);
+// backupd, backup run|list|verify, restore.
+void add_backup_commands(CLI::App& app, CliContext& ctx);
+// prefs get|set|unset|list.
+void add_prefs_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace mtg

@@ -17,7 +17,7 @@ void unbuilt(CLI::App& parent, CliContext& ctx, const std::string& name, const s
 
 }  // namespace
 
-void add_unbuilt_commands(CLI::App& app, CliContext& ctx) {
+void add_backup_commands(CLI::App& app, CliContext& ctx) {
   unbuilt(app, ctx, "backupd", "Run scheduled backups with retention and verification");
   unbuilt(app, ctx, "backup", "backup run KIND | list | verify [KIND]");
   unbuilt(app, ctx, "restore", "restore KIND [--from ID]");

@@ -1,0 +1,116 @@
+#include "backup/duckdb_handler.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include "backup/backend_channel.h"
+#include "backup/duckdb_snapshot.h"
+#include "backup/lz4_frame.h"
+#include "store/duckdb/duckdb_database.h"
+#include "store/redis/redis_client.h"
+
+namespace mtg::backup {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kRawSnapshotName = "snapshot.duckdb";
+
+// The backend's channel, or nullopt-like null when it is not running. A Redis that
+// cannot be reached means no backend can be asked: the file is opened directly (and
+// DuckDB's own lock refuses it if a backend does hold it).
+std::unique_ptr<RedisClient> running_backend(const Config& config) {
+  auto redis = RedisClient::connect(config.redis);
+  if (!redis) return nullptr;
+  BackendChannel channel(**redis, config.redis.prefix);
+  auto running = channel.backend_running();
+  if (!running || !*running) return nullptr;
+  return std::move(redis).value();
+}
+
+void waiting_progress(const ProgressFn& progress, const std::string& what, int64_t elapsed_ms) {
+  if (progress) progress("waiting for the backend to " + what, elapsed_ms / 1000, -1);
+}
+
+}  // namespace
+
+Result<std::string> DuckdbHandler::snapshot(const std::string& raw_path) {
+  const Config& config = *env_.config;
+  if (auto redis = running_backend(config)) {
+    BackendChannel channel(*redis, config.redis.prefix);
+    MTG_RETURN_IF_ERROR(channel.request("snapshot", raw_path, env_.backend_timeout_ms, [this](int64_t ms) {
+      waiting_progress(env_.progress, "snapshot", ms);
+    }));
+    if (!fs::exists(raw_path)) return Status::internal("the backend reported a snapshot but " + raw_path + " is missing");
+    return std::string("backend");
+  }
+  if (!fs::exists(config.duckdb.path)) return Status::not_found("no DuckDB file at " + config.duckdb.path);
+  auto db = DuckDatabase::open(config.duckdb.path);
+  if (!db) return db.status().with_context("open the DuckDB file (no backend heartbeat)");
+  MTG_RETURN_IF_ERROR((*db)->snapshot_to(raw_path));
+  return std::string("direct");
+}
+
+Status DuckdbHandler::take(const std::string& dir, Manifest& manifest) {
+  const std::string raw_path = fs::absolute(dir + "/" + kRawSnapshotName).string();
+  auto how = snapshot(raw_path);
+  if (!how) return how.status();
+  auto counts = count_duckdb_rows(raw_path);
+  if (!counts) return counts.status().with_context("count the snapshot's rows");
+  std::error_code ec;
+  fs::remove(raw_path + ".wal", ec);
+  manifest.raw_bytes = static_cast<int64_t>(fs::file_size(raw_path, ec));
+  auto compressed = lz4_compress_file(raw_path, dir + "/" + kDuckdbPayload, env_.progress);
+  fs::remove(raw_path, ec);
+  if (!compressed) return compressed.status();
+  MTG_RETURN_IF_ERROR(add_manifest_file(manifest, dir, kDuckdbPayload));
+  manifest.source = {{"path", env_.config->duckdb.path}, {"taken_by", *how}};
+  nlohmann::json tables = nlohmann::json::object();
+  for (const auto& [table, rows] : *counts) tables[table] = rows;
+  manifest.facts = {{"tables", tables}, {"compression", "lz4-frame"}};
+  return Status::ok();
+}
+
+Result<std::string> DuckdbHandler::drill(const BackupEntry& entry, const std::string& scratch) {
+  auto checked = materialize_duckdb_snapshot(entry, scratch + "/drill.duckdb", env_.progress);
+  if (!checked) return checked.status();
+  return "duckdb: decompressed, opened, " + *checked;
+}
+
+Status DuckdbHandler::swap_file(const std::string& restored_path) {
+  const std::string& live = env_.config->duckdb.path;
+  const int64_t now_ms = env_.clock->now_ms();
+  auto aside = move_aside(live, "pre-restore", now_ms);
+  if (!aside) return aside.status();
+  auto wal_aside = move_aside(live + ".wal", "pre-restore", now_ms);
+  if (!wal_aside) return wal_aside.status();
+  if (::rename(restored_path.c_str(), live.c_str()) != 0) {
+    return Status::io("rename " + restored_path + " to " + live + ": " + std::strerror(errno));
+  }
+  return fsync_path(fs::path(live).parent_path().string());
+}
+
+Status DuckdbHandler::restore(const BackupEntry& entry, const std::string& /*scratch*/) {
+  const Config& config = *env_.config;
+  std::error_code ec;
+  fs::create_directories(fs::path(config.duckdb.path).parent_path(), ec);
+  const std::string restored = config.duckdb.path + ".restore-" + entry.id;
+  fs::remove(restored, ec);
+  auto checked = materialize_duckdb_snapshot(entry, restored, env_.progress);
+  if (!checked) return checked.status();
+  Status s;
+  if (auto redis = running_backend(config)) {
+    BackendChannel channel(*redis, config.redis.prefix);
+    s = channel.request("restore-duckdb", fs::absolute(restored).string(), env_.backend_timeout_ms,
+                        [this](int64_t ms) { waiting_progress(env_.progress, "restore-duckdb", ms); });
+  } else {
+    s = swap_file(restored);
+  }
+  fs::remove(restored, ec);  // gone after a successful swap; left over after a failure
+  return s;
+}
+
+}  // namespace mtg::backup

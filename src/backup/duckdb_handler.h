@@ -1,0 +1,28 @@
+// The `duckdb` kind: a consistent snapshot (DuckDB ATTACH + COPY FROM DATABASE) taken
+// by the backend when it runs (it owns the file), else by opening the file directly;
+// row counts per table go into the manifest; the snapshot is stored as an LZ4 frame.
+#pragma once
+
+#include "backup/kind_handler.h"
+
+namespace mtg::backup {
+
+class DuckdbHandler final : public KindHandler {
+ public:
+  explicit DuckdbHandler(const BackupEnv& env) : env_(env) {}
+  Status take(const std::string& dir, Manifest& manifest) override;
+  Result<std::string> drill(const BackupEntry& entry, const std::string& scratch) override;
+  // Backend running: decompress to <duckdb.path>.restore-<id> and ask it to swap
+  // (restore-duckdb). Backend down: move the live file (and WAL) aside, put the
+  // snapshot in its place.
+  Status restore(const BackupEntry& entry, const std::string& scratch) override;
+
+ private:
+  // Writes a raw snapshot to `raw_path`; returns how ("backend" or "direct").
+  Result<std::string> snapshot(const std::string& raw_path);
+  Status swap_file(const std::string& restored_path);
+
+  BackupEnv env_;
+};
+
+}  // namespace mtg::backup

@@ -22,6 +22,9 @@ template <class... Ts>
 struct Overloaded : Ts... {
   using Ts::operator()...;
 };
+// Needed by clang 14 (no aggregate deduction), used by the fuzz build.
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
 
 // Reads typed fields of one JSON object; the first failure is kept and later reads
 // return defaults, so a decoder reads every field and checks ok() once.

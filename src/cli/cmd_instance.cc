@@ -4,7 +4,7 @@
 #include <thread>
 
 #include "cli/command.h"
-#include "cli/table.h"
+#include "cli/instance_table.h"
 #include "engine/redis_order_store.h"
 
 namespace mtg {
@@ -15,21 +15,9 @@ int run_list(const CliContext& ctx) {
   if (!config) return kExitFailed;
   auto redis = RedisClient::connect(config->redis);
   if (!redis) return fail("instance list", redis.status());
-  RedisOrderStore store(**redis, config->redis.prefix, {});
-  auto states = store.load_instances();
-  if (!states) return fail("instance list", states.status());
-  Table table({"instance", "enabled", "connected", "broker", "attempts", "reason"});
-  for (const auto& inst : config->instances) {
-    InstanceState s;
-    s.id = inst.id;
-    s.enabled = inst.enabled;
-    for (const auto& saved : *states) {
-      if (saved.id == inst.id) s = saved;
-    }
-    table.add({s.id, s.enabled ? "yes" : "no", s.connected ? "yes" : "no",
-               s.broker_connected ? "up" : "down", std::to_string(s.attempts), s.reason});
-  }
-  table.print(std::cout, ctx.json);
+  auto table = instance_table(*config, **redis);
+  if (!table) return fail("instance list", table.status());
+  table->print(std::cout, ctx.json);
   return kExitOk;
 }
 

@@ -1,10 +1,11 @@
 // `mtguard status`: can we reach every store? One row per store (address, version,
-// ok/error); exit 1 when any is down.
+// ok/error), then one row per instance (RIS: enabled, connected, broker, attempts);
+// exit 1 when any store is down. --json: {"stores": [...], "instances": [...]}.
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "cli/command.h"
-#include "cli/table.h"
+#include "cli/instance_table.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_database.h"
 #include "store/postgres/pg_client.h"
@@ -56,15 +57,29 @@ std::vector<StoreCheck> check_stores(const Config& c) {
 int run_status(const CliContext& ctx) {
   auto config = ctx.load("status");
   if (!config) return kExitFailed;
-  Table table({"store", "address", "version", "state"});
+  Table stores({"store", "address", "version", "state"});
   bool all_ok = true;
   for (const auto& check : check_stores(*config)) {
     const bool ok = check.version.is_ok();
     all_ok = all_ok && ok;
-    table.add({check.store, check.address, ok ? *check.version : "-",
-               ok ? "ok" : "error: " + check.version.status().to_string()});
+    stores.add({check.store, check.address, ok ? *check.version : "-",
+                ok ? "ok" : "error: " + check.version.status().to_string()});
   }
-  table.print(std::cout, ctx.json);
+  Result<Table> instances = Status::unavailable("redis is down");
+  if (auto redis = RedisClient::connect(config->redis)) instances = instance_table(*config, **redis);
+  if (ctx.json) {
+    nlohmann::json doc = {{"stores", stores.json()},
+                          {"instances", instances ? instances->json() : nlohmann::json::array()}};
+    std::cout << doc.dump(2) << '\n';
+  } else {
+    stores.print(std::cout);
+    std::cout << '\n';
+    if (instances) {
+      instances->print(std::cout);
+    } else {
+      std::cout << "instances: unknown (" << instances.status().to_string() << ")\n";
+    }
+  }
   return all_ok ? kExitOk : kExitFailed;
 }
 

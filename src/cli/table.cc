@@ -39,14 +39,16 @@ void Table::print(std::ostream& out) const {
   for (const auto& row : rows_) line(row);
 }
 
-void Table::print_json(std::ostream& out) const {
+void Table::print_json(std::ostream& out) const { out << json().dump(2) << '\n'; }
+
+nlohmann::json Table::json() const {
   nlohmann::json arr = nlohmann::json::array();
   for (const auto& row : rows_) {
     nlohmann::json obj = nlohmann::json::object();
     for (size_t c = 0; c < columns_.size(); ++c) obj[columns_[c]] = row[c];
     arr.push_back(std::move(obj));
   }
-  out << arr.dump(2) << '\n';
+  return arr;
 }
 
 }  // namespace mtg

@@ -2,6 +2,7 @@
 // (one per row, keyed by the column names) when a program reads the answer.
 #pragma once
 
+#include <nlohmann/json_fwd.hpp>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -17,6 +18,8 @@ class Table {
   void print(std::ostream& out) const;
   // Prints a JSON array of objects; cells stay strings.
   void print_json(std::ostream& out) const;
+  // The same array, for a caller that nests tables in one document.
+  nlohmann::json json() const;
   // print_json when json is set, else print.
   void print(std::ostream& out, bool json) const { json ? print_json(out) : print(out); }
   size_t rows() const { return rows_.size(); }

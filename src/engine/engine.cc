@@ -67,6 +67,7 @@ Engine::Engine(const Config& config, OrderStore& store, link::TerminalLink& link
       limits_(limits),
       policy_(policy),
       hooks_(std::move(hooks)),
+      recovery_(policy.recovery, clock, std::make_unique<SeededRng>(policy.jitter_seed)),
       signal_limits_(signal_limits(config.engine)) {
   MTG_CHECK(limits_.max_legs >= 1 && limits_.max_legs <= 999);
   MTG_CHECK(policy_.attempt_interval_ms > 0 && policy_.notify_at > 0 && policy_.disable_at >= policy_.notify_at);

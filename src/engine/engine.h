@@ -24,6 +24,7 @@
 
 #include "config/config.h"
 #include "engine/order_store.h"
+#include "engine/recovery_schedule.h"
 #include "engine/spill_journal.h"
 #include "link/terminal_link.h"
 #include "notify/notifier.h"
@@ -38,10 +39,13 @@ namespace mtg {
 // answered `dropped`), a critical notification is sent and the recovery action runs.
 // A terminal that comes back to an instance disabled this way is first reconciled
 // (every in-flight order answered by `known`), then the instance is enabled again.
+// Recovery actions are spread over the fleet by `recovery` (RecoverySchedule).
 struct LinkPolicy {
   int64_t attempt_interval_ms = 3'000;
   int notify_at = 5;
   int disable_at = 10;
+  RecoveryBudget recovery;
+  uint64_t jitter_seed = 0;  // seeds the recovery jitter (tests replay; the service uses its pid)
 };
 
 // What the engine does outside itself when the policy says so.
@@ -125,6 +129,7 @@ class Engine {
   void requery_silent();
   void watch_links();
   void disable(InstanceState& state, const std::string& reason);
+  void run_due_recovery();
   void reenable_reconciled();
   void drop_unsent(const std::string& instance, const std::string& reason);
   void notify(notify::Severity severity, const std::string& instance, const std::string& kind,
@@ -140,6 +145,7 @@ class Engine {
   LinkPolicy policy_;
   EngineHooks hooks_;
   std::map<std::string, int64_t> last_attempt_ms_;  // steady ms of the last counted attempt
+  RecoverySchedule recovery_;
   SignalLimits signal_limits_;
   std::unordered_map<std::string, Order> orders_;   // open orders by uuid
   std::unordered_map<std::string, Flight> flights_; // by uuid, for sent/partial orders

@@ -18,6 +18,7 @@ Status Engine::set_enabled(const std::string& instance, bool enabled) {
     s.attempts = 0;
     s.reason.clear();
     last_attempt_ms_.erase(instance);
+    recovery_.cancel(instance);
     save_instance(s);
     notify(notify::Severity::kInfo, instance, "instance_enabled", "enabled by the operator");
     dispatch_waiting();
@@ -58,7 +59,14 @@ void Engine::disable(InstanceState& s, const std::string& reason) {
   drop_unsent(s.id, "instance " + s.id + " disabled: " + reason);
   notify(notify::Severity::kCritical, s.id, "instance_disabled", reason);
   spdlog::error("engine: instance {} disabled: {}", s.id, reason);
-  if (reason != kOperatorReason && hooks_.recovery) hooks_.recovery(s.id);
+  if (reason != kOperatorReason && hooks_.recovery) recovery_.request(s.id);
+}
+
+void Engine::run_due_recovery() {
+  for (const std::string& instance : recovery_.due()) {
+    spdlog::warn("engine: running the recovery action of {}", instance);
+    hooks_.recovery(instance);
+  }
 }
 
 // Unsent signals of the instance end `dropped`. Orders already at the terminal stay in
@@ -88,6 +96,7 @@ void Engine::reenable_reconciled() {
     s.enabled = true;
     s.attempts = 0;
     s.reason.clear();
+    recovery_.cancel(id);
     save_instance(s);
     notify(notify::Severity::kInfo, id, "instance_enabled", "terminal back and reconciled");
     spdlog::info("engine: instance {} re-enabled after reconciliation", id);

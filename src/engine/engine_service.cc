@@ -8,6 +8,7 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
+#include <unistd.h>
 
 #include "engine/engine.h"
 #include "engine/recovery_command.h"
@@ -171,6 +172,7 @@ Status run_engine(const Config& config, const std::atomic<bool>& stop) {
   policy.attempt_interval_ms = config.engine.attempt_interval_ms;
   policy.notify_at = config.engine.notify_after_attempts;
   policy.disable_at = config.engine.disable_after_attempts;
+  policy.jitter_seed = static_cast<uint64_t>(getpid()) ^ static_cast<uint64_t>(clock.now_ms());
   Engine engine(config, store, **server, clock, EngineLimits{}, policy, hooks);
   while (!stop) {
     Status s = signals.ensure_group();

@@ -209,6 +209,7 @@ void Engine::on_tick() {
   MTG_CHECK(started_);
   retry_deferred();
   watch_links();
+  run_due_recovery();
   reenable_reconciled();
   expire_unsent();
   dispatch_waiting();

@@ -15,7 +15,8 @@ constexpr size_t kMaxReadBytesPerPoll = 256 * 1024;
 }
 
 LinkClient::LinkClient(LinkClientOptions options, const Clock& clock)
-    : options_(std::move(options)), clock_(clock), backoff_ms_(options_.reconnect_min_ms) {
+    : options_(std::move(options)), clock_(clock), backoff_ms_(options_.reconnect_min_ms),
+      jitter_(options_.jitter_seed) {
   MTG_CHECK(options_.reconnect_min_ms > 0 && options_.reconnect_max_ms >= options_.reconnect_min_ms);
   MTG_CHECK(options_.connect_timeout_ms > 0 && options_.dead_after_heartbeats > 0);
   next_attempt_ms_ = clock_.steady_ms();
@@ -160,7 +161,7 @@ void LinkClient::disconnect(const std::string& reason, bool error_to_peer) {
   sock_.reset();
   state_ = State::kDisconnected;
   last_error_ = reason;
-  next_attempt_ms_ = clock_.steady_ms() + backoff_ms_;
+  next_attempt_ms_ = clock_.steady_ms() + backoff_ms_ / 2 + jitter_.uniform_int(0, backoff_ms_ - backoff_ms_ / 2);
   backoff_ms_ = std::min(backoff_ms_ * 2, options_.reconnect_max_ms);
 }
 

@@ -1,6 +1,8 @@
 // The terminal's end of the terminal link (docs/protocol.md): dials the engine, says
 // hello, keeps heartbeats, and reconnects with exponential backoff when the engine is
 // gone. Used by the simulator; the MQL5 Expert Advisor mirrors it. Single-threaded.
+// Reconnects are jittered (half the backoff, plus a seeded random part of the other
+// half) so that a fleet of terminals cut off together does not come back in lockstep.
 #pragma once
 
 #include <cstddef>
@@ -12,6 +14,7 @@
 #include "link/frame.h"
 #include "link/framed_socket.h"
 #include "util/clock.h"
+#include "util/rng.h"
 
 namespace mtg::link {
 
@@ -24,6 +27,7 @@ struct LinkClientOptions {
   int connect_timeout_ms = 3000;    // TCP connect, then the same again for the welcome
   int reconnect_min_ms = 250;       // first backoff after a failure; doubles per failure
   int reconnect_max_ms = 5000;      // backoff cap
+  uint64_t jitter_seed = 0;         // seeds the reconnect jitter (e.g. from the instance)
   int dead_after_heartbeats = 5;    // the engine silent this many heartbeat_ms is gone
   size_t max_output_bytes = 4 * 1024 * 1024;
 };
@@ -68,6 +72,7 @@ class LinkClient {
   bool broker_connected_ = true;
   int heartbeat_ms_ = 1000;
   int backoff_ms_;
+  SeededRng jitter_;
   int64_t next_attempt_ms_ = 0;
   int64_t deadline_ms_ = 0;  // connect / welcome deadline
   int64_t last_rx_ms_ = 0;

@@ -11,7 +11,7 @@
 
 #include "config/config.h"
 #include "link/frame.h"
-#include "sim/rng.h"
+#include "util/rng.h"
 
 namespace mtg::sim {
 

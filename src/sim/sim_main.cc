@@ -51,6 +51,7 @@ Status run_sim(const Config& config, const std::string& instance_id, const SimOp
   link_options.port = config.engine.link_port;
   link_options.instance = instance->id;
   link_options.token = instance->token;
+  link_options.jitter_seed = static_cast<uint64_t>(sim_config->seed);
   link::LinkClient client(link_options, clock);
   spdlog::info("sim: instance '{}' ({} account, seed {}), ledger {}, {} orders known", instance->id,
                sim_config->account, sim_config->seed, options.ledger_path, (*sim)->ledger().history_size());

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "integration/system.h"
+#include "integration/workload.h"
 #include "testkit/stack.h"
 #include "util/clock.h"
 
@@ -22,20 +23,6 @@ struct Faults {
   int engine = 0, redis = 0, sim = 0;
   int total() const { return engine + redis + sim; }
 };
-
-// Submits with retries: while Redis is down a batch is sent again (a repeated XADD of a
-// uuid is answered `duplicate`, never executed twice).
-void submit_retrying(System& sys, const std::vector<std::string>& batch) {
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    try {
-      sys.submit(batch);
-      return;
-    } catch (const std::exception&) {
-      std::this_thread::sleep_for(milliseconds(200));
-    }
-  }
-  FAIL() << "could not submit a batch";
-}
 
 TEST(RecoveryTest, KillNineEverywhereLosesAndDuplicatesNothing) {
   MTG_REQUIRE_STACK();
@@ -52,23 +39,13 @@ TEST(RecoveryTest, KillNineEverywhereLosesAndDuplicatesNothing) {
   sys.start_sims();
 
   constexpr int kSignals = 2000, kBatch = 50;
-  std::map<std::string, double> asked;
+  testkit::Workload load(sys, seed);
   std::vector<std::vector<std::string>> batches;
-  const int64_t now = SystemClock::instance().now_ms();
-  for (int i = 0; i < kSignals; i += kBatch) {
-    std::vector<std::string> batch;
-    for (int j = i; j < i + kBatch; ++j) {
-      const std::string uuid = System::new_uuid();
-      const double volume = static_cast<double>(1 + rng() % 50) / 100.0;
-      asked[uuid] = volume;
-      batch.push_back(sys.signal(uuid, j % 3, volume, now, 600'000));
-    }
-    batches.push_back(std::move(batch));
-  }
+  for (int i = 0; i < kSignals; i += kBatch) batches.push_back(load.batch(kBatch));
   // The schedule: after each batch, one fault drawn from the seed, until the quota is met.
   Faults f;
   for (size_t b = 0; b < batches.size(); ++b) {
-    submit_retrying(sys, batches[b]);
+    ASSERT_TRUE(load.submit(batches[b]));
     std::this_thread::sleep_for(milliseconds(50 + static_cast<int>(rng() % 150)));
     const int draw = static_cast<int>(rng() % 10);
     if (f.redis < 2 && (draw == 0 || b + 4 == batches.size())) {
@@ -88,34 +65,14 @@ TEST(RecoveryTest, KillNineEverywhereLosesAndDuplicatesNothing) {
       ++f.engine;
     }
   }
-  std::set<std::string> uuids;
-  for (const auto& [u, v] : asked) uuids.insert(u);
-  ASSERT_TRUE(sys.wait_final(uuids, 180'000)) << sys.log_tail(sys.engine().log_path());
-
-  std::map<std::string, int> finals;
-  std::map<std::string, double> filled;
-  for (const auto& r : sys.results()) {
-    if (!is_final(r.status)) continue;
-    ++finals[r.uuid];
-    filled[r.uuid] = r.filled_volume;
-  }
-  const auto ledger = sys.ledger_volume();
-  int lost = 0, duplicated = 0, over = 0;
-  for (const auto& [uuid, volume] : asked) {
-    if (finals[uuid] == 0) ++lost;
-    if (finals[uuid] > 1) ++duplicated;
-    const double executed = ledger.count(uuid) ? ledger.at(uuid) : 0.0;
-    if (executed > volume + 1e-9) ++over;
-    EXPECT_NEAR(executed, filled[uuid], 1e-9) << uuid;
-  }
-  std::printf("recovery: %d faults (%d engine, %d redis, %d sim), %d signals, %d lost, %d duplicated, %d over-filled\n",
-              f.total(), f.engine, f.redis, f.sim, kSignals, lost, duplicated, over);
+  ASSERT_TRUE(sys.wait_final(load.uuids(), 180'000)) << sys.log_tail(sys.engine().log_path());
+  const testkit::Tally t = load.check();
+  std::printf("recovery: %d faults (%d engine, %d redis, %d sim), %s\n", f.total(), f.engine, f.redis, f.sim,
+              t.summary().c_str());
   EXPECT_GE(f.engine, 20);
   EXPECT_EQ(f.redis, 2);
   EXPECT_EQ(f.sim, 2);
-  EXPECT_EQ(lost, 0);
-  EXPECT_EQ(duplicated, 0);
-  EXPECT_EQ(over, 0);
+  EXPECT_TRUE(t.clean()) << t.summary();
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // `mtguard status` against the real stack: all ok, then each server killed for real
 // (kill -9) is reported, and a bad configuration file is a one-line error.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
@@ -45,9 +46,17 @@ TEST(StatusTest, AllFourStoresOkWhenTheStackIsUp) {
     const std::string line = row(r.output, store);
     EXPECT_NE(line.find(" ok"), std::string::npos) << store << ": " << r.output;
   }
+  for (const char* instance : {"demo-1", "demo-2", "demo-3"}) {
+    EXPECT_NE(row(r.output, instance), "") << instance << ": " << r.output;
+  }
   CommandRun json = run(status_args() + " --json");
   EXPECT_EQ(json.exit_code, 0);
-  EXPECT_NE(json.output.find("\"state\": \"ok\""), std::string::npos) << json.output;
+  auto doc = nlohmann::json::parse(json.output, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << json.output;
+  ASSERT_EQ(doc["stores"].size(), 4U) << json.output;
+  for (const auto& store : doc["stores"]) EXPECT_EQ(store["state"], "ok") << json.output;
+  ASSERT_EQ(doc["instances"].size(), 3U) << json.output;
+  for (const auto& instance : doc["instances"]) EXPECT_TRUE(instance.contains("attempts")) << json.output;
 }
 
 class StatusKillTest : public ::testing::TestWithParam<const char*> {};

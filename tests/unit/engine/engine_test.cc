@@ -282,6 +282,8 @@ TEST_F(LinkPolicyTest, AttemptsCountEveryIntervalThenDisableDropsUnsentAndRunsRe
   EXPECT_FALSE(store_.ris.at("demo-1").enabled);
   ASSERT_EQ(store_.finals("6f1c0e4a-6a5b-4d7e-9c1a-0b2f3e4d5c6a").size(), 1u);
   EXPECT_EQ(store_.finals("6f1c0e4a-6a5b-4d7e-9c1a-0b2f3e4d5c6a")[0].status, ResultStatus::kDropped);
+  clock_.advance_ms(RecoveryBudget{}.jitter_ms);  // the recovery action waits out its jitter
+  e.on_tick();
   EXPECT_EQ(recovered_, std::vector<std::string>{"demo-1"});
   // New signals for the disabled instance are dropped at intake, never sent.
   ASSERT_TRUE(e.on_entries({{"2-0", signal("7a2d1f5b-7b6c-4e8f-8d2b-1c3a4f5e6d7b"), true}}).is_ok());

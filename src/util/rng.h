@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <random>
 
-namespace mtg::sim {
+namespace mtg {
 
 class Rng {
  public:
@@ -28,4 +28,4 @@ class SeededRng final : public Rng {
   std::mt19937_64 engine_;
 };
 
-}  // namespace mtg::sim
+}  // namespace mtg

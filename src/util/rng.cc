@@ -1,8 +1,8 @@
-#include "sim/rng.h"
+#include "util/rng.h"
 
 #include "util/check.h"
 
-namespace mtg::sim {
+namespace mtg {
 
 double SeededRng::uniform01() {
   constexpr double kTwoPow53 = 9007199254740992.0;
@@ -17,4 +17,4 @@ int64_t SeededRng::uniform_int(int64_t lo, int64_t hi) {
   return value;
 }
 
-}  // namespace mtg::sim
+}  // namespace mtg

@@ -2,7 +2,9 @@
 
 #include <iostream>
 
+#include "backup/config_fallback.h"
 #include "cli/command.h"
+#include "util/clock.h"
 #include "util/log.h"
 
 namespace mtg {
@@ -10,6 +12,14 @@ namespace mtg {
 Result<Config> CliContext::load(const std::string& process) const {
   const std::string path = resolve_config_path(config_flag);
   auto config = load_config(path);
+  std::vector<backup::ConfigReplacement> replaced;
+  if (!config) {  // seed §3.8: an instance file that fails to load is replaced by its last valid backup
+    auto restored = backup::restore_invalid_instance_configs(path, SystemClock::instance());
+    if (restored && !restored->empty()) {
+      replaced = std::move(restored).value();
+      config = load_config(path);
+    }
+  }
   if (!config) {
     std::cerr << "mtguard: " << config.status().message() << '\n';
     return config.status();
@@ -18,6 +28,7 @@ Result<Config> CliContext::load(const std::string& process) const {
     std::cerr << "mtguard: " << s.to_string() << '\n';
     return s;
   }
+  backup::notify_config_restored(*config, replaced, SystemClock::instance());
   return config;
 }
 

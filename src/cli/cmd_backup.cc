@@ -1,26 +1,188 @@
-// Commands of DESIGN.md that are not built yet: present in --help, they say so plainly.
-#include <iostream>
+// `mtguard backupd`, `backup run KIND | list [KIND] | verify [KIND]`, `restore KIND
+// [--from ID]` (DESIGN.md "Backups"; rules in docs/operations.md "Backups").
+#include <unistd.h>
 
+#include <iostream>
+#include <optional>
+
+#include "backup/backup_scheduler.h"
+#include "backup/backup_service.h"
 #include "cli/command.h"
+#include "cli/shutdown.h"
+#include "cli/table.h"
+#include "notify/configured_notifier.h"
+#include "util/clock.h"
 
 namespace mtg {
 namespace {
 
-void unbuilt(CLI::App& parent, CliContext& ctx, const std::string& name, const std::string& what) {
-  CLI::App* cmd = parent.add_subcommand(name, what + " (not built yet)");
-  cmd->allow_extras();
-  cmd->callback([&ctx, name] {
-    std::cerr << "mtguard " << name << ": not built yet in this version\n";
-    ctx.exit_code = kExitUsage;
-  });
+using backup::BackupKind;
+
+constexpr int64_t kProgressEveryMs = 200;
+constexpr size_t kShortShaChars = 12;
+
+// Progress on a terminal ("\rcopy dump.rdb: 12.0 MiB / 40.0 MiB"), nothing otherwise.
+backup::ProgressFn tty_progress() {
+  if (::isatty(STDERR_FILENO) == 0) return {};
+  auto last_ms = std::make_shared<int64_t>(0);
+  return [last_ms](std::string_view stage, int64_t done, int64_t total) {
+    const int64_t now = SystemClock::instance().steady_ms();
+    if (now - *last_ms < kProgressEveryMs) return;
+    *last_ms = now;
+    std::cerr << "\r\033[K" << stage << ": ";
+    if (total < 0) std::cerr << done << " s";
+    else std::cerr << backup::format_bytes(done) << " / " << backup::format_bytes(total);
+    std::cerr << std::flush;
+  };
+}
+
+void end_progress() {
+  if (::isatty(STDERR_FILENO) != 0) std::cerr << "\r\033[K" << std::flush;
+}
+
+backup::BackupEnv make_env(const Config& config, bool progress) {
+  backup::BackupEnv env;
+  env.config = &config;
+  env.clock = &SystemClock::instance();
+  if (progress) env.progress = tty_progress();
+  return env;
+}
+
+// The kinds named by `kind` ("" = every kind), or an error.
+Result<std::optional<BackupKind>> optional_kind(const std::string& kind) {
+  if (kind.empty()) return std::optional<BackupKind>();
+  auto parsed = backup::parse_kind(kind);
+  if (!parsed) return parsed.status();
+  return std::optional<BackupKind>(*parsed);
+}
+
+int run_backup(const CliContext& ctx, const std::string& kind_name) {
+  auto kind = backup::parse_kind(kind_name);
+  if (!kind) return fail("backup run", kind.status());
+  auto config = ctx.load("backup");
+  if (!config) return kExitFailed;
+  backup::BackupService service(make_env(*config, true));
+  auto outcome = service.run(*kind);
+  end_progress();
+  if (!outcome) return fail("backup run " + kind_name, outcome.status());
+  const backup::Manifest& m = *outcome->entry.manifest;
+  std::cout << "backup " << m.kind << "/" << m.id << ": " << m.files.size() << " files, "
+            << backup::format_bytes(m.stored_bytes) << " stored (" << backup::format_bytes(m.raw_bytes)
+            << " raw), verified: " << m.drill << "; removed " << outcome->retention.removed_ids.size()
+            << " old backups\n";
+  return kExitOk;
+}
+
+std::string verified_cell(const backup::BackupEntry& e) {
+  if (!e.manifest) return "bad manifest";
+  if (e.manifest->verified_at_ms == 0) return "never";
+  return e.manifest->verified ? "yes" : "FAILED";
+}
+
+void add_list_row(Table& table, BackupKind kind, const backup::BackupEntry& e, bool json) {
+  std::string created = "?";
+  std::string size = "?";
+  std::string sha = "?";
+  if (e.manifest) {
+    created = backup::format_backup_id(e.manifest->created_at_ms);
+    size = json ? std::to_string(e.manifest->stored_bytes) : backup::format_bytes(e.manifest->stored_bytes);
+    sha = e.manifest->files.empty() ? "-" : e.manifest->files.front().sha256;
+    if (!json) sha = sha.substr(0, kShortShaChars);
+  }
+  table.add({backup::kind_name(kind), e.id, created, size, sha, verified_cell(e), e.path});
+}
+
+int run_list(const CliContext& ctx, const std::string& kind_name) {
+  auto only = optional_kind(kind_name);
+  if (!only) return fail("backup list", only.status());
+  auto config = ctx.load("backup");
+  if (!config) return kExitFailed;
+  backup::BackupService service(make_env(*config, false));
+  Table table({"kind", "id", "created", "size", "sha256", "verified", "path"});
+  for (BackupKind kind : backup::kAllKinds) {
+    if (*only && **only != kind) continue;
+    auto entries = service.list(kind);
+    if (!entries) return fail("backup list", entries.status());
+    for (const backup::BackupEntry& e : *entries) add_list_row(table, kind, e, ctx.json);
+  }
+  table.print(std::cout, ctx.json);
+  return kExitOk;
+}
+
+int run_verify(const CliContext& ctx, const std::string& kind_name) {
+  auto only = optional_kind(kind_name);
+  if (!only) return fail("backup verify", only.status());
+  auto config = ctx.load("backup");
+  if (!config) return kExitFailed;
+  backup::BackupService service(make_env(*config, true));
+  auto outcomes = service.verify(*only);
+  end_progress();
+  if (!outcomes) return fail("backup verify", outcomes.status());
+  Table table({"kind", "id", "result", "detail"});
+  int bad = 0;
+  for (const backup::VerifyOutcome& o : *outcomes) {
+    table.add({backup::kind_name(o.kind), o.id, o.ok ? "ok" : "CORRUPT", o.detail});
+    if (!o.ok) {
+      ++bad;
+      std::cerr << "mtguard: corrupt backup " << backup::kind_name(o.kind) << "/" << o.id << ": " << o.detail << '\n';
+    }
+  }
+  table.print(std::cout, ctx.json);
+  return bad == 0 ? kExitOk : kExitFailed;
+}
+
+int run_restore(const CliContext& ctx, const std::string& kind_name, const std::string& from) {
+  auto kind = backup::parse_kind(kind_name);
+  if (!kind) return fail("restore", kind.status());
+  auto config = ctx.load("restore");
+  if (!config) return kExitFailed;
+  backup::BackupService service(make_env(*config, true));
+  auto outcome = service.restore(*kind, from.empty() ? std::nullopt : std::optional<std::string>(from));
+  end_progress();
+  if (!outcome) return fail("restore " + kind_name, outcome.status());
+  for (const std::string& skipped : outcome->skipped) std::cerr << "mtguard: skipped corrupt backup " << skipped << '\n';
+  std::cout << "restored " << kind_name << "/" << outcome->id << '\n';
+  return kExitOk;
+}
+
+int run_backupd(const CliContext& ctx) {
+  auto config = ctx.load("backupd");
+  if (!config) return kExitFailed;
+  const auto& stop = shutdown_flag();
+  auto notifier = notify::make_configured_notifier(*config, SystemClock::instance());
+  backup::BackupService service(make_env(*config, false));
+  backup::BackupScheduler scheduler(service, config->backup, SystemClock::instance(), notifier.get());
+  scheduler.run(stop);
+  notifier->flush(backup::kSchedulerPollMs);
+  return kExitOk;
 }
 
 }  // namespace
 
 void add_backup_commands(CLI::App& app, CliContext& ctx) {
-  unbuilt(app, ctx, "backupd", "Run scheduled backups with retention and verification");
-  unbuilt(app, ctx, "backup", "backup run KIND | list | verify [KIND]");
-  unbuilt(app, ctx, "restore", "restore KIND [--from ID]");
+  app.add_subcommand("backupd", "Run scheduled backups with drills and retention")->callback([&ctx] {
+    ctx.exit_code = run_backupd(ctx);
+  });
+
+  CLI::App* cmd = app.add_subcommand("backup", "backup run KIND | list [KIND] | verify [KIND]");
+  cmd->require_subcommand(1);
+  auto kind = std::make_shared<std::string>();
+  CLI::App* run = cmd->add_subcommand("run", "Take, drill and retain one backup of KIND now");
+  run->add_option("kind", *kind, "redis, configs, prefs, duckdb or postgres")->required();
+  run->callback([&ctx, kind] { ctx.exit_code = run_backup(ctx, *kind); });
+  CLI::App* list = cmd->add_subcommand("list", "Backups: kind, id, created, size, sha256, verified, path");
+  list->add_option("kind", *kind, "only this kind");
+  list->callback([&ctx, kind] { ctx.exit_code = run_list(ctx, *kind); });
+  CLI::App* verify = cmd->add_subcommand("verify", "Re-hash and drill every backup (exit 1 naming corrupt ones)");
+  verify->add_option("kind", *kind, "only this kind");
+  verify->callback([&ctx, kind] { ctx.exit_code = run_verify(ctx, *kind); });
+
+  auto from = std::make_shared<std::string>();
+  auto restore_kind = std::make_shared<std::string>();
+  CLI::App* restore = app.add_subcommand("restore", "restore KIND [--from ID]: the newest valid backup, or ID");
+  restore->add_option("kind", *restore_kind, "redis, configs, prefs, duckdb or postgres")->required();
+  restore->add_option("--from", *from, "backup id (from `backup list`)");
+  restore->callback([&ctx, restore_kind, from] { ctx.exit_code = run_restore(ctx, *restore_kind, *from); });
 }
 
 }  // namespace mtg

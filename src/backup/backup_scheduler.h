@@ -1,0 +1,47 @@
+// BackupScheduler: `mtguard backupd`. Runs every kind on its schedule
+// (config.backup.<kind>.interval_s): each run is BackupService::run — take, drill at
+// once, retention — logged in one line; a failure is logged and notified
+// ("backup_failed"). A kind is first due one interval after its newest existing
+// backup (at once when it has none), so restarts do not pile up backups.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+
+#include "backup/backup_service.h"
+#include "notify/notifier.h"
+#include "util/clock.h"
+
+namespace mtg::backup {
+
+inline constexpr int64_t kSchedulerPollMs = 1'000;
+
+class BackupScheduler {
+ public:
+  // All references must outlive the scheduler; `notifier` may be null.
+  BackupScheduler(BackupService& service, const BackupConfig& config, const Clock& clock, notify::Notifier* notifier);
+
+  // Runs every kind that is due now; returns how many ran (ok or not).
+  int tick();
+
+  // Ticks every poll_ms until `stop` is set (checked at least every poll_ms).
+  void run(const std::atomic<bool>& stop, int64_t poll_ms = kSchedulerPollMs);
+
+  // When `kind` is next due (Unix ms).
+  int64_t next_due_ms(BackupKind kind) const { return next_due_ms_[static_cast<size_t>(kind)]; }
+
+ private:
+  void run_one(BackupKind kind);
+
+  BackupService& service_;
+  const BackupConfig& config_;
+  const Clock& clock_;
+  notify::Notifier* notifier_;
+  std::array<int64_t, kAllKinds.size()> next_due_ms_{};
+};
+
+// "12.3 MiB", "512 B".
+std::string format_bytes(int64_t bytes);
+
+}  // namespace mtg::backup

@@ -1,5 +1,6 @@
 // The Redis keys through which the backend (sole owner of the DuckDB file) talks to
-// operators' commands: `mtguard status` and `mtguard sync status|resume`.
+// operators' commands: `mtguard status`, `mtguard sync status|resume`, and the backup
+// module's snapshot/restore requests (backend_command.h).
 #pragma once
 
 #include <string>
@@ -13,12 +14,16 @@ struct BackendKeys {
   std::string heartbeat() const { return prefix + "backend:heartbeat"; }
   // SyncStatus JSON, SET every second with PX 5000 (gone when the backend is down).
   std::string sync() const { return prefix + "backend:sync"; }
-  // A list of commands the backend LPOPs every second: "resume".
+  // A list of commands the backend LPOPs every second (backend_command.h).
   std::string commands() const { return prefix + "backend:commands"; }
+  // The JSON answer to the command with this request id, SET with PX kReplyTtlMs.
+  std::string reply(const std::string& request_id) const { return prefix + "backend:reply:" + request_id; }
 
   static constexpr const char* kResumeCommand = "resume";
   // How long the published keys live without a refresh.
   static constexpr int kPublishTtlMs = 5'000;
+  // How long a reply waits to be read.
+  static constexpr int kReplyTtlMs = 600'000;
 };
 
 }  // namespace mtg

@@ -7,12 +7,9 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "backend/backend_keys.h"
-#include "backend/clickhouse_sync.h"
+#include "backend/backend.h"
 #include "backend/duckdb_recovery.h"
-#include "backend/history_writer.h"
-#include "backend/order_mirror.h"
-#include "backend/rtrs_consumer.h"
+#include "backup/duckdb_restorer.h"
 #include "notify/configured_notifier.h"
 #include "store/clickhouse/clickhouse_migrations.h"
 #include "util/check.h"
@@ -23,52 +20,45 @@ namespace {
 constexpr int kReadBlockMs = 50;          // longest wait for new RTRS entries per loop
 constexpr int64_t kHousekeepingMs = 1'000;  // mirror, heartbeat, status, commands, trim
 constexpr int kRetryPauseMs = 500;          // after Redis was unreachable
-constexpr int kMaxCommandsPerTick = 16;
 constexpr int kNotifyFlushMs = 2'000;
 
 void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
-class Backend {
- public:
-  Backend(const Config& config, RedisClient& redis, DuckDatabase& db, SyncSink& sink, notify::Notifier& notifier)
-      : config_(config),
-        redis_(redis),
-        db_(db),
-        keys_{config.redis.prefix},
-        consumer_(redis, config.redis.prefix),
-        writer_(db, clock_),
-        mirror_(redis, db, clock_, config.redis.prefix, config.engine.dedup_window_s),
-        sync_(db, sink, clock_, sync_options(config), [&notifier](const notify::Notification& n) { notifier.notify(n); }) {}
+SyncOptions sync_options(const Config& config) {
+  SyncOptions o;
+  o.retry_interval_ms = config.backend.retry_interval_ms;
+  o.max_attempts = config.backend.max_attempts;
+  return o;
+}
 
-  Status start();
-  Status loop(const std::atomic<bool>& stop);
+}  // namespace
 
- private:
-  static SyncOptions sync_options(const Config& config) {
-    SyncOptions o;
-    o.retry_interval_ms = config.backend.retry_interval_ms;
-    o.max_attempts = config.backend.max_attempts;
-    return o;
-  }
-  Status drain_pending();
-  Status store(const std::vector<RtrsEntry>& entries);
-  Status housekeeping();
-  void publish();
-  Status run_commands();
+DuckPipeline::DuckPipeline(const Config& config, std::unique_ptr<DuckDatabase> database, RedisClient& redis,
+                           SyncSink& sink, const Clock& clock, ClickHouseSync::NotifyFn notify)
+    : db(std::move(database)),
+      writer(*db, clock),
+      mirror(redis, *db, clock, config.redis.prefix, config.engine.dedup_window_s),
+      sync(*db, sink, clock, sync_options(config), std::move(notify)) {}
 
-  const Config& config_;
-  SystemClock clock_;
-  RedisClient& redis_;
-  DuckDatabase& db_;
-  BackendKeys keys_;
-  RtrsConsumer consumer_;
-  HistoryWriter writer_;
-  OrderMirror mirror_;
-  ClickHouseSync sync_;
-};
+Backend::Backend(const Config& config, RedisClient& redis, std::unique_ptr<DuckDatabase> db, SyncSink& sink,
+                 ClickHouseClient& clickhouse, notify::Notifier& notifier)
+    : config_(config),
+      redis_(redis),
+      sink_(sink),
+      clickhouse_(clickhouse),
+      notifier_(notifier),
+      keys_{config.redis.prefix},
+      consumer_(redis, config.redis.prefix),
+      pipe_(make_pipeline(std::move(db))) {}
+
+std::unique_ptr<DuckPipeline> Backend::make_pipeline(std::unique_ptr<DuckDatabase> db) {
+  MTG_CHECK(db != nullptr);
+  return std::make_unique<DuckPipeline>(config_, std::move(db), redis_, sink_, clock_,
+                                        [this](const notify::Notification& n) { notifier_.notify(n); });
+}
 
 Status Backend::start() {
-  MTG_RETURN_IF_ERROR(sync_.load());
+  MTG_RETURN_IF_ERROR(pipe_->sync.load());
   auto had_rtrs = consumer_.stream_exists();
   if (!had_rtrs) return had_rtrs.status();
   MTG_RETURN_IF_ERROR(consumer_.ensure_group());
@@ -76,11 +66,11 @@ Status Backend::start() {
   auto open = redis_.command({"EXISTS", RedisKeys{config_.redis.prefix}.open_orders()});
   if (!open) return open.status();
   if (!*had_rtrs && open->integer == 0) {
-    auto restored = mirror_.rebuild_rts();
+    auto restored = pipe_->mirror.rebuild_rts();
     if (!restored) return restored.status().with_context("rebuild RTS from DuckDB");
     spdlog::warn("backend: Redis had no RTRS and no open orders; restored {} open orders from DuckDB", *restored);
   }
-  spdlog::info("backend: started (sync {})", sync_.suspended() ? "suspended" : "active");
+  spdlog::info("backend: started (sync {})", pipe_->sync.suspended() ? "suspended" : "active");
   return Status::ok();
 }
 
@@ -108,7 +98,7 @@ Status Backend::store(const std::vector<RtrsEntry>& entries) {
       spdlog::error("backend: RTRS entry {} has no usable result, skipped: {}", e.stream_id, e.error);
     }
   }
-  auto written = writer_.write(results);
+  auto written = pipe_->writer.write(results);
   if (!written) return written.status().with_context("duckdb trade_history");
   // Acknowledge only after the commit: a crash before this line replays the batch,
   // and trade_history's primary key drops what was logged already.
@@ -127,8 +117,9 @@ Status Backend::loop(const std::atomic<bool>& stop) {
     } else if (entries.status().message().find("NOGROUP") == std::string::npos) {
       return entries.status();
     }
-    auto synced = sync_.tick();
+    auto synced = pipe_->sync.tick();
     if (!synced) return synced.status().with_context("clickhouse sync");
+    reply_finished_snapshot();
     if (clock_.steady_ms() >= next_housekeeping) {
       MTG_RETURN_IF_ERROR(housekeeping());
       next_housekeeping = clock_.steady_ms() + kHousekeepingMs;
@@ -138,7 +129,7 @@ Status Backend::loop(const std::atomic<bool>& stop) {
 }
 
 Status Backend::housekeeping() {
-  auto mirrored = mirror_.poll();
+  auto mirrored = pipe_->mirror.poll();
   if (!mirrored && mirrored.status().code() != Code::kUnavailable) return mirrored.status();
   auto trimmed = consumer_.trim(config_.backend.rtrs_retain_ms, clock_.now_ms());
   if (!trimmed) spdlog::warn("backend: rtrs trim: {}", trimmed.status().to_string());
@@ -147,22 +138,9 @@ Status Backend::housekeeping() {
   return Status::ok();
 }
 
-Status Backend::run_commands() {
-  for (int i = 0; i < kMaxCommandsPerTick; ++i) {
-    auto command = redis_.command({"LPOP", keys_.commands()});
-    if (!command || command->is_nil()) return Status::ok();
-    if (command->str == BackendKeys::kResumeCommand) {
-      MTG_RETURN_IF_ERROR(sync_.resume());
-    } else {
-      spdlog::warn("backend: unknown operator command '{}'", command->str.substr(0, 64));
-    }
-  }
-  return Status::ok();
-}
-
 // Best effort: a missed heartbeat while Redis is down is what operators should see.
 void Backend::publish() {
-  auto status = sync_.status();
+  auto status = pipe_->sync.status();
   if (!status) {
     spdlog::error("backend: sync status: {}", status.status().to_string());
     return;
@@ -177,6 +155,8 @@ void Backend::publish() {
   (void)redis_.pipeline({{"SET", keys_.heartbeat(), heartbeat.dump(), "PX", ttl},
                          {"SET", keys_.sync(), status->to_json(), "PX", ttl}});
 }
+
+namespace {
 
 Result<std::unique_ptr<RedisClient>> connect_redis(const Config& config, const std::atomic<bool>& stop) {
   for (;;) {
@@ -196,13 +176,15 @@ Status run_backend(const Config& config, const std::atomic<bool>& stop) {
   if (!clickhouse) return clickhouse.status();
   Status migrated = migrate_clickhouse(**clickhouse, config.clickhouse.database);
   if (!migrated.is_ok()) spdlog::warn("backend: clickhouse not ready (sync will retry): {}", migrated.to_string());
-  auto opened = open_backend_duckdb(config, migrated.is_ok() ? clickhouse->get() : nullptr, SnapshotRestorer{},
-                                    SystemClock::instance());
+  auto opened = open_backend_duckdb(
+      config, migrated.is_ok() ? clickhouse->get() : nullptr,
+      [&config](const std::string& path) { return backup::restore_latest_duckdb_snapshot(config, path); },
+      SystemClock::instance());
   if (!opened) return opened.status().with_context("open DuckDB " + config.duckdb.path);
   auto sink = make_clickhouse_sync_sink(config.clickhouse);
   if (!sink) return sink.status();
   auto notifier = notify::make_configured_notifier(config, SystemClock::instance());
-  Backend backend(config, **redis, *opened->db, **sink, *notifier);
+  Backend backend(config, **redis, std::move(opened->db), **sink, **clickhouse, *notifier);
   Status s = backend.start();
   if (s.is_ok()) s = backend.loop(stop);
   (void)notifier->flush(kNotifyFlushMs);

@@ -8,6 +8,18 @@
 #include "util/check.h"
 
 namespace mtg {
+namespace {
+
+// KEYS: order, open set   ARGV: uuid, order_json. Restores the entry only while the
+// order is open and its entry missing; returns 1 when it did.
+const RedisScript kRestoreMissing(R"lua(
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 0 then return 0 end
+if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+return 1
+)lua");
+
+}  // namespace
 
 OrderMirror::OrderMirror(RedisClient& redis, DuckDatabase& db, const Clock& clock, std::string prefix,
                          int64_t dedup_window_s)
@@ -24,7 +36,9 @@ Result<int64_t> OrderMirror::poll() {
   for (size_t i = 0; i < total; ++i) {
     chunk.push_back(members->elements[i].str);
     if (chunk.size() == kChunk || i + 1 == total) {
-      MTG_RETURN_IF_ERROR(mirror_chunk(chunk, written));
+      std::vector<std::string> missing;
+      MTG_RETURN_IF_ERROR(mirror_chunk(chunk, written, missing));
+      if (!missing.empty()) MTG_RETURN_IF_ERROR(restore_missing(missing));
       chunk.clear();
     }
   }
@@ -38,15 +52,20 @@ Result<int64_t> OrderMirror::poll() {
   return written;
 }
 
-Status OrderMirror::mirror_chunk(const std::vector<std::string>& uuids, int64_t& written) {
+Status OrderMirror::mirror_chunk(const std::vector<std::string>& uuids, int64_t& written,
+                                 std::vector<std::string>& missing) {
   MTG_CHECK(!uuids.empty() && uuids.size() <= kChunk);
   std::vector<std::string> argv{"MGET"};
   for (const auto& u : uuids) argv.push_back(keys_.order(u));
   auto values = redis_.command(argv);
   if (!values) return values.status();
   MTG_CHECK(values->elements.size() == uuids.size());
-  for (const auto& value : values->elements) {
-    if (value.is_nil()) continue;
+  for (size_t i = 0; i < uuids.size(); ++i) {
+    const RedisReply& value = values->elements[i];
+    if (value.is_nil()) {
+      missing.push_back(uuids[i]);
+      continue;
+    }
     auto order = Order::from_json(value.str);
     if (!order) {
       spdlog::error("backend: undecodable order in RTS: {}", order.status().to_string());
@@ -67,6 +86,35 @@ Status OrderMirror::mirror_chunk(const std::vector<std::string>& uuids, int64_t&
          s.created_at_ms, s.ttl_ms, order->updated_at_ms, value.str}));
     mirrored_at_[s.uuid] = order->updated_at_ms;
     ++written;
+  }
+  return Status::ok();
+}
+
+Status OrderMirror::restore_missing(const std::vector<std::string>& uuids) {
+  MTG_CHECK(!uuids.empty() && uuids.size() <= kChunk);
+  std::string placeholders;
+  std::vector<DuckParam> params;
+  for (const auto& u : uuids) {
+    placeholders += placeholders.empty() ? "?" : ",?";
+    params.emplace_back(u);
+  }
+  auto rows = db_.query_params("SELECT uuid, signal_json FROM trade_state WHERE signal_json IS NOT NULL AND state "
+                               "NOT IN ('filled','failed','rejected','expired','dropped','closed') AND uuid IN (" +
+                                   placeholders + ")",
+                               params);
+  if (!rows) return rows.status();
+  for (const auto& row : rows->rows) {
+    const std::string uuid = row[0].value_or("");
+    auto restored = redis_.eval(kRestoreMissing, {keys_.order(uuid), keys_.open_orders()}, {uuid, row[1].value_or("")});
+    if (!restored) return restored.status();
+    if (restored->integer == 1) {
+      ++restored_missing_;
+      spdlog::warn("backend: open order {} had no RTS entry (evicted?); restored it from DuckDB trade_state", uuid);
+    }
+  }
+  if (rows->rows.size() < uuids.size()) {
+    spdlog::warn("backend: {} open orders have no RTS entry and no open state in DuckDB to restore it from",
+                  uuids.size() - rows->rows.size());
   }
   return Status::ok();
 }

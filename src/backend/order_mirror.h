@@ -8,7 +8,11 @@
 // result (HistoryWriter), so a slow poll cannot reopen a finished order.
 // rebuild_rts() is the way back: non-final trade_state rows with an order JSON become
 // `<prefix>rts:<uuid>`, members of `<prefix>rts:open`, and `<prefix>dedup:<uuid>` keys.
-// Single-threaded.
+// A missing RTS entry (an open-set member whose `rts:<uuid>` is gone: evicted, or
+// deleted by hand) is noticed by poll() and re-written from trade_state, atomically
+// only while the uuid is still in the open set and its key still missing (Lua), so a
+// restored entry never resurrects an order the engine finished meanwhile (DESIGN.md
+// "Redis memory policy"). Single-threaded.
 #pragma once
 
 #include <cstdint>
@@ -33,15 +37,22 @@ class OrderMirror {
   OrderMirror(RedisClient& redis, DuckDatabase& db, const Clock& clock, std::string prefix,
               int64_t dedup_window_s);
 
-  // Mirrors changed open orders into trade_state. Returns the rows written.
+  // Mirrors changed open orders into trade_state and restores missing RTS entries
+  // from it. Returns the rows written.
   Result<int64_t> poll();
+
+  // RTS entries poll() restored from trade_state since this object was made.
+  int64_t restored_missing() const { return restored_missing_; }
 
   // Restores RTS and dedup keys from trade_state's non-final orders (SET NX: a key
   // present in Redis wins). Returns the orders restored.
   Result<int64_t> rebuild_rts();
 
  private:
-  Status mirror_chunk(const std::vector<std::string>& uuids, int64_t& written);
+  // Mirrors one MGET's worth of orders; appends uuids without an RTS entry to `missing`.
+  Status mirror_chunk(const std::vector<std::string>& uuids, int64_t& written, std::vector<std::string>& missing);
+  // Re-writes missing RTS entries from trade_state (at most kChunk uuids).
+  Status restore_missing(const std::vector<std::string>& uuids);
 
   RedisClient& redis_;
   DuckDatabase& db_;
@@ -49,6 +60,7 @@ class OrderMirror {
   RedisKeys keys_;
   int64_t dedup_window_s_;
   std::unordered_map<std::string, int64_t> mirrored_at_;  // uuid -> updated_at_ms written
+  int64_t restored_missing_ = 0;
 };
 
 }  // namespace mtg

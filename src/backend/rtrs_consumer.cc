@@ -59,6 +59,16 @@ Status RtrsConsumer::ensure_group() {
   return Status::ok();
 }
 
+Result<std::vector<RtrsEntry>> RtrsConsumer::range_after(int max, const std::string& after_id) {
+  MTG_CHECK(max > 0 && max <= kMaxEntriesPerRead);
+  auto reply = redis_.command({"XRANGE", keys_.rtrs(), "(" + after_id, "+", "COUNT", std::to_string(max)});
+  if (!reply) return reply.status();
+  std::vector<RtrsEntry> entries;
+  for (const RedisReply& e : reply->elements) entries.push_back(parse_entry(e));
+  MTG_CHECK(entries.size() <= static_cast<size_t>(max));
+  return entries;
+}
+
 Result<std::vector<RtrsEntry>> RtrsConsumer::read(int max, int block_ms, const std::string& from_id) {
   MTG_CHECK(max > 0 && max <= kMaxEntriesPerRead && block_ms >= 0);
   std::vector<std::string> argv{"XREADGROUP", "GROUP", RedisKeys::kBackendGroup, kConsumerName,

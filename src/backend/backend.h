@@ -1,0 +1,81 @@
+// The backend's main object (internal to src/backend/; run_backend in
+// backend_service.h is the public face). backend_service.cc holds the loop,
+// backend_commands.cc the operator/backup commands (backend_command.h).
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <optional>
+
+#include "backend/backend_command.h"
+#include "backend/backend_keys.h"
+#include "backend/clickhouse_sync.h"
+#include "backend/history_writer.h"
+#include "backend/order_mirror.h"
+#include "backend/rtrs_consumer.h"
+#include "backend/snapshot_worker.h"
+#include "config/config.h"
+#include "notify/notifier.h"
+#include "store/clickhouse/clickhouse_client.h"
+#include "store/duckdb/duckdb_database.h"
+#include "store/redis/redis_client.h"
+#include "util/clock.h"
+
+namespace mtg {
+
+// Everything built on one open DuckDB database; replaced whole by restore-duckdb.
+// Members are destroyed in reverse order, the database last.
+struct DuckPipeline {
+  DuckPipeline(const Config& config, std::unique_ptr<DuckDatabase> database, RedisClient& redis, SyncSink& sink,
+               const Clock& clock, ClickHouseSync::NotifyFn notify);
+
+  std::unique_ptr<DuckDatabase> db;
+  HistoryWriter writer;
+  OrderMirror mirror;
+  ClickHouseSync sync;
+};
+
+class Backend {
+ public:
+  // Every reference must outlive the backend; `clickhouse` is used for the gap fill
+  // after a restore.
+  Backend(const Config& config, RedisClient& redis, std::unique_ptr<DuckDatabase> db, SyncSink& sink,
+          ClickHouseClient& clickhouse, notify::Notifier& notifier);
+
+  Status start();
+  Status loop(const std::atomic<bool>& stop);
+
+ private:
+  std::unique_ptr<DuckPipeline> make_pipeline(std::unique_ptr<DuckDatabase> db);
+  Status drain_pending();
+  Status store(const std::vector<RtrsEntry>& entries);
+  Status housekeeping();
+  void publish();
+
+  // backend_commands.cc
+  Status run_commands();
+  // Runs one command; an error Status is a failure of the backend itself (DuckDB
+  // lost), a refused or failed command is answered through `reply`.
+  Status run_command(const BackendCommand& command);
+  void reply(const std::string& request_id, const std::string& json);
+  void reply_finished_snapshot();
+  void reply_snapshot(const std::optional<SnapshotWorker::Done>& done);
+  Status restore_duckdb(const BackendCommand& command);
+  // Fills the restored database: ClickHouse gap fill, RTRS replay, trade_state settled.
+  std::string refill_after_restore(int64_t& filled, int64_t& replayed);
+  Result<int64_t> replay_rtrs();
+  std::string reconcile_redis();
+
+  const Config& config_;
+  SystemClock clock_;
+  RedisClient& redis_;
+  SyncSink& sink_;
+  ClickHouseClient& clickhouse_;
+  notify::Notifier& notifier_;
+  BackendKeys keys_;
+  RtrsConsumer consumer_;
+  std::unique_ptr<DuckPipeline> pipe_;  // never null
+  SnapshotWorker snapshots_;            // destroyed (joined) before the pipeline
+};
+
+}  // namespace mtg

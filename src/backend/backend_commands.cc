@@ -1,0 +1,181 @@
+// The backend's operator and backup commands (backend_command.h): resume, snapshot,
+// restore-duckdb, reconcile-redis. A refused or failed command is answered with
+// ok=false and never stops the backend; only losing the database itself does.
+#include <spdlog/spdlog.h>
+
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <system_error>
+
+#include "backend/backend.h"
+#include "backend/dedup_reconciler.h"
+#include "backend/duckdb_recovery.h"
+#include "backend/duckdb_swap.h"
+#include "store/duckdb/duckdb_migrations.h"
+#include "util/check.h"
+
+namespace mtg {
+namespace {
+
+constexpr int kMaxCommandsPerTick = 16;
+constexpr int kMaxReplayEntries = 1'000'000;  // RTRS entries one restore re-records
+
+using json = nlohmann::json;
+
+std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+
+}  // namespace
+
+Status Backend::run_commands() {
+  for (int i = 0; i < kMaxCommandsPerTick; ++i) {
+    auto line = redis_.command({"LPOP", keys_.commands()});
+    if (!line || line->is_nil()) return Status::ok();
+    auto command = parse_backend_command(line->str);
+    if (!command) {
+      spdlog::warn("backend: bad operator command '{}': {}", line->str.substr(0, 128), command.status().message());
+      if (auto id = command_request_id(line->str)) reply(*id, error_reply(command.status().message()));
+      continue;
+    }
+    MTG_RETURN_IF_ERROR(run_command(*command));
+  }
+  return Status::ok();
+}
+
+Status Backend::run_command(const BackendCommand& command) {
+  switch (command.kind) {
+    case BackendCommand::Kind::kResume:
+      return pipe_->sync.resume();
+    case BackendCommand::Kind::kSnapshot: {
+      spdlog::info("backend: snapshot {} to {}", command.request_id, command.path);
+      Status started = snapshots_.start(*pipe_->db, command.request_id, command.path);
+      if (!started.is_ok()) reply(command.request_id, error_reply(started.to_string()));
+      return Status::ok();
+    }
+    case BackendCommand::Kind::kRestoreDuckdb:
+      return restore_duckdb(command);
+    case BackendCommand::Kind::kReconcileRedis:
+      reply(command.request_id, reconcile_redis());
+      return Status::ok();
+  }
+  MTG_CHECK_MSG(false, "unhandled backend command");
+}
+
+// Best effort: the requester times out when Redis is down.
+void Backend::reply(const std::string& request_id, const std::string& json_text) {
+  auto set = redis_.command({"SET", keys_.reply(request_id), json_text, "PX", std::to_string(BackendKeys::kReplyTtlMs)});
+  if (!set) spdlog::error("backend: reply to {}: {}", request_id, set.status().to_string());
+}
+
+void Backend::reply_finished_snapshot() { reply_snapshot(snapshots_.poll()); }
+
+void Backend::reply_snapshot(const std::optional<SnapshotWorker::Done>& done) {
+  if (!done) return;
+  if (!done->bytes) {
+    spdlog::error("backend: snapshot {} failed: {}", done->request_id, done->bytes.status().to_string());
+    reply(done->request_id, error_reply(done->bytes.status().to_string()));
+    return;
+  }
+  spdlog::info("backend: snapshot {} done ({} bytes)", done->request_id, *done->bytes);
+  reply(done->request_id, dump({{"ok", true}, {"bytes", *done->bytes}}));
+}
+
+// The candidate is checked while the live database stays in use; then every
+// connection closes, the files swap, the restored one opens, and what it lacks is
+// filled in. A failure after the swap puts the old file back.
+Status Backend::restore_duckdb(const BackendCommand& command) {
+  spdlog::warn("backend: restore-duckdb {} from {}", command.request_id, command.path);
+  if (Status ok = check_duckdb_candidate(command.path); !ok.is_ok()) {
+    reply(command.request_id, error_reply("not restored: " + command.path + ": " + ok.to_string()));
+    return Status::ok();
+  }
+  const std::string& path = config_.duckdb.path;
+  reply_snapshot(snapshots_.wait());  // a running snapshot finishes first
+  pipe_.reset();  // every connection to the live file closes here
+  const int64_t now_ms = clock_.now_ms();
+  auto aside = swap_duckdb_file(path, command.path, now_ms);
+  auto db = aside ? DuckDatabase::open(path) : Result<std::unique_ptr<DuckDatabase>>(aside.status());
+  Status opened = db ? migrate_duckdb(**db) : db.status();
+  if (!opened.is_ok()) {
+    if (db) db->reset();
+    if (aside) MTG_RETURN_IF_ERROR(undo_duckdb_swap(path, *aside, now_ms));
+    reply(command.request_id, error_reply("not restored: " + opened.to_string()));
+    auto old = DuckDatabase::open(path);
+    if (!old) return old.status().with_context("reopen DuckDB after a failed restore");
+    pipe_ = make_pipeline(std::move(*old));
+    return pipe_->sync.load();
+  }
+  pipe_ = make_pipeline(std::move(*db));
+  MTG_RETURN_IF_ERROR(pipe_->sync.load());
+  int64_t filled = -1;
+  int64_t replayed = -1;
+  const std::string refill_error = refill_after_restore(filled, replayed);
+  std::error_code ec;
+  const auto bytes = std::filesystem::file_size(path, ec);
+  json answer = {{"ok", true},
+                 {"bytes", ec ? -1 : static_cast<int64_t>(bytes)},
+                 {"moved_aside", *aside},
+                 {"filled_from_clickhouse", filled},
+                 {"replayed_rtrs", replayed}};
+  if (!refill_error.empty()) answer["warning"] = refill_error;
+  spdlog::warn("backend: restored DuckDB from {} (old file at {}); {}", command.path, *aside, dump(answer));
+  reply(command.request_id, dump(answer));
+  return Status::ok();
+}
+
+std::string Backend::refill_after_restore(int64_t& filled, int64_t& replayed) {
+  std::string errors;
+  auto from_clickhouse = fill_history_from_clickhouse(*pipe_->db, clickhouse_, config_, clock_);
+  if (from_clickhouse) {
+    filled = *from_clickhouse;
+  } else {
+    errors += "gap fill from ClickHouse failed: " + from_clickhouse.status().to_string() + "; ";
+  }
+  auto from_rtrs = replay_rtrs();
+  if (from_rtrs) {
+    replayed = *from_rtrs;
+  } else {
+    errors += "RTRS replay failed: " + from_rtrs.status().to_string() + "; ";
+  }
+  // Orders that finished after the snapshot was taken are final in trade_history.
+  Status settled = pipe_->db->exec(
+      "UPDATE trade_state SET state = h.status FROM trade_history h WHERE h.uuid = trade_state.uuid AND h.status IN "
+      "('filled','failed','rejected','expired','dropped') AND trade_state.state NOT IN "
+      "('filled','failed','rejected','expired','dropped','closed')");
+  if (!settled.is_ok()) errors += "settle trade_state: " + settled.to_string();
+  if (!errors.empty()) spdlog::error("backend: after the restore: {}", errors);
+  return errors;
+}
+
+// Results still in RTRS (acknowledged ones are kept rtrs_retain_ms) are recorded
+// again: those the snapshot lacks and ClickHouse never got come back this way.
+Result<int64_t> Backend::replay_rtrs() {
+  std::string after = "0";
+  int64_t recorded = 0;
+  for (int seen = 0; seen < kMaxReplayEntries;) {
+    auto entries = consumer_.range_after(static_cast<int>(kMaxHistoryBatch), after);
+    if (!entries) return entries.status();
+    if (entries->empty()) break;
+    std::vector<TradeResult> results;
+    for (const RtrsEntry& e : *entries) {
+      if (e.result) results.push_back(*e.result);
+    }
+    auto written = pipe_->writer.write(results);
+    if (!written) return written.status();
+    recorded += *written;
+    seen += static_cast<int>(entries->size());
+    after = entries->back().stream_id;
+  }
+  return recorded;
+}
+
+std::string Backend::reconcile_redis() {
+  auto dedup = reassert_dedup_keys(redis_, *pipe_->db, config_.redis.prefix, config_.engine.dedup_window_s,
+                                   clock_.now_ms());
+  if (!dedup) return error_reply("dedup keys: " + dedup.status().to_string());
+  auto orders = pipe_->mirror.rebuild_rts();
+  if (!orders) return error_reply("open orders: " + orders.status().to_string());
+  spdlog::warn("backend: reconcile-redis: {} dedup keys and {} open orders re-asserted", *dedup, *orders);
+  return dump({{"ok", true}, {"dedup", *dedup}, {"orders", *orders}});
+}
+
+}  // namespace mtg

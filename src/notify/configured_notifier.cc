@@ -1,6 +1,7 @@
 #include "notify/configured_notifier.h"
 
 #include "notify/log_sink.h"
+#include "notify/redis_record_sink.h"
 #include "notify/webhook_sink.h"
 
 namespace mtg::notify {
@@ -8,6 +9,7 @@ namespace mtg::notify {
 std::unique_ptr<Notifier> make_configured_notifier(const Config& config, const Clock& clock) {
   std::vector<std::unique_ptr<Sink>> sinks;
   sinks.push_back(std::make_unique<LogSink>());
+  sinks.push_back(std::make_unique<RedisRecordSink>(config.redis));
   if (!config.webhook_url.empty()) {
     WebhookOptions options;
     options.url = config.webhook_url;

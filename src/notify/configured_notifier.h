@@ -1,5 +1,5 @@
-// The Notifier a process builds from its configuration: the log always, and the
-// webhook ([notify] webhook_url) when one is set.
+// The Notifier a process builds from its configuration: the log and the Redis record
+// stream always, and the webhook ([notify] webhook_url) when one is set.
 #pragma once
 
 #include <memory>

@@ -1,5 +1,4 @@
-// Where notifications go: the log, a webhook, a DuckDB/Redis record (added by the
-// owners of those stores). Sinks are called from the Notifier's worker thread only,
+// Where notifications go: the log, a webhook, a record in a Redis stream. Sinks are called from the Notifier's worker thread only,
 // one notification at a time.
 #pragma once
 

@@ -143,6 +143,14 @@ TEST(OutageTest, TerminalGoneBeyondTheThresholdIsNotifiedDroppedAndReenabledAfte
   ASSERT_TRUE(eventually([&] { return field("enabled") == "1"; }, 20'000)) << sys.log_tail(sys.engine().log_path());
   EXPECT_TRUE(eventually([&] { return count_with(hook.bodies(), "instance_enabled", "demo-1") == 1; }, 10'000));
   EXPECT_EQ(field("attempts"), "0");
+  // The same notifications are kept as records in Redis.
+  auto records = sys.redis().command({"XRANGE", sys.config().redis.prefix + "notifications", "-", "+"});
+  ASSERT_TRUE(records.is_ok());
+  std::vector<std::string> kept;
+  for (const auto& e : records->elements) kept.push_back(e.elements[1].elements[1].str);
+  EXPECT_EQ(count_with(kept, "link_lost", "demo-1"), 1u);
+  EXPECT_EQ(count_with(kept, "instance_disabled", "demo-1"), 1u);
+  EXPECT_EQ(count_with(kept, "instance_enabled", "demo-1"), 1u);
   auto after = submit(3);
   ASSERT_TRUE(sys.wait_final(after, 30'000));
   for (const auto& r : sys.results()) {

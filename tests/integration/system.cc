@@ -53,10 +53,11 @@ System::System(SystemOptions options) : options_(options), prefix_("t" + random_
 System::~System() {
   for (auto& s : sims_) s->stop(5000);
   if (engine_) engine_->stop(10'000);
+  if (backend_) backend_->stop(10'000);
   delete_keys();
 }
 
-void System::write_config(const Config& stack) {
+std::string System::config_text(const Config& stack, int link_port) const {
   std::ostringstream t;
   t << "[redis]\nhost = \"" << stack.redis.host << "\"\nport = " << stack.redis.port
     << "\nprefix = \"" << prefix_ << "\"\n"
@@ -65,11 +66,20 @@ void System::write_config(const Config& stack) {
     << "[clickhouse]\nhost = \"" << stack.clickhouse.host << "\"\nhttp_port = " << stack.clickhouse.http_port
     << "\ndatabase = \"" << stack.clickhouse.database << "\"\n"
     << "[duckdb]\npath = \"data/mtguard.duckdb\"\n"
-    << "[engine]\nlink_host = \"127.0.0.1\"\nlink_port = " << free_port()
+    << "[engine]\nlink_host = \"127.0.0.1\"\nlink_port = " << link_port
     << "\nspill_path = \"engine/spill.journal\"\n" << options_.engine_toml
     << "[instances]\ndir = \"instances\"\n[backup]\ndir = \"backups\"\n"
     << "[crypto]\nkey_file = \"keys/master.key\"\n[log]\nlevel = \"info\"\n" << options_.extra_toml;
-  config_path_ = dir_.write("mtguard.toml", t.str());
+  return t.str();
+}
+
+void System::write_config(const Config& stack) {
+  const int link_port = free_port();
+  config_path_ = dir_.write("mtguard.toml", config_text(stack, link_port));
+  for (int i = 0; options_.link_proxies && i < options_.instances; ++i) {
+    proxies_.push_back(std::make_unique<LinkProxy>(link_port));
+    dir_.write("mtguard-sim-" + instance_id(i) + ".toml", config_text(stack, proxies_.back()->port()));
+  }
   for (int i = 0; i < options_.instances; ++i) {
     nlohmann::json sim = {{"seed", options_.sim.seed + static_cast<uint64_t>(i)},
                           {"account", i == 1 ? "hedging" : "netting"},
@@ -94,10 +104,19 @@ void System::start_engine() {
       std::vector<std::string>{MTG_BINARY, "engine", "--config", config_path_}, dir_.file("engine.log"));
 }
 
+void System::start_backend() {
+  backend_ = std::make_unique<Process>(
+      std::vector<std::string>{MTG_BINARY, "backend", "--config", config_path_}, dir_.file("backend.log"));
+}
+
+std::string System::sim_config_path(int i) const {
+  return options_.link_proxies ? dir_.file("mtguard-sim-" + instance_id(i) + ".toml") : config_path_;
+}
+
 void System::start_sims() {
   for (int i = 0; i < options_.instances; ++i) {
     sims_.push_back(std::make_unique<Process>(
-        std::vector<std::string>{MTG_BINARY, "sim", "--config", config_path_, "--instance", instance_id(i),
+        std::vector<std::string>{MTG_BINARY, "sim", "--config", sim_config_path(i), "--instance", instance_id(i),
                                  "--ledger", ledger_path(i)},
         dir_.file("sim-" + instance_id(i) + ".log")));
   }

@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "order/trade_result.h"
 #include "store/redis/redis_client.h"
+#include "testkit/link_proxy.h"
 #include "testkit/process.h"
 #include "testkit/temp_dir.h"
 
@@ -24,6 +25,9 @@ struct SystemOptions {
   double max_volume = 10.0;
   std::string engine_toml;  // extra lines for the [engine] table, e.g. "attempt_interval_ms = 200\n"
   std::string extra_toml;   // extra tables at the end, e.g. "[notify]\nwebhook_url = ...\n"
+  // Each simulator dials the engine through its own LinkProxy (proxy(i)) so a test can
+  // cut its link; the simulator then reads a config of its own (sim_config_path(i)).
+  bool link_proxies = false;
 };
 
 class System {
@@ -38,7 +42,16 @@ class System {
 
   void start_engine();
   void start_sims();
+  // `mtguard backend` (log: file("backend.log")).
+  void start_backend();
   Process& engine() { return *engine_; }
+  Process& backend() { return *backend_; }
+  // Precondition: options.link_proxies.
+  LinkProxy& proxy(int i) { return *proxies_.at(static_cast<size_t>(i)); }
+  // The config simulator i reads: config_path(), or its own with the proxy's port.
+  std::string sim_config_path(int i) const;
+  // The system's private directory (config, logs, DuckDB file, ledgers).
+  std::string file(const std::string& name) const { return dir_.file(name); }
   Process& sim(int i) { return *sims_.at(static_cast<size_t>(i)); }
   RedisClient& redis() { return *redis_; }
 
@@ -60,6 +73,7 @@ class System {
 
  private:
   void write_config(const Config& stack);
+  std::string config_text(const Config& stack, int link_port) const;
   void delete_keys();
 
   SystemOptions options_;
@@ -69,6 +83,8 @@ class System {
   Config config_;
   std::unique_ptr<RedisClient> redis_;
   std::unique_ptr<Process> engine_;
+  std::unique_ptr<Process> backend_;
+  std::vector<std::unique_ptr<LinkProxy>> proxies_;
   std::vector<std::unique_ptr<Process>> sims_;
 };
 

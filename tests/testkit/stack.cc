@@ -21,14 +21,8 @@ const Result<Config>& loaded() {
 
 }  // namespace
 
-std::string source_dir() {
-#ifdef MTG_SOURCE_DIR
-  return MTG_SOURCE_DIR;
-#else
-  // This file is <source dir>/tests/testkit/stack.cc.
-  return std::filesystem::path(__FILE__).parent_path().parent_path().parent_path().string();
-#endif
-}
+// CMake defines it for mtg_testkit (__FILE__ is relative under ccache's base_dir).
+std::string source_dir() { return MTG_SOURCE_DIR; }
 
 bool stack_available() {
   if (!loaded().is_ok()) {

@@ -132,7 +132,9 @@ Result<DuckOpenOutcome> open_backend_duckdb(const Config& config, ClickHouseClie
   const std::string& path = config.duckdb.path;
   DuckOpenOutcome out;
   out.was_missing = !fs::exists(path);
-  auto db = DuckDatabase::open(path);
+  // Opening creates a missing file, so a missing one is left to the restorer first.
+  Result<std::unique_ptr<DuckDatabase>> db = Status::not_found(path);
+  if (!out.was_missing) db = DuckDatabase::open(path);
   if (!db && db.status().code() == Code::kCorruption) {
     out.moved_aside = path + ".corrupt-" + std::to_string(clock.now_ms());
     spdlog::error("backend: DuckDB file {} is corrupt ({}); moving it to {}", path, db.status().message(),

@@ -1,0 +1,188 @@
+// The backend's snapshot and restore-duckdb commands on the real stack while results
+// keep flowing: a snapshot holds a consistent prefix of the history, and a restored
+// snapshot is refilled from ClickHouse so every result is present exactly once.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <thread>
+
+#include "backend/backend_keys.h"
+#include "integration/system.h"
+#include "store/clickhouse/clickhouse_client.h"
+#include "store/duckdb/duckdb_database.h"
+#include "testkit/stack.h"
+
+namespace mtg {
+namespace {
+
+using testkit::Process;
+using testkit::System;
+
+constexpr int kWaitMs = 90'000;
+
+void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+int64_t now_ms() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+class BackendSnapshotTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    MTG_REQUIRE_STACK();
+    sys_ = std::make_unique<System>();
+    std::ofstream(sys_->config_path(), std::ios::app) << "[backend]\nrtrs_retain_ms = 3600000\n";
+    auto ch = ClickHouseClient::create(sys_->config().clickhouse);
+    ASSERT_TRUE(ch.is_ok());
+    clickhouse_ = std::move(*ch);
+    sys_->start_engine();
+    sys_->start_sims();
+    backend_ = std::make_unique<Process>(
+        std::vector<std::string>{MTG_BINARY, "backend", "--config", sys_->config_path()}, dir() + "/backend.log");
+  }
+  void TearDown() override {
+    if (backend_) backend_->stop(10'000);
+  }
+
+  std::string dir() const { return sys_->config_path().substr(0, sys_->config_path().rfind('/')); }
+  std::vector<std::string> submit(int n) {
+    std::vector<std::string> uuids, payloads;
+    for (int i = 0; i < n; ++i) {
+      uuids.push_back(System::new_uuid());
+      payloads.push_back(sys_->signal(uuids.back(), i % 3, 0.1, now_ms(), 120'000));
+    }
+    sys_->submit(payloads);
+    all_.insert(uuids.begin(), uuids.end());
+    return uuids;
+  }
+  // Sends a command and waits for its JSON reply, submitting `per_poll` signals on
+  // every poll so results keep flowing meanwhile.
+  nlohmann::json request(const std::string& verb_and_args, const std::string& id, int per_poll = 0) {
+    const BackendKeys keys{sys_->config().redis.prefix};
+    EXPECT_TRUE(sys_->redis().command({"RPUSH", keys.commands(), verb_and_args}).is_ok());
+    for (int waited = 0; waited < kWaitMs; waited += 100) {
+      auto reply = sys_->redis().command({"GET", keys.reply(id)});
+      if (reply && !reply->is_nil()) return nlohmann::json::parse(reply->str);
+      if (per_poll > 0) submit(per_poll);
+      sleep_ms(100);
+    }
+    ADD_FAILURE() << "no reply to " << verb_and_args << "\n" << sys_->log_tail(dir() + "/backend.log");
+    return nlohmann::json::object();
+  }
+  // result_id -> (status, filled_volume) of our final and partial results in RTRS.
+  std::map<std::string, std::pair<std::string, double>> rtrs_rows() {
+    std::map<std::string, std::pair<std::string, double>> rows;
+    for (const auto& r : sys_->results()) {
+      if (all_.count(r.uuid) != 0) rows[r.result_id] = {std::string(result_status_name(r.status)), r.filled_volume};
+    }
+    return rows;
+  }
+  std::string uuid_list() const {
+    std::string list;
+    for (const auto& u : all_) list += (list.empty() ? "'" : ",'") + u + "'";
+    return list;
+  }
+  int64_t clickhouse_distinct() {
+    auto r = clickhouse_->query("SELECT uniqExact(result_id) FROM " + clickhouse_->database() +
+                                ".trade_results FINAL WHERE uuid IN (" + uuid_list() + ")");
+    return r ? std::stoll(*r) : -1;
+  }
+  bool wait_clickhouse(int64_t rows) {
+    for (int waited = 0; waited < kWaitMs; waited += 200) {
+      if (clickhouse_distinct() == rows) return true;
+      sleep_ms(200);
+    }
+    return false;
+  }
+  // result_id -> (status, filled_volume) of our rows in a DuckDB file.
+  std::map<std::string, std::pair<std::string, double>> duck_rows(const std::string& path) {
+    std::map<std::string, std::pair<std::string, double>> rows;
+    auto db = DuckDatabase::open(path);
+    EXPECT_TRUE(db.is_ok()) << db.status().to_string();
+    if (!db) return rows;
+    auto q = (*db)->query("SELECT result_id, status, filled_volume FROM trade_history WHERE uuid IN (" + uuid_list() +
+                          ")");
+    EXPECT_TRUE(q.is_ok()) << q.status().to_string();
+    for (const auto& row : q->rows) {
+      EXPECT_EQ(rows.count(*row[0]), 0u) << "duplicate " << *row[0];
+      rows[*row[0]] = {*row[1], std::stod(*row[2])};
+    }
+    // Outbox rows are written in the same transaction as their history rows.
+    auto torn = (*db)->query("SELECT count(*) FROM sync_outbox o ANTI JOIN trade_history h USING (result_id)");
+    EXPECT_TRUE(torn.is_ok() && torn->rows[0][0] == "0");
+    return rows;
+  }
+
+  std::unique_ptr<System> sys_;
+  std::unique_ptr<ClickHouseClient> clickhouse_;
+  std::unique_ptr<Process> backend_;
+  std::set<std::string> all_;
+};
+
+TEST_F(BackendSnapshotTest, SnapshotUnderLoadIsAConsistentPrefixAndRestoreRefillsFromClickHouse) {
+  auto first = submit(150);
+  ASSERT_TRUE(sys_->wait_final({first.begin(), first.end()}, kWaitMs)) << sys_->log_tail(dir() + "/engine.log");
+  const std::string snap = dir() + "/snap-1.duckdb";
+  auto reply = request("snapshot 0a01 " + snap, "0a01", 5);
+  ASSERT_EQ(reply.value("ok", false), true) << reply.dump();
+  EXPECT_EQ(reply["bytes"].get<int64_t>(), static_cast<int64_t>(std::filesystem::file_size(snap)));
+  submit(60);
+
+  ASSERT_TRUE(sys_->wait_final(all_, kWaitMs));
+  const auto rtrs = rtrs_rows();
+  ASSERT_TRUE(wait_clickhouse(static_cast<int64_t>(rtrs.size()))) << sys_->log_tail(dir() + "/backend.log");
+  const auto in_snapshot = duck_rows(snap);
+  EXPECT_GE(in_snapshot.size(), 150u);  // the first 150 were final before the snapshot
+  EXPECT_LT(in_snapshot.size(), rtrs.size());
+  for (const auto& [id, row] : in_snapshot) {
+    ASSERT_EQ(rtrs.count(id), 1u) << id;
+    EXPECT_EQ(rtrs.at(id), row) << id;  // whole rows only
+  }
+
+  // Only ClickHouse can fill the gap: RTRS keeps nothing the snapshot lacks.
+  ASSERT_TRUE(sys_->redis().command({"XTRIM", sys_->config().redis.prefix + "rtrs", "MAXLEN", "0"}).is_ok());
+  const std::string source = dir() + "/restore-me.duckdb";
+  std::filesystem::copy_file(snap, source);
+  auto restored = request("restore-duckdb 0a02 " + source, "0a02");
+  ASSERT_EQ(restored.value("ok", false), true) << restored.dump() << sys_->log_tail(dir() + "/backend.log");
+  EXPECT_GE(restored["filled_from_clickhouse"].get<int64_t>(), static_cast<int64_t>(rtrs.size() - in_snapshot.size()));
+  EXPECT_FALSE(restored.contains("warning")) << restored.dump();
+  EXPECT_TRUE(std::filesystem::exists(restored["moved_aside"].get<std::string>()));
+  EXPECT_FALSE(std::filesystem::exists(source));
+
+  auto after = submit(30);  // the restored database takes new results
+  ASSERT_TRUE(sys_->wait_final({after.begin(), after.end()}, kWaitMs));
+  auto expected = rtrs;
+  for (const auto& [id, row] : rtrs_rows()) expected[id] = row;
+  ASSERT_TRUE(wait_clickhouse(static_cast<int64_t>(expected.size()))) << sys_->log_tail(dir() + "/backend.log");
+  ASSERT_EQ(backend_->stop(), 0);
+  const auto final_rows = duck_rows(sys_->config().duckdb.path);
+  EXPECT_EQ(final_rows.size(), expected.size());
+  for (const auto& [id, row] : expected) EXPECT_EQ(final_rows.count(id), 1u) << id;
+}
+
+TEST_F(BackendSnapshotTest, BadRestoreSourceAndBadCommandsAreRefusedAndTheBackendCarriesOn) {
+  const std::string junk = dir() + "/junk.duckdb";
+  std::ofstream(junk) << "not a database at all";
+  auto refused = request("restore-duckdb 0b01 " + junk, "0b01");
+  EXPECT_EQ(refused.value("ok", true), false);
+  EXPECT_NE(refused.value("error", "").find("not restored"), std::string::npos) << refused.dump();
+  auto relative = request("snapshot 0b02 relative/path.duckdb", "0b02");
+  EXPECT_EQ(relative.value("ok", true), false);
+  auto reconcile = request("reconcile-redis 0b03", "0b03");
+  EXPECT_EQ(reconcile.value("ok", false), true) << reconcile.dump();
+
+  auto uuids = submit(20);
+  ASSERT_TRUE(sys_->wait_final({uuids.begin(), uuids.end()}, kWaitMs));
+  ASSERT_TRUE(wait_clickhouse(static_cast<int64_t>(rtrs_rows().size()))) << sys_->log_tail(dir() + "/backend.log");
+  ASSERT_EQ(backend_->stop(), 0);
+  EXPECT_EQ(duck_rows(sys_->config().duckdb.path).size(), rtrs_rows().size());
+}
+
+}  // namespace
+}  // namespace mtg

@@ -158,6 +158,12 @@ void Backend::publish() {
 
 namespace {
 
+// An error from Redis being down or not ready yet, rather than from our data.
+bool redis_went_away(const Status& s) {
+  return s.code() == Code::kUnavailable || s.code() == Code::kTimeout ||
+         s.message().find("LOADING") != std::string::npos;
+}
+
 Result<std::unique_ptr<RedisClient>> connect_redis(const Config& config, const std::atomic<bool>& stop) {
   for (;;) {
     auto redis = RedisClient::connect(config.redis);
@@ -185,8 +191,16 @@ Status run_backend(const Config& config, const std::atomic<bool>& stop) {
   if (!sink) return sink.status();
   auto notifier = notify::make_configured_notifier(config, SystemClock::instance());
   Backend backend(config, **redis, std::move(opened->db), **sink, **clickhouse, *notifier);
-  Status s = backend.start();
-  if (s.is_ok()) s = backend.loop(stop);
+  Status s;
+  // Redis going away (killed, restarting, loading its AOF) is waited out: start() again
+  // re-reads what was delivered and never acknowledged, so nothing is lost.
+  for (;;) {
+    s = backend.start();
+    if (s.is_ok()) s = backend.loop(stop);
+    if (stop.load() || !redis_went_away(s)) break;
+    spdlog::warn("backend: redis went away, starting again: {}", s.to_string());
+    sleep_ms(kRetryPauseMs);
+  }
   (void)notifier->flush(kNotifyFlushMs);
   spdlog::info("backend: stopped: {}", s.to_string());
   return s;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "engine/order_rules.h"
 #include "link/retcode.h"
 #include "order/client_id.h"
@@ -128,6 +130,16 @@ Status Engine::on_entries(const std::vector<RtssEntry>& entries) {
   return Status::ok();
 }
 
+void Engine::apply_prefs(const Prefs& prefs) {
+  signal_limits_ = signal_limits(config_.engine);
+  if (prefs.default_ttl_ms) {
+    signal_limits_.default_ttl_ms = std::min(*prefs.default_ttl_ms, signal_limits_.max_ttl_ms);
+  }
+  volume_caps_ = prefs.max_volume;
+  spdlog::info("engine: preferences applied (default ttl {} ms, {} volume caps)", signal_limits_.default_ttl_ms,
+               volume_caps_.size());
+}
+
 Status Engine::decide_entry(const RtssEntry& e) {
   const int64_t now = clock_.now_ms();
   if (!e.has_payload) return reject(e, "", nullptr, "entry has no 'signal' field");
@@ -138,7 +150,9 @@ Status Engine::decide_entry(const RtssEntry& e) {
   }
   auto signal = parse_signal(e.payload, signal_limits_);
   if (!signal) return reject(e, extract_uuid(e.payload), nullptr, signal.status().message());
-  if (Status valid = validate_signal(*signal, config_); !valid.is_ok()) {
+  const auto cap = volume_caps_.find(signal->instance);
+  const double volume_cap = cap == volume_caps_.end() ? 0.0 : cap->second;
+  if (Status valid = validate_signal(*signal, config_, volume_cap); !valid.is_ok()) {
     return reject(e, signal->uuid, &*signal, valid.message());
   }
   Order order;

@@ -28,6 +28,7 @@
 #include "engine/spill_journal.h"
 #include "link/terminal_link.h"
 #include "notify/notifier.h"
+#include "prefs/prefs.h"
 #include "signal/signal_parser.h"
 #include "util/clock.h"
 
@@ -90,6 +91,11 @@ class Engine {
   // answers its unsent signals `dropped`. kNotFound for an unknown instance.
   Status set_enabled(const std::string& instance, bool enabled);
 
+  // User preferences, applied to signals decided from now on: the default ttl_ms of
+  // signals without one, and per-instance volume caps (the smaller of the cap and the
+  // instance config's max_volume applies). Unset preferences fall back to the config.
+  void apply_prefs(const Prefs& prefs);
+
   // False while intake should pause (too many open orders, or results not yet stored).
   bool accepting() const;
   size_t open_orders() const { return orders_.size(); }
@@ -147,6 +153,7 @@ class Engine {
   std::map<std::string, int64_t> last_attempt_ms_;  // steady ms of the last counted attempt
   RecoverySchedule recovery_;
   SignalLimits signal_limits_;
+  std::map<std::string, double> volume_caps_;       // instance -> lots, from preferences
   std::unordered_map<std::string, Order> orders_;   // open orders by uuid
   std::unordered_map<std::string, Flight> flights_; // by uuid, for sent/partial orders
   std::deque<DeferredResult> deferred_;             // results to apply again

@@ -17,6 +17,7 @@
 #include "link/link_server.h"
 #include "link/token_compare.h"
 #include "notify/configured_notifier.h"
+#include "prefs/prefs_watcher.h"
 #include "util/check.h"
 
 namespace mtg {
@@ -174,6 +175,8 @@ Status run_engine(const Config& config, const std::atomic<bool>& stop) {
   policy.disable_at = config.engine.disable_after_attempts;
   policy.jitter_seed = static_cast<uint64_t>(getpid()) ^ static_cast<uint64_t>(clock.now_ms());
   Engine engine(config, store, **server, clock, EngineLimits{}, policy, hooks);
+  PrefsStore prefs(**redis, config.redis.prefix, config.prefs_file);
+  PrefsWatcher prefs_watcher(prefs, clock);
   while (!stop) {
     Status s = signals.ensure_group();
     if (s.is_ok()) s = engine.start();
@@ -198,6 +201,7 @@ Status run_engine(const Config& config, const std::atomic<bool>& stop) {
       last_tick = now;
       engine.on_tick();
       run_operator_commands(**redis, config, engine);
+      if (auto changed = prefs_watcher.poll()) engine.apply_prefs(*changed);
       recovery.reap();
       if (rescan && (*redis)->ping().is_ok()) rescan = !replay_pending(signals, engine);
     }

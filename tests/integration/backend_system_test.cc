@@ -177,6 +177,32 @@ TEST_F(BackendSystemTest, BackendKilledMidBatchLosesAndDuplicatesNothing) {
   EXPECT_EQ(duck_count("SELECT count(*) FROM sync_outbox"), 0);
 }
 
+// Found by the chaos campaign (seeds 20261124 and 42): the backend exited when Redis
+// closed the connection between its read and its XACK, or while it was starting.
+TEST_F(BackendSystemTest, RedisKilledUnderTheBackendIsWaitedOut) {
+  sys_->start_engine();
+  sys_->start_sims();
+  start_backend();
+  std::vector<std::string> uuids;
+  for (int round = 0; round < 3; ++round) {
+    auto batch = submit(100);
+    uuids.insert(uuids.end(), batch.begin(), batch.end());
+    sleep_ms(300);
+    testkit::stack_run("kill redis");
+    sleep_ms(round == 0 ? 2'000 : 300);  // long enough for the backend to notice, or not
+    testkit::stack_run("start redis");
+    (void)sys_->redis().ping();  // our own connection died with Redis: reconnect
+  }
+  ASSERT_TRUE(sys_->wait_final({uuids.begin(), uuids.end()}, kWaitMs)) << sys_->log_tail(sys_->engine().log_path());
+  const auto ids = rtrs_result_ids();
+  ASSERT_TRUE(wait_clickhouse(static_cast<int64_t>(ids.size()))) << sys_->log_tail(dir() + "/backend.log");
+  EXPECT_TRUE(backend_->running()) << sys_->log_tail(dir() + "/backend.log");
+  ASSERT_EQ(backend_->stop(), 0);
+  const std::string ours = "FROM trade_history WHERE uuid IN (" + uuid_list() + ")";
+  EXPECT_EQ(duck_count("SELECT count(DISTINCT result_id) " + ours), static_cast<int64_t>(ids.size()));
+  EXPECT_EQ(duck_count("SELECT count(*) " + ours), static_cast<int64_t>(ids.size()));
+}
+
 TEST_F(BackendSystemTest, RedisLostWhileStoppedIsRebuiltFromDuckDbAndTheEngineResumes) {
   sys_->start_engine();
   start_backend();

@@ -346,3 +346,29 @@ TEST_F(EngineTest, ResultRefusedByTheStoreSurvivesAnEngineCrashInTheSpillJournal
 
 }  // namespace
 }  // namespace mtg
+
+namespace mtg {
+namespace {
+
+// User preferences change what the engine decides without a restart.
+TEST_F(EngineTest, PreferencesCapVolumesAndSetTheDefaultTtl) {
+  auto e = make_engine();
+  Prefs prefs;
+  prefs.max_volume["demo-1"] = 0.2;
+  prefs.default_ttl_ms = 5'000;
+  e->apply_prefs(prefs);
+  ASSERT_TRUE(e->on_entries({entry("1-0", signal(kUuid, 0.3))}).is_ok());
+  ASSERT_EQ(store_.finals(kUuid).size(), 1u);
+  EXPECT_EQ(store_.finals(kUuid)[0].status, ResultStatus::kRejected);
+  EXPECT_NE(store_.finals(kUuid)[0].reason.find("cap"), std::string::npos) << store_.finals(kUuid)[0].reason;
+  const std::string no_ttl = R"({"uuid":")" + std::string(kUuid2) +
+                             R"(","instance":"demo-1","symbol":"EURUSD","side":"buy","volume":0.1,"created_at":)" +
+                             std::to_string(clock_.now_ms()) + "}";
+  ASSERT_TRUE(e->on_entries({entry("2-0", no_ttl)}).is_ok());
+  ASSERT_EQ(store_.rts.count(kUuid2), 1u);
+  EXPECT_EQ(store_.rts.at(kUuid2).signal.ttl_ms, 5'000);
+  EXPECT_EQ(link_.sent_of<link::OrderFrame>("demo-1").size(), 1u);
+}
+
+}  // namespace
+}  // namespace mtg

@@ -5,6 +5,7 @@
 // backend's own crash is BackendSystemTest.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <functional>
@@ -12,6 +13,8 @@
 
 #include "integration/system.h"
 #include "integration/workload.h"
+#include "engine/redis_order_store.h"
+#include "testkit/link_proxy.h"
 #include "testkit/stack.h"
 
 namespace mtg {
@@ -88,6 +91,65 @@ TEST(ScenarioTest, S3_CrashedEngineResumesFromRedisState) {
     std::this_thread::sleep_for(milliseconds(500));
     sys.engine().restart();
   });
+}
+
+// The instance's state in RIS, as `mtguard status` shows it.
+InstanceState ris(System& sys, const std::string& id) {
+  RedisOrderStore store(sys.redis(), sys.config().redis.prefix, {});
+  auto states = store.load_instances();
+  if (states) {
+    for (const auto& s : *states) {
+      if (s.id == id) return s;
+    }
+  }
+  return InstanceState{};
+}
+
+// 4. Network outage -> resume once connectivity is restored: demo-1's terminal is
+// unreachable for 40 s (a pulled cable: nothing moves, nothing is closed) under the
+// default policy (an attempt every 3 s, disabled at 10). Signals keep coming: those
+// for demo-1 are answered `dropped`; orders it had in flight are asked about when it
+// is back; then it is reconciled and enabled again.
+TEST(ScenarioTest, S4_NetworkOutageOfFortySecondsResumesOnceConnectivityIsRestored) {
+  MTG_REQUIRE_STACK();
+  constexpr int kOutageSeconds = 40;
+  testkit::SystemOptions options;
+  options.sim.seed = kSeed;
+  options.sim.latency_ms_max = 20;
+  options.link_proxies = true;
+  System sys(options);
+  sys.start_engine();
+  sys.start_sims();
+  testkit::Workload load(sys, kSeed);
+  for (int b = 0; b < 3; ++b) ASSERT_TRUE(load.submit(load.batch(kBatchSignals)));
+  sys.proxy(0).cut(testkit::CutMode::kBlackhole);
+  int max_attempts = 0;
+  bool disabled = false;
+  for (int second = 0; second < kOutageSeconds; ++second) {
+    ASSERT_TRUE(load.submit(load.batch(3)));
+    std::this_thread::sleep_for(milliseconds(1'000));
+    const InstanceState s = ris(sys, "demo-1");
+    max_attempts = std::max(max_attempts, s.attempts);
+    disabled = disabled || !s.enabled;
+  }
+  sys.proxy(0).restore();
+  for (int b = 0; b < 3; ++b) ASSERT_TRUE(load.submit(load.batch(kBatchSignals)));
+  ASSERT_TRUE(sys.wait_final(load.uuids(), 120'000)) << sys.log_tail(sys.engine().log_path());
+  bool enabled_again = false;
+  for (int i = 0; i < 300 && !enabled_again; ++i) {
+    enabled_again = ris(sys, "demo-1").enabled;
+    std::this_thread::sleep_for(milliseconds(100));
+  }
+  int dropped = 0;
+  for (const auto& r : sys.results()) dropped += r.status == ResultStatus::kDropped;
+  const testkit::Tally t = load.check();
+  std::printf("scenario 4 (demo-1 unreachable %d s): %s; attempts reached %d, %d dropped, re-enabled: %s\n",
+              kOutageSeconds, t.summary().c_str(), max_attempts, dropped, enabled_again ? "yes" : "no");
+  EXPECT_TRUE(t.clean()) << t.summary();
+  EXPECT_GE(max_attempts, 10);
+  EXPECT_TRUE(disabled);
+  EXPECT_GT(dropped, 0);
+  EXPECT_TRUE(enabled_again) << sys.log_tail(sys.engine().log_path());
 }
 
 }  // namespace

@@ -69,6 +69,7 @@ void BackupScheduler::run_one(BackupKind kind) {
 int BackupScheduler::tick() {
   int ran = 0;
   for (BackupKind kind : kAllKinds) {
+    if (stop_ != nullptr && stop_->load()) break;  // SIGTERM: stop after the backup in hand
     int64_t& due = next_due_ms_[static_cast<size_t>(kind)];
     const int64_t started_ms = clock_.now_ms();
     if (started_ms < due) continue;
@@ -81,6 +82,7 @@ int BackupScheduler::tick() {
 
 void BackupScheduler::run(const std::atomic<bool>& stop, int64_t poll_ms) {
   MTG_CHECK(poll_ms > 0);
+  stop_ = &stop;
   spdlog::info("backupd: backups in {}", service_.repository().root());
   while (!stop.load()) {
     tick();

@@ -38,6 +38,7 @@ class BackupScheduler {
   const BackupConfig& config_;
   const Clock& clock_;
   notify::Notifier* notifier_;
+  const std::atomic<bool>* stop_ = nullptr;  // set by run()
   std::array<int64_t, kAllKinds.size()> next_due_ms_{};
 };
 

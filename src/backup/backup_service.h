@@ -45,6 +45,9 @@ class BackupService {
  public:
   // `factory` empty: the real handlers (make_kind_handler).
   explicit BackupService(BackupEnv env, HandlerFactory factory = {}, int64_t lock_timeout_ms = kDefaultLockTimeoutMs);
+  // Not copyable or movable: the default factory refers to this object's env.
+  BackupService(const BackupService&) = delete;
+  BackupService& operator=(const BackupService&) = delete;
 
   const BackupRepository& repository() const { return repo_; }
 

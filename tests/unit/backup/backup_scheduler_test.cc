@@ -1,0 +1,47 @@
+#include "backup/backup_scheduler.h"
+
+#include <gtest/gtest.h>
+
+#include "backup_fixture.h"
+
+namespace mtg::backup {
+namespace {
+
+TEST(BackupScheduler, RunsEachKindOnItsIntervalWithoutCatchUpBursts) {
+  testkit::TempDir dir;
+  Config config = testing::temp_config(dir);
+  config.backup.duckdb = {60, 10};
+  ManualClock clock;
+  testing::FakeWorld world;
+  BackupEnv env;
+  env.config = &config;
+  env.clock = &clock;
+  BackupService service(env, [&world](BackupKind) { return std::make_unique<testing::FakeHandler>(world); });
+  BackupScheduler scheduler(service, config.backup, clock, nullptr);
+  EXPECT_EQ(scheduler.tick(), 5) << "every kind is due at once without backups";
+  EXPECT_EQ(scheduler.tick(), 0);
+  clock.advance_ms(60'000);
+  EXPECT_EQ(scheduler.tick(), 1) << "only duckdb (60 s)";
+  clock.advance_ms(10 * 60'000);
+  EXPECT_EQ(scheduler.tick(), 4) << "one run per kind however late";
+  EXPECT_EQ(scheduler.tick(), 0);
+  EXPECT_EQ(world.taken, 10);
+}
+
+TEST(BackupScheduler, AKindIsFirstDueOneIntervalAfterItsNewestBackup) {
+  testkit::TempDir dir;
+  Config config = testing::temp_config(dir);
+  ManualClock clock;
+  testing::FakeWorld world;
+  BackupEnv env;
+  env.config = &config;
+  env.clock = &clock;
+  BackupService service(env, [&world](BackupKind) { return std::make_unique<testing::FakeHandler>(world); });
+  ASSERT_TRUE(service.run(BackupKind::kPrefs).is_ok());
+  BackupScheduler scheduler(service, config.backup, clock, nullptr);
+  EXPECT_EQ(scheduler.next_due_ms(BackupKind::kPrefs), clock.now_ms() + config.backup.prefs.interval_s * 1000);
+  EXPECT_EQ(scheduler.next_due_ms(BackupKind::kRedis), clock.now_ms());
+}
+
+}  // namespace
+}  // namespace mtg::backup

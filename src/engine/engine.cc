@@ -150,6 +150,13 @@ Status Engine::decide_entry(const RtssEntry& e) {
   }
   auto signal = parse_signal(e.payload, signal_limits_);
   if (!signal) return reject(e, extract_uuid(e.payload), nullptr, signal.status().message());
+  // The pending entry of an order already open (read again after a restart) was decided
+  // when the order was accepted and is acknowledged with its final result. Deciding it
+  // again would cost a store round trip per open order, and a volume cap lowered since
+  // must not reject an order that is already under way.
+  if (auto open = orders_.find(signal->uuid); open != orders_.end() && open->second.stream_id == e.stream_id) {
+    return Status::ok();
+  }
   const auto cap = volume_caps_.find(signal->instance);
   const double volume_cap = cap == volume_caps_.end() ? 0.0 : cap->second;
   if (Status valid = validate_signal(*signal, config_, volume_cap); !valid.is_ok()) {

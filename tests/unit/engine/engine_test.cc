@@ -372,3 +372,34 @@ TEST_F(EngineTest, PreferencesCapVolumesAndSetTheDefaultTtl) {
 
 }  // namespace
 }  // namespace mtg
+
+namespace mtg {
+namespace {
+
+// Read again after a restart, the entry of an open order changes nothing, even when a
+// volume cap lowered meanwhile would now refuse the signal.
+TEST_F(EngineTest, ThePendingEntryOfAnOpenOrderIsNotDecidedAgain) {
+  link_.connected.clear();  // the order stays open (unsent)
+  const RtssEntry e1 = entry("1-0", signal(kUuid, 0.3));
+  {
+    auto first = make_engine();
+    ASSERT_TRUE(first->on_entries({e1}).is_ok());
+    ASSERT_EQ(first->open_orders(), 1u);
+  }
+  auto e = make_engine();  // restarted: the order is loaded from the store
+  ASSERT_EQ(e->open_orders(), 1u);
+  Prefs prefs;
+  prefs.max_volume["demo-1"] = 0.1;
+  e->apply_prefs(prefs);
+  const size_t results_before = store_.rtrs.size();
+  store_.fail_next = 1;  // any store call would fail, and consume this
+  ASSERT_TRUE(e->on_entries({e1}).is_ok());
+  EXPECT_EQ(store_.fail_next, 1) << "no store round trip";
+  store_.fail_next = 0;
+  EXPECT_EQ(store_.rtrs.size(), results_before);
+  EXPECT_TRUE(store_.finals(kUuid).empty());
+  EXPECT_EQ(e->open_orders(), 1u);
+}
+
+}  // namespace
+}  // namespace mtg

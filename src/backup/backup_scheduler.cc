@@ -10,14 +10,6 @@
 
 namespace mtg::backup {
 
-namespace {
-
-int64_t interval_ms(const BackupConfig& config, BackupKind kind) {
-  return schedule_for(config, kind).interval_s * 1000;
-}
-
-}  // namespace
-
 std::string format_bytes(int64_t bytes) {
   static constexpr const char* kUnits[] = {"B", "KiB", "MiB", "GiB", "TiB"};
   double value = static_cast<double>(bytes);
@@ -35,18 +27,38 @@ BackupScheduler::BackupScheduler(BackupService& service, const BackupConfig& con
                                  notify::Notifier* notifier)
     : service_(service), config_(config), clock_(clock), notifier_(notifier) {
   for (BackupKind kind : kAllKinds) {
-    MTG_CHECK(interval_ms(config_, kind) > 0);
-    int64_t due = clock_.now_ms();
+    MTG_CHECK(interval_ms(kind) > 0);
+    int64_t& last = last_ms_[static_cast<size_t>(kind)];
+    last = -1;
     auto entries = service_.list(kind);
     if (entries) {
       for (const BackupEntry& e : *entries) {
         if (e.manifest) {
-          due = e.manifest->created_at_ms + interval_ms(config_, kind);
+          last = e.manifest->created_at_ms;
           break;  // newest first
         }
       }
     }
-    next_due_ms_[static_cast<size_t>(kind)] = due;
+    next_due_ms_[static_cast<size_t>(kind)] = last < 0 ? clock_.now_ms() : last + interval_ms(kind);
+  }
+}
+
+int64_t BackupScheduler::interval_ms(BackupKind kind) const {
+  const int64_t override_s = override_interval_s_[static_cast<size_t>(kind)];
+  return (override_s > 0 ? override_s : schedule_for(config_, kind).interval_s) * 1000;
+}
+
+void BackupScheduler::set_intervals(const std::map<std::string, int64_t>& interval_s) {
+  for (BackupKind kind : kAllKinds) {
+    const size_t i = static_cast<size_t>(kind);
+    auto it = interval_s.find(kind_name(kind));
+    const int64_t wanted = it == interval_s.end() ? 0 : it->second;
+    if (wanted == override_interval_s_[i]) continue;
+    MTG_CHECK(wanted >= 0);
+    override_interval_s_[i] = wanted;
+    if (last_ms_[i] >= 0) next_due_ms_[i] = last_ms_[i] + interval_ms(kind);
+    spdlog::info("backupd: {} every {} s ({})", kind_name(kind), interval_ms(kind) / 1000,
+                 wanted > 0 ? "preferences" : "configuration");
   }
 }
 
@@ -75,16 +87,19 @@ int BackupScheduler::tick() {
     if (started_ms < due) continue;
     run_one(kind);
     ++ran;
-    due = started_ms + interval_ms(config_, kind);  // never a burst to catch up
+    last_ms_[static_cast<size_t>(kind)] = started_ms;
+    due = started_ms + interval_ms(kind);  // never a burst to catch up
   }
   return ran;
 }
 
-void BackupScheduler::run(const std::atomic<bool>& stop, int64_t poll_ms) {
+void BackupScheduler::run(const std::atomic<bool>& stop, int64_t poll_ms,
+                          const std::function<void(BackupScheduler&)>& before_tick) {
   MTG_CHECK(poll_ms > 0);
   stop_ = &stop;
   spdlog::info("backupd: backups in {}", service_.repository().root());
   while (!stop.load()) {
+    if (before_tick) before_tick(*this);
     tick();
     std::this_thread::sleep_for(std::chrono::milliseconds(poll_ms));
   }

@@ -2,12 +2,17 @@
 // (config.backup.<kind>.interval_s): each run is BackupService::run — take, drill at
 // once, retention — logged in one line; a failure is logged and notified
 // ("backup_failed"). A kind is first due one interval after its newest existing
-// backup (at once when it has none), so restarts do not pile up backups.
+// backup (at once when it has none), so restarts do not pile up backups. User
+// preferences (`backup.<kind>.interval_s`) override the configured intervals while
+// backupd runs (set_intervals).
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
 
 #include "backup/backup_service.h"
 #include "notify/notifier.h"
@@ -25,14 +30,21 @@ class BackupScheduler {
   // Runs every kind that is due now; returns how many ran (ok or not).
   int tick();
 
-  // Ticks every poll_ms until `stop` is set (checked at least every poll_ms).
-  void run(const std::atomic<bool>& stop, int64_t poll_ms = kSchedulerPollMs);
+  // Ticks every poll_ms until `stop` is set (checked at least every poll_ms);
+  // `before_tick` (may be empty) runs first each time, e.g. to apply preferences.
+  void run(const std::atomic<bool>& stop, int64_t poll_ms = kSchedulerPollMs,
+           const std::function<void(BackupScheduler&)>& before_tick = {});
+  // Interval overrides in seconds by kind name ("duckdb" -> 30), replacing earlier
+  // ones; a kind not named goes back to its configured interval. Each kind is then
+  // next due one (new) interval after its last backup.
+  void set_intervals(const std::map<std::string, int64_t>& interval_s);
 
   // When `kind` is next due (Unix ms).
   int64_t next_due_ms(BackupKind kind) const { return next_due_ms_[static_cast<size_t>(kind)]; }
 
  private:
   void run_one(BackupKind kind);
+  int64_t interval_ms(BackupKind kind) const;
 
   BackupService& service_;
   const BackupConfig& config_;
@@ -40,6 +52,8 @@ class BackupScheduler {
   notify::Notifier* notifier_;
   const std::atomic<bool>* stop_ = nullptr;  // set by run()
   std::array<int64_t, kAllKinds.size()> next_due_ms_{};
+  std::array<int64_t, kAllKinds.size()> last_ms_{};              // the newest backup (or -1: none)
+  std::array<int64_t, kAllKinds.size()> override_interval_s_{};  // 0: the configured interval
 };
 
 // "12.3 MiB", "512 B".

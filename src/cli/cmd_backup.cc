@@ -1,5 +1,6 @@
 // `mtguard backupd`, `backup run KIND | list [KIND] | verify [KIND]`, `restore KIND
 // [--from ID]` (DESIGN.md "Backups"; rules in docs/operations.md "Backups").
+#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -11,6 +12,7 @@
 #include "cli/shutdown.h"
 #include "cli/table.h"
 #include "notify/configured_notifier.h"
+#include "prefs/prefs_watcher.h"
 #include "util/clock.h"
 
 namespace mtg {
@@ -152,7 +154,19 @@ int run_backupd(const CliContext& ctx) {
   auto notifier = notify::make_configured_notifier(*config, SystemClock::instance());
   backup::BackupService service(make_env(*config, false));
   backup::BackupScheduler scheduler(service, config->backup, SystemClock::instance(), notifier.get());
-  scheduler.run(stop);
+  // backup.<kind>.interval_s preferences apply while backupd runs.
+  auto redis = RedisClient::connect(config->redis);
+  if (!redis) spdlog::warn("backupd: no preferences while Redis is down: {}", redis.status().to_string());
+  std::unique_ptr<PrefsStore> prefs;
+  std::unique_ptr<PrefsWatcher> watcher;
+  if (redis) {
+    prefs = std::make_unique<PrefsStore>(**redis, config->redis.prefix, config->prefs_file);
+    watcher = std::make_unique<PrefsWatcher>(*prefs, SystemClock::instance());
+  }
+  scheduler.run(stop, backup::kSchedulerPollMs, [&watcher](backup::BackupScheduler& s) {
+    if (!watcher) return;
+    if (auto changed = watcher->poll()) s.set_intervals(changed->backup_interval_s);
+  });
   notifier->flush(backup::kSchedulerPollMs);
   return kExitOk;
 }

@@ -43,5 +43,26 @@ TEST(BackupScheduler, AKindIsFirstDueOneIntervalAfterItsNewestBackup) {
   EXPECT_EQ(scheduler.next_due_ms(BackupKind::kRedis), clock.now_ms());
 }
 
+TEST(BackupScheduler, PreferredIntervalsOverrideTheConfigurationUntilUnset) {
+  testkit::TempDir dir;
+  Config config = testing::temp_config(dir);
+  config.backup.duckdb = {60, 10};
+  ManualClock clock;
+  testing::FakeWorld world;
+  BackupEnv env;
+  env.config = &config;
+  env.clock = &clock;
+  BackupService service(env, [&world](BackupKind) { return std::make_unique<testing::FakeHandler>(world); });
+  BackupScheduler scheduler(service, config.backup, clock, nullptr);
+  ASSERT_EQ(scheduler.tick(), 5);
+  const int64_t last = clock.now_ms();
+  scheduler.set_intervals({{"duckdb", 10}});
+  EXPECT_EQ(scheduler.next_due_ms(BackupKind::kDuckdb), last + 10'000);
+  clock.advance_ms(10'000);
+  EXPECT_EQ(scheduler.tick(), 1) << "duckdb every 10 s now";
+  scheduler.set_intervals({});
+  EXPECT_EQ(scheduler.next_due_ms(BackupKind::kDuckdb), clock.now_ms() + 60'000);
+}
+
 }  // namespace
 }  // namespace mtg::backup

@@ -1,6 +1,7 @@
 #include "notify/configured_notifier.h"
 
 #include "notify/log_sink.h"
+#include "notify/preferred_webhooks_sink.h"
 #include "notify/redis_record_sink.h"
 #include "notify/webhook_sink.h"
 
@@ -10,6 +11,7 @@ std::unique_ptr<Notifier> make_configured_notifier(const Config& config, const C
   std::vector<std::unique_ptr<Sink>> sinks;
   sinks.push_back(std::make_unique<LogSink>());
   sinks.push_back(std::make_unique<RedisRecordSink>(config.redis));
+  sinks.push_back(std::make_unique<PreferredWebhooksSink>(config, clock));
   if (!config.webhook_url.empty()) {
     WebhookOptions options;
     options.url = config.webhook_url;

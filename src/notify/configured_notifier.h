@@ -1,5 +1,6 @@
-// The Notifier a process builds from its configuration: the log and the Redis record
-// stream always, and the webhook ([notify] webhook_url) when one is set.
+// The Notifier a process builds from its configuration: the log, the Redis record
+// stream and the webhooks of the user preferences always, and the webhook
+// ([notify] webhook_url) when one is set.
 #pragma once
 
 #include <memory>

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "integration/system.h"
+#include "prefs/prefs_store.h"
 #include "testkit/stack.h"
 #include "util/clock.h"
 
@@ -158,6 +159,24 @@ TEST(OutageTest, TerminalGoneBeyondTheThresholdIsNotifiedDroppedAndReenabledAfte
       EXPECT_EQ(r.status, ResultStatus::kFilled) << r.reason;
     }
   }
+}
+
+// The webhook URLs of the user preferences get the same notifications, set while the
+// engine runs (no [notify] webhook_url in the configuration).
+TEST(OutageTest, PreferredWebhooksReceiveNotificationsWithoutARestart) {
+  MTG_REQUIRE_STACK();
+  WebhookReceiver hook;
+  testkit::SystemOptions options;
+  options.engine_toml = "attempt_interval_ms = 200\nnotify_after_attempts = 5\ndisable_after_attempts = 10\n";
+  testkit::System sys(options);
+  sys.start_engine();
+  sys.start_sims();
+  PrefsStore prefs(sys.redis(), sys.config().redis.prefix, sys.config().prefs_file);
+  ASSERT_TRUE(prefs.set("notify.webhook_urls", "[\"http://127.0.0.1:" + std::to_string(hook.port()) + "/hook\"]").is_ok());
+  sys.sim(0).kill9();
+  ASSERT_TRUE(eventually([&] { return count_with(hook.bodies(), "instance_disabled", "demo-1") == 1; }, 30'000))
+      << sys.log_tail(sys.engine().log_path());
+  EXPECT_EQ(count_with(hook.bodies(), "link_lost", "demo-1"), 1u);
 }
 
 }  // namespace

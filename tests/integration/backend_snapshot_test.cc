@@ -127,6 +127,9 @@ class BackendSnapshotTest : public ::testing::Test {
 TEST_F(BackendSnapshotTest, SnapshotUnderLoadIsAConsistentPrefixAndRestoreRefillsFromClickHouse) {
   auto first = submit(150);
   ASSERT_TRUE(sys_->wait_final({first.begin(), first.end()}, kWaitMs)) << sys_->log_tail(dir() + "/engine.log");
+  // Final in RTRS is not yet in DuckDB: wait until the backend synced them on (it
+  // commits to DuckDB before the outbox reaches ClickHouse).
+  ASSERT_TRUE(wait_clickhouse(static_cast<int64_t>(rtrs_rows().size()))) << sys_->log_tail(dir() + "/backend.log");
   const std::string snap = dir() + "/snap-1.duckdb";
   auto reply = request("snapshot 0a01 " + snap, "0a01", 5);
   ASSERT_EQ(reply.value("ok", false), true) << reply.dump();

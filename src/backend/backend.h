@@ -42,8 +42,16 @@ class Backend {
   Backend(const Config& config, RedisClient& redis, std::unique_ptr<DuckDatabase> db, SyncSink& sink,
           ClickHouseClient& clickhouse, notify::Notifier& notifier);
 
+  // The database is refill-pending (DuckOpenOutcome): restored from a snapshot or new,
+  // or an earlier refill never finished. Once started, refill it (refill_after_restore),
+  // again every kRefillRetryMs until that succeeds — ClickHouse or Redis may be down
+  // when the backend starts.
+  void refill_when_started() { refill_pending_ = true; }
+
   Status start();
   Status loop(const std::atomic<bool>& stop);
+
+  static constexpr int64_t kRefillRetryMs = 5'000;
 
  private:
   std::unique_ptr<DuckPipeline> make_pipeline(std::unique_ptr<DuckDatabase> db);
@@ -64,6 +72,10 @@ class Backend {
   // Fills the restored database: ClickHouse gap fill, RTRS replay, trade_state settled.
   std::string refill_after_restore(int64_t& filled, int64_t& replayed);
   Result<int64_t> replay_rtrs();
+  // Runs the pending refill; clears the mark (in DuckDB too) when it succeeded, else
+  // schedules another try. Returns the errors, "" on success.
+  std::string try_refill(int64_t& filled, int64_t& replayed);
+  void try_pending_refill();
   std::string reconcile_redis();
 
   const Config& config_;
@@ -76,6 +88,8 @@ class Backend {
   RtrsConsumer consumer_;
   std::unique_ptr<DuckPipeline> pipe_;  // never null
   SnapshotWorker snapshots_;            // destroyed (joined) before the pipeline
+  bool refill_pending_ = false;
+  int64_t next_refill_ms_ = 0;  // steady clock
 };
 
 }  // namespace mtg

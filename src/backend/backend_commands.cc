@@ -106,9 +106,11 @@ Status Backend::restore_duckdb(const BackendCommand& command) {
   }
   pipe_ = make_pipeline(std::move(*db));
   MTG_RETURN_IF_ERROR(pipe_->sync.load());
+  MTG_RETURN_IF_ERROR(mark_refill_pending(*pipe_->db));
+  refill_pending_ = true;
   int64_t filled = -1;
   int64_t replayed = -1;
-  const std::string refill_error = refill_after_restore(filled, replayed);
+  const std::string refill_error = try_refill(filled, replayed);
   std::error_code ec;
   const auto bytes = std::filesystem::file_size(path, ec);
   json answer = {{"ok", true},
@@ -143,6 +145,23 @@ std::string Backend::refill_after_restore(int64_t& filled, int64_t& replayed) {
       "('filled','failed','rejected','expired','dropped','closed')");
   if (!settled.is_ok()) errors += "settle trade_state: " + settled.to_string();
   if (!errors.empty()) spdlog::error("backend: after the restore: {}", errors);
+  return errors;
+}
+
+std::string Backend::try_refill(int64_t& filled, int64_t& replayed) {
+  MTG_CHECK(refill_pending_);
+  std::string errors = refill_after_restore(filled, replayed);
+  if (errors.empty()) {
+    const Status cleared = clear_refill_pending(*pipe_->db);
+    if (!cleared.is_ok()) errors = "clear the refill mark: " + cleared.to_string();
+  }
+  if (!errors.empty()) {
+    next_refill_ms_ = clock_.steady_ms() + kRefillRetryMs;
+    spdlog::warn("backend: the DuckDB refill will be tried again in {} ms", kRefillRetryMs);
+    return errors;
+  }
+  refill_pending_ = false;
+  spdlog::warn("backend: DuckDB refilled: {} rows from ClickHouse, {} results from RTRS", filled, replayed);
   return errors;
 }
 

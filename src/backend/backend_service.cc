@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -63,6 +64,7 @@ Status Backend::start() {
   if (!had_rtrs) return had_rtrs.status();
   MTG_RETURN_IF_ERROR(consumer_.ensure_group());
   MTG_RETURN_IF_ERROR(drain_pending());
+  if (refill_pending_) try_pending_refill();
   auto open = redis_.command({"EXISTS", RedisKeys{config_.redis.prefix}.open_orders()});
   if (!open) return open.status();
   if (!*had_rtrs && open->integer == 0) {
@@ -72,6 +74,12 @@ Status Backend::start() {
   }
   spdlog::info("backend: started (sync {})", pipe_->sync.suspended() ? "suspended" : "active");
   return Status::ok();
+}
+
+void Backend::try_pending_refill() {
+  int64_t filled = -1;
+  int64_t replayed = -1;
+  (void)try_refill(filled, replayed);  // logged, and tried again from housekeeping
 }
 
 // Entries delivered before a crash and never acknowledged come first.
@@ -129,6 +137,7 @@ Status Backend::loop(const std::atomic<bool>& stop) {
 }
 
 Status Backend::housekeeping() {
+  if (refill_pending_ && clock_.steady_ms() >= next_refill_ms_) try_pending_refill();
   auto mirrored = pipe_->mirror.poll();
   if (!mirrored && mirrored.status().code() != Code::kUnavailable) return mirrored.status();
   auto trimmed = consumer_.trim(config_.backend.rtrs_retain_ms, clock_.now_ms());
@@ -173,6 +182,25 @@ Result<std::unique_ptr<RedisClient>> connect_redis(const Config& config, const s
   }
 }
 
+// Another process may hold DuckDB's file lock for a while: a backup taken directly
+// while the backend was down, an operator's command. Waited out like Redis.
+Result<DuckOpenOutcome> open_duckdb_waiting(const Config& config, const std::atomic<bool>& stop) {
+  bool was_missing = false;  // by an earlier attempt that restored a snapshot, then found it locked
+  for (;;) {
+    was_missing = was_missing || !std::filesystem::exists(config.duckdb.path);
+    auto opened = open_backend_duckdb(
+        config, [&config](const std::string& path) { return backup::restore_latest_duckdb_snapshot(config, path); },
+        SystemClock::instance());
+    if (opened && was_missing && !opened->refill_pending) {
+      MTG_RETURN_IF_ERROR(mark_refill_pending(*opened->db));
+      opened->refill_pending = true;
+    }
+    if (opened || opened.status().code() != Code::kUnavailable || stop.load()) return opened;
+    spdlog::warn("backend: waiting for the DuckDB file: {}", opened.status().to_string());
+    sleep_ms(kRetryPauseMs);
+  }
+}
+
 }  // namespace
 
 Status run_backend(const Config& config, const std::atomic<bool>& stop) {
@@ -182,15 +210,13 @@ Status run_backend(const Config& config, const std::atomic<bool>& stop) {
   if (!clickhouse) return clickhouse.status();
   Status migrated = migrate_clickhouse(**clickhouse, config.clickhouse.database);
   if (!migrated.is_ok()) spdlog::warn("backend: clickhouse not ready (sync will retry): {}", migrated.to_string());
-  auto opened = open_backend_duckdb(
-      config, migrated.is_ok() ? clickhouse->get() : nullptr,
-      [&config](const std::string& path) { return backup::restore_latest_duckdb_snapshot(config, path); },
-      SystemClock::instance());
+  auto opened = open_duckdb_waiting(config, stop);
   if (!opened) return opened.status().with_context("open DuckDB " + config.duckdb.path);
   auto sink = make_clickhouse_sync_sink(config.clickhouse);
   if (!sink) return sink.status();
   auto notifier = notify::make_configured_notifier(config, SystemClock::instance());
   Backend backend(config, **redis, std::move(opened->db), **sink, **clickhouse, *notifier);
+  if (opened->refill_pending) backend.refill_when_started();
   Status s;
   // Redis going away (killed, restarting, loading its AOF) is waited out: start() again
   // re-reads what was delivered and never acknowledged, so nothing is lost.

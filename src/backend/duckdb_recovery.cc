@@ -127,7 +127,7 @@ Result<int64_t> fill_history_from_clickhouse(DuckDatabase& db, ClickHouseClient&
   return total;
 }
 
-Result<DuckOpenOutcome> open_backend_duckdb(const Config& config, ClickHouseClient* clickhouse,
+Result<DuckOpenOutcome> open_backend_duckdb(const Config& config,
                                             const SnapshotRestorer& restore_snapshot, const Clock& clock) {
   const std::string& path = config.duckdb.path;
   DuckOpenOutcome out;
@@ -154,17 +154,25 @@ Result<DuckOpenOutcome> open_backend_duckdb(const Config& config, ClickHouseClie
   if (!db) return db.status();
   out.db = std::move(*db);
   MTG_RETURN_IF_ERROR(migrate_duckdb(*out.db));
-  if (out.was_missing && clickhouse != nullptr) {
-    auto filled = fill_history_from_clickhouse(*out.db, *clickhouse, config, clock);
-    if (filled) {
-      out.filled_from_clickhouse = *filled;
-      spdlog::info("backend: filled {} trade_history rows from ClickHouse", *filled);
-    } else {
-      out.fill_error = filled.status().to_string();
-      spdlog::error("backend: gap fill from ClickHouse failed: {}", out.fill_error);
-    }
-  }
+  if (out.was_missing) MTG_RETURN_IF_ERROR(mark_refill_pending(*out.db));
+  auto pending = refill_is_pending(*out.db);
+  if (!pending) return pending.status();
+  out.refill_pending = *pending;
   return out;
+}
+
+Status mark_refill_pending(DuckDatabase& db) {
+  return db.exec("INSERT OR REPLACE INTO sync_state(key, value) VALUES ('refill_pending', '1')");
+}
+
+Status clear_refill_pending(DuckDatabase& db) {
+  return db.exec("DELETE FROM sync_state WHERE key = 'refill_pending'");
+}
+
+Result<bool> refill_is_pending(DuckDatabase& db) {
+  auto rows = db.query("SELECT count(*) FROM sync_state WHERE key = 'refill_pending'");
+  if (!rows) return rows.status();
+  return rows->rows.at(0).at(0).value_or("0") != "0";
 }
 
 }  // namespace mtg

@@ -4,12 +4,13 @@
 //                                    then as if missing;
 //   file missing                  -> restore the latest valid snapshot through the
 //                                    SnapshotRestorer seam (the backups module plugs in
-//                                    here; none yet), open, migrate, then fill the gap
-//                                    from ClickHouse: trade_history rows rebuilt from
-//                                    `<db>.trade_results FINAL` for the configured
-//                                    instances (ON CONFLICT DO NOTHING, not re-synced).
-// A ClickHouse failure during the fill is reported in the outcome, not as an error:
-// the backend still starts (new results must keep flowing).
+//                                    here), open, migrate, and mark it refill-pending.
+// A database that was missing lacks what happened after its snapshot: the backend then
+// refills it (Backend::refill_after_restore: the gap from ClickHouse with
+// fill_history_from_clickhouse, then RTRS replayed), retrying until that succeeds, so a
+// ClickHouse that is down at start-up delays the refill but never skips it. The mark
+// lives in the database (sync_state 'refill_pending') until the refill succeeded: a
+// backend killed in between refills on its next start although the file is there.
 #pragma once
 
 #include <cstdint>
@@ -31,22 +32,27 @@ using SnapshotRestorer = std::function<Result<bool>(const std::string& path)>;
 struct DuckOpenOutcome {
   std::unique_ptr<DuckDatabase> db;  // open and migrated
   bool was_missing = false;          // the file did not exist (or was moved aside)
+  bool refill_pending = false;       // marked: missing now, or an earlier refill never finished
   std::string moved_aside;           // where a corrupt file went, "" when none
   bool snapshot_restored = false;
-  int64_t filled_from_clickhouse = -1;  // rows inserted by the gap fill; -1 when none ran
-  std::string fill_error;               // why the gap fill failed, "" when it did not
 };
 
 // Most rows one ClickHouse page of the gap fill carries.
 inline constexpr int64_t kFillPageRows = 10'000;
 
 // Opens config.duckdb.path with the chain above and runs migrate_duckdb.
-// `restore_snapshot` may be empty (no backups module). `clickhouse` may be null (no fill).
-Result<DuckOpenOutcome> open_backend_duckdb(const Config& config, ClickHouseClient* clickhouse,
+// `restore_snapshot` may be empty (no backups module).
+Result<DuckOpenOutcome> open_backend_duckdb(const Config& config,
                                             const SnapshotRestorer& restore_snapshot, const Clock& clock);
 
+// The refill-pending mark in sync_state.
+Status mark_refill_pending(DuckDatabase& db);
+Status clear_refill_pending(DuckDatabase& db);
+Result<bool> refill_is_pending(DuckDatabase& db);
+
 // Inserts trade_history rows from ClickHouse trade_results FINAL for `config`'s
-// instances that DuckDB lacks. Returns the rows inserted.
+// instances that DuckDB lacks (ON CONFLICT DO NOTHING, not re-synced). Returns the
+// rows inserted.
 Result<int64_t> fill_history_from_clickhouse(DuckDatabase& db, ClickHouseClient& clickhouse, const Config& config,
                                              const Clock& clock);
 

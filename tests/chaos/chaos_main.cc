@@ -1,6 +1,7 @@
-// mtguard_chaos: the whole system (engine, backend, three simulators behind LinkProxies)
-// on the stack of scripts/stack, under a steady signal load and a seeded schedule of
-// faults; afterwards the invariants are checked against independent evidence.
+// mtguard_chaos: the whole system (engine, backend, backupd, three simulators behind
+// LinkProxies) on the stack of scripts/stack, under a steady signal load and a seeded
+// schedule of faults; afterwards the invariants are checked against independent
+// evidence, and the backups are taken and verified once more.
 //
 //   mtguard_chaos --seed S --faults N [--signals-per-s R] [--json] [--keep]
 //
@@ -15,12 +16,16 @@
 #include <random>
 #include <thread>
 
+#include "chaos/backup_check.h"
 #include "chaos/fault_injector.h"
 #include "chaos/fault_plan.h"
 #include "chaos/invariant_check.h"
 #include "chaos/signal_load.h"
+#include "chaos/storage_faults.h"
+#include "crypto/master_key.h"
 #include "integration/system.h"
 #include "testkit/stack.h"
+#include "util/check.h"
 #include "util/clock.h"
 
 namespace mtg::chaos {
@@ -35,6 +40,7 @@ constexpr int kQuiescenceTimeoutMs = 300'000;
 constexpr int64_t kAttemptIntervalMs = 1'000;
 constexpr int64_t kLongCutExtraMs = 6'000;  // the longest link cut outlasts the threshold by this
 constexpr int kMaxFaults = 100'000;
+constexpr int kBackupdStopTimeoutMs = 60'000;  // a backup under way finishes first
 
 struct Options {
   uint64_t seed = 0;
@@ -55,6 +61,10 @@ testkit::SystemOptions system_options(uint64_t seed) {
   o.engine_toml = "attempt_interval_ms = " + std::to_string(kAttemptIntervalMs) + "\n";
   // Keep RTRS as evidence for a day; retry ClickHouse often so outages stay short.
   o.extra_toml = "[backend]\nretry_interval_ms = 500\nmax_attempts = 5\nrtrs_retain_ms = 86400000\n";
+  // Backups every few seconds, so the backup faults meet backups under way.
+  o.backup_toml =
+      "duckdb_interval_s = 5\nredis_interval_s = 10\nconfigs_interval_s = 7\nprefs_interval_s = 7\n"
+      "postgres_interval_s = 15\n";
   return o;
 }
 
@@ -95,6 +105,78 @@ void run_campaign(const std::vector<Fault>& plan, FaultInjector& injector, int i
   }
 }
 
+// Everything a finished campaign found.
+struct CampaignOutcome {
+  size_t planned = 0;
+  LoadCounts counts;
+  Verdict verdict;
+  BackupVerdict backups;
+  bool quiet = false;
+  double campaign_s = 0;
+};
+
+int total(const std::map<std::string, int>& per_kind) {
+  int n = 0;
+  for (const auto& [name, count] : per_kind) n += count;
+  return n;
+}
+
+// Prints the verdict lines (and the JSON object); returns the exit status.
+int report(const Options& opt, const CampaignOutcome& o, const FaultInjector& injector, double seconds) {
+  const Verdict& v = o.verdict;
+  for (const auto& e : v.examples) std::fprintf(stderr, "  %s\n", e.c_str());
+  for (const auto& p : o.backups.problems) std::fprintf(stderr, "  %s\n", p.c_str());
+  const int injected = total(injector.injected());
+  std::printf("chaos: seed %llu, %d faults, %lld signals, %lld lost, %lld duplicated, %lld over-filled\n",
+              static_cast<unsigned long long>(opt.seed), injected, static_cast<long long>(o.counts.signals),
+              static_cast<long long>(v.lost), static_cast<long long>(v.duplicated),
+              static_cast<long long>(v.over_filled));
+  const int unexpected = total(injector.unexpected_exits());
+  std::printf("faults: %s; %d not injected; %d unexpected exits; %lld wrong; %lld repeats, %lld malformed, "
+              "%lld results; quiescent %s; %.0f s (campaign %.0f s)\n",
+              kind_counts(injector.injected()).c_str(), total(injector.not_injected()), unexpected,
+              static_cast<long long>(v.wrong), static_cast<long long>(o.counts.repeats),
+              static_cast<long long>(o.counts.malformed), static_cast<long long>(v.results), o.quiet ? "yes" : "NO",
+              seconds, o.campaign_s);
+  std::printf("backups: %d of 5 kinds backed up after the campaign, %d verified, %d corrupted by the campaign "
+              "and named by verify, %zu problems\n",
+              o.backups.kinds_backed_up, o.backups.verified, o.backups.corrupt_named, o.backups.problems.size());
+  if (opt.json) {
+    nlohmann::json j = {{"seed", opt.seed}, {"faults", injected}, {"planned", o.planned},
+                        {"signals", o.counts.signals}, {"lost", v.lost}, {"duplicated", v.duplicated},
+                        {"over_filled", v.over_filled}, {"wrong", v.wrong},
+                        {"unexpected_exits", injector.unexpected_exits()}, {"injected", injector.injected()},
+                        {"not_injected", injector.not_injected()}, {"quiescent", o.quiet}, {"seconds", seconds},
+                        {"examples", v.examples}, {"backup_problems", o.backups.problems}};
+    std::printf("%s\n", j.dump().c_str());
+  }
+  return v.ok() && o.backups.ok() && o.quiet && unexpected == 0 ? 0 : 1;
+}
+
+// Stops the load, heals everything, waits for quiescence and checks.
+CampaignOutcome finish(testkit::System& sys, SignalLoad& load, FaultInjector& injector, int64_t since_ms) {
+  CampaignOutcome o;
+  const bool flushed = load.stop(kFlushTimeoutMs);
+  injector.start_all_servers();
+  injector.revive_dead();
+  InvariantCheck check(sys, load.sent(), since_ms);
+  o.quiet = check.wait_quiescent(kQuiescenceTimeoutMs);
+  // backupd would open the DuckDB file while the check holds it (the backend stopped).
+  const int backupd_exit = sys.backupd().stop(kBackupdStopTimeoutMs);
+  o.verdict = check.check();
+  o.backups = check_backups(sys, injector.corrupted_snapshots());
+  if (backupd_exit != 0) {
+    ++o.verdict.wrong;
+    o.verdict.examples.push_back("backupd exited " + std::to_string(backupd_exit) + " when stopped");
+  }
+  if (!flushed) {
+    ++o.verdict.wrong;
+    o.verdict.examples.push_back("the load could not hand its last signals to Redis");
+  }
+  o.counts = load.counts();
+  return o;
+}
+
 int run(const Options& opt) {
   if (!testkit::stack_available() || !testkit::stack_controllable()) {
     std::fprintf(stderr, "mtguard_chaos: needs this checkout's stack: scripts/stack up; eval \"$(scripts/stack env)\"\n");
@@ -109,55 +191,30 @@ int run(const Options& opt) {
   limits.instances = instances;
   limits.link_disable_after_ms = kAttemptIntervalMs * sys.config().engine.disable_after_attempts;
   limits.link_down_max_ms = limits.link_disable_after_ms + kLongCutExtraMs;
+  limits.mount_faults = mount_available();
+  if (!limits.mount_faults) std::fprintf(progress, "chaos: mount(8) is not permitted: no backup-directory faults\n");
   const auto plan = plan_faults(opt.seed, opt.faults, limits);
   std::fprintf(progress, "chaos: seed %llu, %d faults, %.0f signals/s, config %s\n",
                static_cast<unsigned long long>(opt.seed), opt.faults, opt.signals_per_s, sys.config_path().c_str());
+  const Status key = crypto::create_master_key(sys.config().key_file);  // for the PostgreSQL backups
+  MTG_CHECK_MSG(key.is_ok(), key.to_string().c_str());
   sys.start_backend();
+  sys.start_backupd();
   sys.start_engine();
   sys.start_sims();
   std::this_thread::sleep_for(std::chrono::milliseconds(kWarmupMs));
 
-  FaultInjector injector(sys, testkit::source_dir() + "/scripts/stack",
-                         testkit::stack_config().redis.port - kStackPortOffsetRedis);
+  FaultInjector injector(sys, testkit::source_dir(), testkit::stack_config().redis.port - kStackPortOffsetRedis);
   SignalLoad load(sys, opt.seed, opt.signals_per_s);
   load.start();
   run_campaign(plan, injector, instances, progress);
   const double campaign_s = seconds_since(started);
-  const bool flushed = load.stop(kFlushTimeoutMs);
-  injector.start_all_servers();
-  injector.revive_dead();
-
-  InvariantCheck check(sys, load.sent(), since_ms);
-  const bool quiet = check.wait_quiescent(kQuiescenceTimeoutMs);
-  Verdict v = check.check();
-  if (!flushed) {
-    ++v.wrong;
-    v.examples.push_back("the load could not hand its last signals to Redis");
-  }
-  const LoadCounts counts = load.counts();
-  for (const auto& e : v.examples) std::fprintf(stderr, "  %s\n", e.c_str());
-  std::printf("chaos: seed %llu, %zu faults, %lld signals, %lld lost, %lld duplicated, %lld over-filled\n",
-              static_cast<unsigned long long>(opt.seed), plan.size(), static_cast<long long>(counts.signals),
-              static_cast<long long>(v.lost), static_cast<long long>(v.duplicated),
-              static_cast<long long>(v.over_filled));
-  int unexpected = 0;
-  for (const auto& [name, n] : injector.unexpected_exits()) unexpected += n;
-  std::printf("faults: %s; %d unexpected exits; %lld wrong; %lld repeats, %lld malformed, %lld results; "
-              "quiescent %s; %.0f s (campaign %.0f s)\n",
-              kind_counts(injector.injected()).c_str(), unexpected, static_cast<long long>(v.wrong),
-              static_cast<long long>(counts.repeats), static_cast<long long>(counts.malformed),
-              static_cast<long long>(v.results), quiet ? "yes" : "NO", seconds_since(started), campaign_s);
-  if (opt.json) {
-    nlohmann::json j = {{"seed", opt.seed}, {"faults", plan.size()}, {"signals", counts.signals},
-                        {"lost", v.lost}, {"duplicated", v.duplicated}, {"over_filled", v.over_filled},
-                        {"wrong", v.wrong}, {"unexpected_exits", injector.unexpected_exits()},
-                        {"injected", injector.injected()}, {"quiescent", quiet},
-                        {"seconds", seconds_since(started)}, {"examples", v.examples}};
-    std::printf("%s\n", j.dump().c_str());
-  }
-  const bool passed = v.ok() && quiet && unexpected == 0;
-  if (!passed || opt.keep) std::fprintf(stderr, "chaos: evidence kept in %s\n", keep_evidence(sys, opt.seed).c_str());
-  return passed ? 0 : 1;
+  CampaignOutcome outcome = finish(sys, load, injector, since_ms);
+  outcome.planned = plan.size();
+  outcome.campaign_s = campaign_s;
+  const int rc = report(opt, outcome, injector, seconds_since(started));
+  if (rc != 0 || opt.keep) std::fprintf(stderr, "chaos: evidence kept in %s\n", keep_evidence(sys, opt.seed).c_str());
+  return rc;
 }
 
 }  // namespace

@@ -31,19 +31,31 @@ const char* fault_kind_name(FaultKind kind) {
     case FaultKind::kKillClickHouse: return "kill -9 clickhouse";
     case FaultKind::kCutLinkReset: return "cut link (reset)";
     case FaultKind::kCutLinkBlackhole: return "cut link (blackhole)";
+    case FaultKind::kTruncatedAof: return "truncated AOF";
+    case FaultKind::kCorruptSnapshot: return "corrupt newest DuckDB snapshot";
+    case FaultKind::kBackupDirFull: return "backup dir full";
+    case FaultKind::kBackupDirReadOnly: return "backup dir read-only";
   }
   MTG_CHECK_MSG(false, "unknown fault kind");
+}
+
+bool needs_mount(FaultKind kind) {
+  return kind == FaultKind::kBackupDirFull || kind == FaultKind::kBackupDirReadOnly;
 }
 
 std::vector<Fault> plan_faults(uint64_t seed, int count, const PlanLimits& limits) {
   MTG_CHECK(count >= 0 && limits.instances > 0);
   MTG_CHECK(limits.link_down_max_ms > limits.link_disable_after_ms);
+  std::vector<FaultKind> kinds;
+  for (FaultKind k : kFaultKinds) {
+    if (limits.mount_faults || !needs_mount(k)) kinds.push_back(k);
+  }
   std::mt19937_64 rng(seed);
   std::vector<Fault> plan;
   plan.reserve(static_cast<size_t>(count));
   for (int i = 0; i < count; ++i) {
     Fault f;
-    f.kind = kFaultKinds[static_cast<size_t>(draw(rng, 0, static_cast<int64_t>(kFaultKinds.size()) - 1))];
+    f.kind = kinds[static_cast<size_t>(draw(rng, 0, static_cast<int64_t>(kinds.size()) - 1))];
     f.target = static_cast<int>(draw(rng, 0, limits.instances - 1));
     f.gap_ms = draw(rng, limits.gap_min_ms, limits.gap_max_ms);
     if (!is_link_cut(f.kind)) {

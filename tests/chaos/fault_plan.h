@@ -4,8 +4,7 @@
 //
 // Extension point: a new fault is a FaultKind, its name in fault_kind_name(), its
 // entry in kFaultKinds (the kinds the planner draws from) and its case in
-// FaultInjector::inject. Planned next, once `mtguard backupd` is in main: a full or
-// read-only backup directory, a truncated Redis AOF, a corrupted newest DuckDB snapshot.
+// FaultInjector::inject.
 #pragma once
 
 #include <array>
@@ -22,15 +21,24 @@ enum class FaultKind {
   kKillRedis,        // scripts/stack kill redis, start after down_ms (reloads its AOF)
   kKillPostgres,     // scripts/stack kill postgres, start after down_ms
   kKillClickHouse,   // scripts/stack kill clickhouse, start after down_ms
-  kCutLinkReset,     // LinkProxy of simulator `target` resets, restored after down_ms
-  kCutLinkBlackhole  // LinkProxy of simulator `target` goes silent, restored after down_ms
+  kCutLinkReset,      // LinkProxy of simulator `target` resets, restored after down_ms
+  kCutLinkBlackhole,  // LinkProxy of simulator `target` goes silent, restored after down_ms
+  kTruncatedAof,      // kill -9 redis, a torn command appended to its AOF, start after down_ms
+  kCorruptSnapshot,   // kill -9 backend, newest DuckDB snapshot corrupted and the DuckDB
+                      // file lost; the backend restarts after down_ms on an older snapshot
+  kBackupDirFull,     // the backup directory is a full file system for down_ms
+  kBackupDirReadOnly  // the backup directory is read-only for down_ms
 };
 
 // Every kind the planner draws from, each with the same probability.
 inline constexpr std::array kFaultKinds{
-    FaultKind::kKillEngine,     FaultKind::kKillBackend,     FaultKind::kKillSim,
-    FaultKind::kKillRedis,      FaultKind::kKillPostgres,    FaultKind::kKillClickHouse,
-    FaultKind::kCutLinkReset,   FaultKind::kCutLinkBlackhole};
+    FaultKind::kKillEngine,      FaultKind::kKillBackend,       FaultKind::kKillSim,
+    FaultKind::kKillRedis,       FaultKind::kKillPostgres,      FaultKind::kKillClickHouse,
+    FaultKind::kCutLinkReset,    FaultKind::kCutLinkBlackhole,  FaultKind::kTruncatedAof,
+    FaultKind::kCorruptSnapshot, FaultKind::kBackupDirFull,     FaultKind::kBackupDirReadOnly};
+
+// The kinds that need mount(2) (root), left out of a plan on a machine without it.
+bool needs_mount(FaultKind kind);
 
 // "kill -9 engine", "cut link demo-2 (reset)", ... without the target for a kind name.
 const char* fault_kind_name(FaultKind kind);
@@ -49,6 +57,7 @@ struct PlanLimits {
   int64_t down_max_ms = 3'000;           // processes and servers
   int64_t link_disable_after_ms = 3'000;  // the engine's disable threshold
   int64_t link_down_max_ms = 8'000;       // a long cut outlasts the threshold
+  bool mount_faults = true;               // draw the kinds needs_mount() names
 };
 
 // `count` faults drawn from `seed`. About one link cut in three outlasts

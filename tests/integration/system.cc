@@ -54,6 +54,7 @@ System::~System() {
   for (auto& s : sims_) s->stop(5000);
   if (engine_) engine_->stop(10'000);
   if (backend_) backend_->stop(10'000);
+  if (backupd_) backupd_->stop(10'000);
   delete_keys();
 }
 
@@ -68,7 +69,7 @@ std::string System::config_text(const Config& stack, int link_port) const {
     << "[duckdb]\npath = \"data/mtguard.duckdb\"\n"
     << "[engine]\nlink_host = \"127.0.0.1\"\nlink_port = " << link_port
     << "\nspill_path = \"engine/spill.journal\"\n" << options_.engine_toml
-    << "[instances]\ndir = \"instances\"\n[backup]\ndir = \"backups\"\n"
+    << "[instances]\ndir = \"instances\"\n[backup]\ndir = \"backups\"\n" << options_.backup_toml
     << "[crypto]\nkey_file = \"keys/master.key\"\n[log]\nlevel = \"info\"\n" << options_.extra_toml;
   return t.str();
 }
@@ -102,6 +103,11 @@ void System::write_config(const Config& stack) {
 void System::start_engine() {
   engine_ = std::make_unique<Process>(
       std::vector<std::string>{MTG_BINARY, "engine", "--config", config_path_}, dir_.file("engine.log"));
+}
+
+void System::start_backupd() {
+  backupd_ = std::make_unique<Process>(
+      std::vector<std::string>{MTG_BINARY, "backupd", "--config", config_path_}, dir_.file("backupd.log"));
 }
 
 void System::start_backend() {

@@ -25,6 +25,7 @@ struct SystemOptions {
   double max_volume = 10.0;
   std::string engine_toml;  // extra lines for the [engine] table, e.g. "attempt_interval_ms = 200\n"
   std::string extra_toml;   // extra tables at the end, e.g. "[notify]\nwebhook_url = ...\n"
+  std::string backup_toml;  // extra lines for the [backup] table, e.g. "duckdb_interval_s = 5\n"
   // Each simulator dials the engine through its own LinkProxy (proxy(i)) so a test can
   // cut its link; the simulator then reads a config of its own (sim_config_path(i)).
   bool link_proxies = false;
@@ -44,8 +45,12 @@ class System {
   void start_sims();
   // `mtguard backend` (log: file("backend.log")).
   void start_backend();
+  // `mtguard backupd` (log: file("backupd.log")); backups go to file("backups").
+  void start_backupd();
   Process& engine() { return *engine_; }
   Process& backend() { return *backend_; }
+  Process& backupd() { return *backupd_; }
+  bool has_backupd() const { return backupd_ != nullptr; }
   // Precondition: options.link_proxies.
   LinkProxy& proxy(int i) { return *proxies_.at(static_cast<size_t>(i)); }
   // The config simulator i reads: config_path(), or its own with the proxy's port.
@@ -84,6 +89,7 @@ class System {
   std::unique_ptr<RedisClient> redis_;
   std::unique_ptr<Process> engine_;
   std::unique_ptr<Process> backend_;
+  std::unique_ptr<Process> backupd_;
   std::vector<std::unique_ptr<LinkProxy>> proxies_;
   std::vector<std::unique_ptr<Process>> sims_;
 };

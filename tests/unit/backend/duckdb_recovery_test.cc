@@ -24,13 +24,12 @@ TEST(DuckDbRecovery, CorruptFileIsMovedAsideAndAFreshDatabaseOpens) {
     ++restorer_calls;
     return false;  // no snapshot: the backups module is not there
   };
-  auto out = open_backend_duckdb(config_at(path), nullptr, restorer, clock);
+  auto out = open_backend_duckdb(config_at(path), restorer, clock);
   ASSERT_TRUE(out.is_ok()) << out.status().to_string();
   EXPECT_TRUE(out->was_missing);
   EXPECT_EQ(out->moved_aside, path + ".corrupt-" + std::to_string(clock.now_ms()));
   EXPECT_TRUE(std::filesystem::exists(out->moved_aside));
   EXPECT_EQ(restorer_calls, 1);
-  EXPECT_EQ(out->filled_from_clickhouse, -1);  // no ClickHouse given
   auto rows = out->db->query("SELECT count(*) FROM trade_history");
   ASSERT_TRUE(rows.is_ok()) << rows.status().to_string();
 }
@@ -40,13 +39,13 @@ TEST(DuckDbRecovery, PresentFileIsOpenedAsItIs) {
   const std::string path = dir.file("mtguard.duckdb");
   ManualClock clock;
   {
-    auto first = open_backend_duckdb(config_at(path), nullptr, {}, clock);
+    auto first = open_backend_duckdb(config_at(path), {}, clock);
     ASSERT_TRUE(first.is_ok());
     EXPECT_TRUE(first->was_missing);
     ASSERT_TRUE(first->db->exec("INSERT INTO sync_state VALUES ('suspended', '1')").is_ok());
   }
   int restorer_calls = 0;
-  auto again = open_backend_duckdb(config_at(path), nullptr,
+  auto again = open_backend_duckdb(config_at(path),
                                    [&](const std::string&) -> Result<bool> { return ++restorer_calls > 0; }, clock);
   ASSERT_TRUE(again.is_ok());
   EXPECT_FALSE(again->was_missing);
@@ -55,6 +54,30 @@ TEST(DuckDbRecovery, PresentFileIsOpenedAsItIs) {
   auto rows = again->db->query("SELECT value FROM sync_state WHERE key = 'suspended'");
   ASSERT_TRUE(rows.is_ok());
   EXPECT_EQ(rows->rows.at(0).at(0).value_or(""), "1");
+}
+
+// Found by the chaos campaign (corrupt-snapshot faults): a backend killed after it
+// restored a snapshot and before its refill finished found the file present on its next
+// start and never refilled. The mark now lives in the file until the refill cleared it.
+TEST(DuckDbRecovery, AMissingFileStaysRefillPendingUntilTheMarkIsCleared) {
+  testkit::TempDir dir;
+  const std::string path = dir.file("mtguard.duckdb");
+  ManualClock clock;
+  {
+    auto restored = open_backend_duckdb(config_at(path), {}, clock);
+    ASSERT_TRUE(restored.is_ok()) << restored.status().to_string();
+    EXPECT_TRUE(restored->refill_pending);
+  }  // killed before the refill
+  {
+    auto again = open_backend_duckdb(config_at(path), {}, clock);
+    ASSERT_TRUE(again.is_ok());
+    EXPECT_FALSE(again->was_missing);
+    EXPECT_TRUE(again->refill_pending);
+    ASSERT_TRUE(clear_refill_pending(*again->db).is_ok());  // the refill succeeded
+  }
+  auto settled = open_backend_duckdb(config_at(path), {}, clock);
+  ASSERT_TRUE(settled.is_ok());
+  EXPECT_FALSE(settled->refill_pending);
 }
 
 }  // namespace

@@ -1,19 +1,22 @@
-// Seed §6 "Backup and Recovery Testing", scenarios 1-4, each against real processes:
+// Seed §6 "Backup and Recovery Testing", scenarios 1-5, each against real processes:
 // a steady stream of signals over three simulators, one kind of fault in the middle,
-// then DESIGN.md's invariants checked on RTRS and the simulators' ledgers.
-// Scenario 5 (PostgreSQL restored from its backup) lives with the backup tests; the
+// then DESIGN.md's invariants checked on RTRS and the simulators' ledgers. The
 // backend's own crash is BackendSystemTest.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <thread>
 
+#include "backend/credential_store.h"
+#include "backup_fixture.h"
+#include "engine/redis_order_store.h"
 #include "integration/system.h"
 #include "integration/workload.h"
-#include "engine/redis_order_store.h"
+#include "store/clickhouse/clickhouse_client.h"
 #include "testkit/link_proxy.h"
 #include "testkit/stack.h"
 
@@ -27,28 +30,45 @@ constexpr int kBatches = 10;
 constexpr int kBatchSignals = 30;
 constexpr uint64_t kSeed = 20261124;
 
-// Streams kBatches batches, runs `fault` after the third, and checks the invariants.
-void run_scenario(System& sys, const std::string& name, const std::function<void()>& fault,
-                  int final_timeout_ms = 120'000) {
-  testkit::Workload load(sys, kSeed);
+constexpr int kFinalTimeoutMs = 120'000;
+
+// Streams kBatches batches through `load`, runs `fault` after the third, and waits
+// until every signal has its final result.
+void stream_with_fault(System& sys, testkit::Workload& load, const std::function<void()>& fault,
+                       int final_timeout_ms = kFinalTimeoutMs) {
   for (int b = 0; b < kBatches; ++b) {
     ASSERT_TRUE(load.submit(load.batch(kBatchSignals)));
     std::this_thread::sleep_for(milliseconds(100));
     if (b == 2) fault();
   }
   ASSERT_TRUE(sys.wait_final(load.uuids(), final_timeout_ms)) << sys.log_tail(sys.engine().log_path());
+}
+
+// Checks the invariants over everything `load` sent and prints "name: tally<detail>".
+void check_invariants(const testkit::Workload& load, const std::string& name,
+                      const std::string& detail = "") {
   const testkit::Tally t = load.check();
-  std::printf("%s: %s\n", name.c_str(), t.summary().c_str());
+  std::printf("%s: %s%s\n", name.c_str(), t.summary().c_str(), detail.c_str());
   EXPECT_TRUE(t.clean()) << t.summary();
 }
 
-System started_system() {
+// Streams kBatches batches, runs `fault` after the third, and checks the invariants.
+void run_scenario(System& sys, const std::string& name, const std::function<void()>& fault,
+                  int final_timeout_ms = kFinalTimeoutMs) {
+  testkit::Workload load(sys, kSeed);
+  ASSERT_NO_FATAL_FAILURE(stream_with_fault(sys, load, fault, final_timeout_ms));
+  check_invariants(load, name);
+}
+
+testkit::SystemOptions scenario_options() {
   testkit::SystemOptions options;
   options.sim.seed = kSeed;
   options.sim.partial_fill_prob = 0.15;
   options.sim.latency_ms_max = 20;  // orders are in flight when the fault hits
-  return System(options);
+  return options;
 }
+
+System started_system() { return System(scenario_options()); }
 
 // 1. Crash MT5 instance -> recover from Redis state: the engine asks the restarted
 // terminal about every order in flight and resends only what it never saw.
@@ -150,6 +170,120 @@ TEST(ScenarioTest, S4_NetworkOutageOfFortySecondsResumesOnceConnectivityIsRestor
   EXPECT_TRUE(disabled);
   EXPECT_GT(dropped, 0);
   EXPECT_TRUE(enabled_again) << sys.log_tail(sys.engine().log_path());
+}
+
+// `mtguard --config <the system's> <args>`, with `stdin_line` on its standard input.
+backup::itest::Shell cli(const System& sys, const std::string& args, const std::string& stdin_line = "") {
+  const std::string command = std::string(MTG_BINARY) + " --config " + sys.config_path() + " " + args;
+  return backup::itest::shell(stdin_line.empty() ? command
+                                                 : "printf '%s\\n' '" + stdin_line + "' | " + command);
+}
+
+// The id in `mtguard backup run KIND`'s "backup KIND/ID: ..." line ("" when absent).
+std::string backup_id(const std::string& output, const std::string& kind) {
+  const std::string marker = "backup " + kind + "/";
+  const size_t start = output.find(marker);
+  if (start == std::string::npos) return "";
+  const size_t end = output.find(':', start);
+  return output.substr(start + marker.size(), end - start - marker.size());
+}
+
+// The system's broker credentials under its master key, as the backend would read them.
+Result<Credential> stored_credential(const System& sys, const std::string& instance) {
+  auto key = crypto::load_master_key(sys.config().key_file);
+  if (!key) return key.status();
+  auto pg = PgClient::connect(sys.config().postgres);
+  if (!pg) return pg.status();
+  auto store = CredentialStore::open(**pg, {std::move(key).value()});
+  if (!store) return store.status();
+  return (*store)->get(instance);
+}
+
+// How many of `uuids` have a final result in ClickHouse, counting each row once (FINAL).
+int64_t clickhouse_finals(const System& sys, const std::set<std::string>& uuids) {
+  auto ch = ClickHouseClient::create(sys.config().clickhouse);
+  if (!ch) return -1;
+  std::string list;
+  for (const auto& u : uuids) list += (list.empty() ? "'" : ",'") + u + "'";
+  auto r = (*ch)->query("SELECT count() FROM " + (*ch)->database() +
+                        ".trade_results FINAL WHERE status IN "
+                        "('filled','failed','rejected','expired','dropped') AND uuid IN (" +
+                        list + ")");
+  return r ? std::stoll(*r) : -1;
+}
+
+// Waits until every one of `uuids` has exactly one final result in ClickHouse.
+bool wait_clickhouse_finals(const System& sys, const std::set<std::string>& uuids) {
+  constexpr int kPollMs = 200;
+  for (int waited = 0; waited < kFinalTimeoutMs; waited += kPollMs) {
+    if (clickhouse_finals(sys, uuids) >= static_cast<int64_t>(uuids.size())) break;
+    std::this_thread::sleep_for(milliseconds(kPollMs));
+  }
+  return clickhouse_finals(sys, uuids) == static_cast<int64_t>(uuids.size());
+}
+
+// 5. PostgreSQL failure -> restore from the latest backup (seed §4.5): with signals
+// flowing, the stack's PostgreSQL is killed with -9 and restarted, the broker
+// credentials it held are lost (their table dropped), and `mtguard restore postgres`
+// brings back the latest backup. The engine and the backend keep no state in
+// PostgreSQL, so they run on; the credential reads again under the same master key.
+TEST(ScenarioTest, S5_FailedPostgresRestoresFromTheLatestBackup) {
+  MTG_REQUIRE_STACK();
+  if (!testkit::stack_controllable()) GTEST_SKIP() << "needs scripts/stack to kill PostgreSQL";
+  testkit::SystemOptions options = scenario_options();
+  options.private_postgres = true;                               // the restore replaces the whole database
+  options.extra_toml = "[backend]\nrtrs_retain_ms = 3600000\n";  // check() reads every result from RTRS
+  System sys(options);
+  std::filesystem::create_directories(std::filesystem::path(sys.config().key_file).parent_path());
+  ASSERT_TRUE(crypto::create_master_key(sys.config().key_file).is_ok());
+  sys.start_backend();
+  sys.start_engine();
+  sys.start_sims();
+  const std::string password = "s5-pw-" + System::new_uuid();
+  const backup::itest::Shell set = cli(sys,
+                                       "creds set --instance demo-1 --login 5005 --server Demo-Server "
+                                       "--password-stdin",
+                                       password);
+  ASSERT_EQ(set.exit_code, 0) << set.output;
+  const backup::itest::Shell taken = cli(sys, "backup run postgres");
+  ASSERT_EQ(taken.exit_code, 0) << taken.output;
+  const std::string id = backup_id(taken.output, "postgres");
+  ASSERT_FALSE(id.empty()) << taken.output;
+
+  testkit::Workload load(sys, kSeed);
+  backup::itest::Shell lost, restore;
+  ASSERT_NO_FATAL_FAILURE(stream_with_fault(sys, load, [&] {
+    testkit::stack_run("kill postgres");
+    testkit::stack_run("start postgres");
+    auto pg = PgClient::connect(sys.config().postgres);
+    ASSERT_TRUE(pg.is_ok()) << pg.status().to_string();
+    ASSERT_TRUE((*pg)->exec("DROP TABLE broker_credentials").is_ok());
+    lost = cli(sys, "creds list");
+    restore = cli(sys, "restore postgres");
+  }));
+
+  EXPECT_NE(lost.exit_code, 0) << "the credentials were not lost: " << lost.output;
+  EXPECT_EQ(restore.exit_code, 0) << restore.output;
+  EXPECT_NE(restore.output.find("restored postgres/" + id), std::string::npos) << restore.output;
+  const backup::itest::Shell listed = cli(sys, "creds list");
+  EXPECT_EQ(listed.exit_code, 0) << listed.output;
+  EXPECT_NE(listed.output.find("demo-1"), std::string::npos) << listed.output;
+  EXPECT_NE(listed.output.find("Demo-Server"), std::string::npos) << listed.output;
+  auto credential = stored_credential(sys, "demo-1");
+  ASSERT_TRUE(credential.is_ok()) << credential.status().to_string();
+  EXPECT_EQ(credential->login, 5005);
+  EXPECT_TRUE(credential->password.view() == password) << "the restored password differs";
+  const std::string said = set.output + taken.output + lost.output + restore.output + listed.output;
+  EXPECT_EQ(said.find(password), std::string::npos) << "a password in the output";
+  EXPECT_EQ(backup::itest::shell("grep -rFl -- '" + password + "' '" + sys.file(".") + "'").output, "")
+      << "a plaintext password on disk";
+  EXPECT_TRUE(sys.backend().running()) << sys.log_tail(sys.backend().log_path());
+  EXPECT_TRUE(sys.engine().running()) << sys.log_tail(sys.engine().log_path());
+  EXPECT_TRUE(wait_clickhouse_finals(sys, load.uuids()))
+      << clickhouse_finals(sys, load.uuids()) << " of " << load.uuids().size()
+      << " final results in ClickHouse\n"
+      << sys.log_tail(sys.backend().log_path());
+  check_invariants(load, "S5", ", restored postgres/" + id);
 }
 
 }  // namespace

@@ -13,6 +13,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "store/postgres/pg_client.h"
+
 namespace mtg::testkit {
 namespace {
 
@@ -41,6 +43,7 @@ std::string random_hex(size_t n) {
 System::System(SystemOptions options) : options_(options), prefix_("t" + random_hex(8) + ":") {
   auto stack = load_config(std::getenv("MTG_CONFIG"));
   if (!stack) throw std::runtime_error(stack.status().to_string());
+  if (options_.private_postgres) create_database(*stack);
   write_config(*stack);
   auto loaded = load_config(config_path_);
   if (!loaded) throw std::runtime_error(loaded.status().to_string());
@@ -56,6 +59,20 @@ System::~System() {
   if (backend_) backend_->stop(10'000);
   if (backupd_) backupd_->stop(10'000);
   delete_keys();
+  if (!options_.private_postgres) return;
+  auto admin = PgClient::connect(admin_postgres_);
+  if (admin) (void)(*admin)->exec("DROP DATABASE IF EXISTS " + config_.postgres.database + " WITH (FORCE)");
+}
+
+// Creates "t<hex>" on the stack's server and points `stack` at it; the stack's own
+// database stays the one to connect to when dropping it.
+void System::create_database(Config& stack) {
+  admin_postgres_ = stack.postgres;
+  auto admin = PgClient::connect(admin_postgres_);
+  if (!admin) throw std::runtime_error(admin.status().to_string());
+  stack.postgres.database = prefix_.substr(0, prefix_.size() - 1);
+  Status created = (*admin)->exec("CREATE DATABASE " + stack.postgres.database);
+  if (!created.is_ok()) throw std::runtime_error(created.to_string());
 }
 
 std::string System::config_text(const Config& stack, int link_port) const {

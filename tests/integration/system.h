@@ -29,6 +29,10 @@ struct SystemOptions {
   // Each simulator dials the engine through its own LinkProxy (proxy(i)) so a test can
   // cut its link; the simulator then reads a config of its own (sim_config_path(i)).
   bool link_proxies = false;
+  // A PostgreSQL database of its own (created now, dropped by the destructor) instead of
+  // the stack's, for tests that restore it: `mtguard restore postgres` replaces a whole
+  // database, which must not roll back what other tests keep in the shared one.
+  bool private_postgres = false;
 };
 
 class System {
@@ -80,12 +84,14 @@ class System {
   void write_config(const Config& stack);
   std::string config_text(const Config& stack, int link_port) const;
   void delete_keys();
+  void create_database(Config& stack);
 
   SystemOptions options_;
   TempDir dir_;
   std::string prefix_;
   std::string config_path_;
   Config config_;
+  PostgresConfig admin_postgres_;  // the stack's database, with options.private_postgres
   std::unique_ptr<RedisClient> redis_;
   std::unique_ptr<Process> engine_;
   std::unique_ptr<Process> backend_;

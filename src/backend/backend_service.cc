@@ -133,6 +133,8 @@ Status Backend::loop(const std::atomic<bool>& stop) {
       next_housekeeping = clock_.steady_ms() + kHousekeepingMs;
     }
   }
+  // Stopped: backups stop asking this backend and open the file themselves.
+  (void)redis_.command({"DEL", keys_.heartbeat()});
   return Status::ok();
 }
 

@@ -34,7 +34,7 @@ Status BackendChannel::check_reply(const std::string& verb, const std::string& j
   }
 }
 
-Status BackendChannel::request(const std::string& verb, const std::string& arg, int64_t timeout_ms,
+Status BackendChannel::request(const std::string& verb, const std::string& arg, int64_t timeout_ms, Wait wait,
                                const std::function<void(int64_t)>& waiting) {
   const std::string id = crypto::random_hex(kRequestIdBytes);
   const std::string command = verb + " " + id + (arg.empty() ? "" : " " + arg);
@@ -47,11 +47,18 @@ Status BackendChannel::request(const std::string& verb, const std::string& arg, 
       (void)redis_.command({"DEL", reply_key(id)});  // best effort: it expires anyway
       return check_reply(verb, reply->str);
     }
+    Status gave_up = Status::ok();
     if (elapsed_ms >= timeout_ms) {
+      gave_up = Status::timeout("the backend did not answer " + verb + " within " + std::to_string(timeout_ms / 1000) +
+                                " s (is `mtguard backend` running?)");
+    } else if (wait == Wait::kReplyOrDeath) {
+      auto alive = backend_running();
+      if (alive && !*alive) gave_up = Status::unavailable("the backend stopped before it answered " + verb);
+    }
+    if (!gave_up.is_ok()) {
       // Withdraw the request if the backend has not taken it yet, so it never runs late.
       (void)redis_.command({"LREM", commands_key(), "0", command});
-      return Status::timeout("the backend did not answer " + verb + " within " + std::to_string(timeout_ms / 1000) +
-                             " s (is `mtguard backend` running?)");
+      return gave_up;
     }
     if (waiting) waiting(elapsed_ms);
     std::this_thread::sleep_for(std::chrono::milliseconds(kBackendReplyPollMs));

@@ -26,11 +26,19 @@ class BackendChannel {
   // True when the backend's heartbeat key exists (it is running).
   Result<bool> backend_running();
 
+  // What a request waits for.
+  enum class Wait {
+    kReply,         // the reply, however long the backend's loop is busy (restore-duckdb)
+    kReplyOrDeath,  // the reply while the backend's heartbeat lives (snapshot: the loop
+                    // keeps publishing while a worker snapshots); kUnavailable once it is gone
+  };
+
   // Sends "<verb> <request_id> [<arg>]" and waits (polling every kBackendReplyPollMs,
   // at most timeout_ms) for the reply. `waiting` is called with the elapsed ms on each
-  // poll (progress). kTimeout when no reply came; kFailedPrecondition with the
-  // backend's error when it answered ok=false.
-  Status request(const std::string& verb, const std::string& arg, int64_t timeout_ms,
+  // poll (progress). kTimeout when no reply came, kUnavailable when the backend died
+  // (Wait::kReplyOrDeath); either way a request the backend has not taken yet is
+  // withdrawn. kFailedPrecondition with the backend's error when it answered ok=false.
+  Status request(const std::string& verb, const std::string& arg, int64_t timeout_ms, Wait wait,
                  const std::function<void(int64_t elapsed_ms)>& waiting = {});
 
   // Sends "<verb> <request_id>" without waiting for a reply.

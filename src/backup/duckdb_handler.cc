@@ -41,11 +41,19 @@ Result<std::string> DuckdbHandler::snapshot(const std::string& raw_path) {
   const Config& config = *env_.config;
   if (auto redis = running_backend(config)) {
     BackendChannel channel(*redis, config.redis.prefix);
-    MTG_RETURN_IF_ERROR(channel.request("snapshot", raw_path, env_.backend_timeout_ms, [this](int64_t ms) {
-      waiting_progress(env_.progress, "snapshot", ms);
-    }));
-    if (!fs::exists(raw_path)) return Status::internal("the backend reported a snapshot but " + raw_path + " is missing");
-    return std::string("backend");
+    Status asked = channel.request("snapshot", raw_path, env_.backend_timeout_ms, BackendChannel::Wait::kReplyOrDeath,
+                                   [this](int64_t ms) { waiting_progress(env_.progress, "snapshot", ms); });
+    if (asked.is_ok()) {
+      if (!fs::exists(raw_path)) {
+        return Status::internal("the backend reported a snapshot but " + raw_path + " is missing");
+      }
+      return std::string("backend");
+    }
+    // A backend that died meanwhile (or a Redis that did) leaves the file to us, as
+    // below; anything else is an error.
+    if (asked.code() != Code::kUnavailable) return asked;
+    std::error_code ec;
+    fs::remove(raw_path, ec);  // a snapshot the dead backend had begun
   }
   if (!fs::exists(config.duckdb.path)) return Status::not_found("no DuckDB file at " + config.duckdb.path);
   auto db = DuckDatabase::open(config.duckdb.path);
@@ -105,7 +113,7 @@ Status DuckdbHandler::restore(const BackupEntry& entry, const std::string& /*scr
   if (auto redis = running_backend(config)) {
     BackendChannel channel(*redis, config.redis.prefix);
     s = channel.request("restore-duckdb", fs::absolute(restored).string(), env_.backend_timeout_ms,
-                        [this](int64_t ms) { waiting_progress(env_.progress, "restore-duckdb", ms); });
+                        BackendChannel::Wait::kReply, [this](int64_t ms) { waiting_progress(env_.progress, "restore-duckdb", ms); });
   } else {
     s = swap_file(restored);
   }

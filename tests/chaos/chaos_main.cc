@@ -48,6 +48,7 @@ struct Options {
   double signals_per_s = 40;
   bool json = false;
   bool keep = false;  // keep the evidence also when the campaign passed
+  bool plan_only = false;
 };
 
 testkit::SystemOptions system_options(uint64_t seed) {
@@ -177,7 +178,32 @@ CampaignOutcome finish(testkit::System& sys, SignalLoad& load, FaultInjector& in
   return o;
 }
 
+PlanLimits plan_limits(int instances, int disable_after_attempts) {
+  PlanLimits limits;
+  limits.instances = instances;
+  limits.link_disable_after_ms = kAttemptIntervalMs * disable_after_attempts;
+  limits.link_down_max_ms = limits.link_disable_after_ms + kLongCutExtraMs;
+  limits.mount_faults = mount_available();
+  return limits;
+}
+
+// The schedule of opt.seed for a default system (3 instances, 10 attempts), one fault a line.
+int print_plan(const Options& opt) {
+  const PlanLimits limits = plan_limits(3, EngineConfig{}.disable_after_attempts);
+  std::map<std::string, int> kinds;
+  const auto plan = plan_faults(opt.seed, opt.faults, limits);
+  for (size_t i = 0; i < plan.size(); ++i) {
+    std::printf("fault %zu/%zu: %s after %.1f s\n", i + 1, plan.size(), describe(plan[i], limits.instances).c_str(),
+                static_cast<double>(plan[i].gap_ms) / 1000.0);
+    ++kinds[fault_kind_name(plan[i].kind)];
+  }
+  std::printf("plan: seed %llu, %zu faults: %s\n", static_cast<unsigned long long>(opt.seed), plan.size(),
+              kind_counts(kinds).c_str());
+  return 0;
+}
+
 int run(const Options& opt) {
+  if (opt.plan_only) return print_plan(opt);
   if (!testkit::stack_available() || !testkit::stack_controllable()) {
     std::fprintf(stderr, "mtguard_chaos: needs this checkout's stack: scripts/stack up; eval \"$(scripts/stack env)\"\n");
     return 2;
@@ -187,15 +213,12 @@ int run(const Options& opt) {
   const int64_t since_ms = SystemClock::instance().now_ms();
   testkit::System sys(system_options(opt.seed));
   const int instances = static_cast<int>(sys.config().instances.size());
-  PlanLimits limits;
-  limits.instances = instances;
-  limits.link_disable_after_ms = kAttemptIntervalMs * sys.config().engine.disable_after_attempts;
-  limits.link_down_max_ms = limits.link_disable_after_ms + kLongCutExtraMs;
-  limits.mount_faults = mount_available();
+  const PlanLimits limits = plan_limits(instances, sys.config().engine.disable_after_attempts);
   if (!limits.mount_faults) std::fprintf(progress, "chaos: mount(8) is not permitted: no backup-directory faults\n");
   const auto plan = plan_faults(opt.seed, opt.faults, limits);
   std::fprintf(progress, "chaos: seed %llu, %d faults, %.0f signals/s, config %s\n",
                static_cast<unsigned long long>(opt.seed), opt.faults, opt.signals_per_s, sys.config_path().c_str());
+  std::filesystem::create_directories(std::filesystem::path(sys.config().key_file).parent_path());
   const Status key = crypto::create_master_key(sys.config().key_file);  // for the PostgreSQL backups
   MTG_CHECK_MSG(key.is_ok(), key.to_string().c_str());
   sys.start_backend();
@@ -228,6 +251,7 @@ int main(int argc, char** argv) {
   app.add_option("--faults", opt.faults, "Faults to inject, one after another")->check(CLI::Range(0, mtg::chaos::kMaxFaults));
   app.add_option("--signals-per-s", opt.signals_per_s, "Steady signal load")->check(CLI::Range(1.0, 2000.0));
   app.add_flag("--json", opt.json, "Also print the verdict as one JSON object (progress goes to stderr)");
+  app.add_flag("--plan", opt.plan_only, "Print the fault schedule of the seed and exit (needs no stack)");
   app.add_flag("--keep", opt.keep, "Keep logs, ledgers and DuckDB in var/chaos/seed-S/ also on success");
   CLI11_PARSE(app, argc, argv);
   return mtg::chaos::run(opt);

@@ -14,6 +14,7 @@
 #include "integration/system.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_database.h"
+#include "testkit/shell.h"
 #include "testkit/stack.h"
 
 namespace mtg {
@@ -185,6 +186,24 @@ TEST_F(BackendSnapshotTest, BadRestoreSourceAndBadCommandsAreRefusedAndTheBacken
   ASSERT_TRUE(wait_clickhouse(static_cast<int64_t>(rtrs_rows().size()))) << sys_->log_tail(dir() + "/backend.log");
   ASSERT_EQ(backend_->stop(), 0);
   EXPECT_EQ(duck_rows(sys_->config().duckdb.path).size(), rtrs_rows().size());
+}
+
+// Found by the chaos campaign: `backup run duckdb` right after the backend died asked
+// it for a snapshot (its heartbeat lives 5 s) and waited for the 300 s reply timeout.
+// It now gives up once the heartbeat is gone and reads the file itself.
+TEST_F(BackendSnapshotTest, ABackupRightAfterTheBackendDiedReadsTheFileItself) {
+  const BackendKeys keys{sys_->config().redis.prefix};
+  for (int waited = 0; waited < kWaitMs; waited += 100) {
+    auto hb = sys_->redis().command({"EXISTS", keys.heartbeat()});
+    if (hb && hb->integer == 1) break;
+    sleep_ms(100);
+  }
+  backend_->kill9();
+  const auto run = testkit::run_shell(std::string(MTG_BINARY) + " --config " + sys_->config_path() +
+                                      " backup run duckdb");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const auto manifest = testkit::run_shell("cat " + dir() + "/backups/duckdb/*/manifest.json");
+  EXPECT_NE(manifest.output.find(R"("taken_by": "direct")"), std::string::npos) << manifest.output;
 }
 
 }  // namespace

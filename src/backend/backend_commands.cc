@@ -126,7 +126,10 @@ Status Backend::restore_duckdb(const BackendCommand& command) {
 
 std::string Backend::refill_after_restore(int64_t& filled, int64_t& replayed) {
   std::string errors;
-  auto from_clickhouse = fill_history_from_clickhouse(*pipe_->db, clickhouse_, config_, clock_);
+  auto since = pending_refill_since(*pipe_->db);
+  MTG_CHECK_MSG(!since || since->has_value(), "a refill runs only while it is marked pending");
+  auto from_clickhouse = since ? fill_history_from_clickhouse(*pipe_->db, clickhouse_, config_, **since, clock_)
+                               : Result<int64_t>(since.status());
   if (from_clickhouse) {
     filled = *from_clickhouse;
   } else {

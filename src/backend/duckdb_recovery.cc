@@ -104,6 +104,7 @@ Result<int64_t> insert_page(DuckDatabase& db, const std::string& ndjson, int64_t
 }  // namespace
 
 Result<int64_t> fill_history_from_clickhouse(DuckDatabase& db, ClickHouseClient& clickhouse, const Config& config,
+                                             int64_t synced_since_ms,
                                              const Clock& clock) {
   if (config.instances.empty()) return int64_t{0};
   std::string instances;
@@ -114,7 +115,7 @@ Result<int64_t> fill_history_from_clickhouse(DuckDatabase& db, ClickHouseClient&
     auto page = clickhouse.query(
         "SELECT result_id, uuid, instance, symbol, side, status, volume, filled_volume, avg_price, reason, "
         "ticket, retcode, ts FROM " + clickhouse.database() + ".trade_results FINAL WHERE instance IN (" +
-        instances + ") AND result_id > " + quote(last_id) + " ORDER BY result_id LIMIT " +
+        instances + ") AND synced_at >= " + std::to_string(synced_since_ms) + " AND result_id > " + quote(last_id) + " ORDER BY result_id LIMIT " +
         std::to_string(kFillPageRows) + " FORMAT JSONEachRow");
     if (!page) return page.status();
     if (page->empty()) break;
@@ -155,24 +156,32 @@ Result<DuckOpenOutcome> open_backend_duckdb(const Config& config,
   out.db = std::move(*db);
   MTG_RETURN_IF_ERROR(migrate_duckdb(*out.db));
   if (out.was_missing) MTG_RETURN_IF_ERROR(mark_refill_pending(*out.db));
-  auto pending = refill_is_pending(*out.db);
+  auto pending = pending_refill_since(*out.db);
   if (!pending) return pending.status();
-  out.refill_pending = *pending;
+  out.refill_pending = pending->has_value();
   return out;
 }
 
 Status mark_refill_pending(DuckDatabase& db) {
-  return db.exec("INSERT OR REPLACE INTO sync_state(key, value) VALUES ('refill_pending', '1')");
+  return db.exec("INSERT OR IGNORE INTO sync_state(key, value) SELECT 'refill_pending', "
+                 "CAST(greatest(coalesce(max(recorded_at), 0) - " + std::to_string(kFillClockMarginMs) +
+                 ", 0) AS VARCHAR) FROM trade_history");
 }
 
 Status clear_refill_pending(DuckDatabase& db) {
   return db.exec("DELETE FROM sync_state WHERE key = 'refill_pending'");
 }
 
-Result<bool> refill_is_pending(DuckDatabase& db) {
-  auto rows = db.query("SELECT count(*) FROM sync_state WHERE key = 'refill_pending'");
+Result<std::optional<int64_t>> pending_refill_since(DuckDatabase& db) {
+  auto rows = db.query("SELECT value FROM sync_state WHERE key = 'refill_pending'");
   if (!rows) return rows.status();
-  return rows->rows.at(0).at(0).value_or("0") != "0";
+  if (rows->rows.empty()) return std::optional<int64_t>();
+  const std::string since = rows->rows.at(0).at(0).value_or("");
+  try {
+    return std::optional<int64_t>(std::stoll(since));
+  } catch (const std::exception&) {
+    return Status::corruption("sync_state refill_pending is not a time: '" + since + "'");
+  }
 }
 
 }  // namespace mtg

@@ -11,11 +11,15 @@
 // ClickHouse that is down at start-up delays the refill but never skips it. The mark
 // lives in the database (sync_state 'refill_pending') until the refill succeeded: a
 // backend killed in between refills on its next start although the file is there.
+// The mark holds the gap's start: a result the restored file lacks was recorded after
+// its newest row, and synced to ClickHouse later still, so the fill reads only rows
+// synced since that row (less kFillClockMarginMs), not the whole history.
 #pragma once
 
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "config/config.h"
@@ -45,15 +49,21 @@ inline constexpr int64_t kFillPageRows = 10'000;
 Result<DuckOpenOutcome> open_backend_duckdb(const Config& config,
                                             const SnapshotRestorer& restore_snapshot, const Clock& clock);
 
-// The refill-pending mark in sync_state.
+// Clock differences the gap's start allows for.
+inline constexpr int64_t kFillClockMarginMs = 600'000;
+
+// Marks `db` refill-pending from its newest trade_history row; an existing mark (an
+// earlier gap start) is kept.
 Status mark_refill_pending(DuckDatabase& db);
 Status clear_refill_pending(DuckDatabase& db);
-Result<bool> refill_is_pending(DuckDatabase& db);
+// The gap's start (Unix ms) of a refill-pending database, nullopt when none is pending.
+Result<std::optional<int64_t>> pending_refill_since(DuckDatabase& db);
 
 // Inserts trade_history rows from ClickHouse trade_results FINAL for `config`'s
-// instances that DuckDB lacks (ON CONFLICT DO NOTHING, not re-synced). Returns the
-// rows inserted.
+// instances synced at or after `synced_since_ms` that DuckDB lacks (ON CONFLICT DO
+// NOTHING, not re-synced). Returns the rows inserted.
 Result<int64_t> fill_history_from_clickhouse(DuckDatabase& db, ClickHouseClient& clickhouse, const Config& config,
+                                             int64_t synced_since_ms,
                                              const Clock& clock);
 
 }  // namespace mtg

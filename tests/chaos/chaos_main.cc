@@ -22,7 +22,6 @@
 #include "chaos/invariant_check.h"
 #include "chaos/signal_load.h"
 #include "chaos/storage_faults.h"
-#include "crypto/master_key.h"
 #include "integration/system.h"
 #include "testkit/stack.h"
 #include "util/check.h"
@@ -53,6 +52,9 @@ struct Options {
 
 testkit::SystemOptions system_options(uint64_t seed) {
   testkit::SystemOptions o;
+  // Instances of this campaign alone: the history a lost DuckDB file is refilled with
+  // is the campaign's, not every earlier test's.
+  o.instance_prefix = "chaos" + std::to_string(SystemClock::instance().now_ms() % 1'000'000) + "-";
   o.link_proxies = true;
   o.sim.seed = seed;
   o.sim.partial_fill_prob = 0.1;
@@ -218,8 +220,7 @@ int run(const Options& opt) {
   const auto plan = plan_faults(opt.seed, opt.faults, limits);
   std::fprintf(progress, "chaos: seed %llu, %d faults, %.0f signals/s, config %s\n",
                static_cast<unsigned long long>(opt.seed), opt.faults, opt.signals_per_s, sys.config_path().c_str());
-  std::filesystem::create_directories(std::filesystem::path(sys.config().key_file).parent_path());
-  const Status key = crypto::create_master_key(sys.config().key_file);  // for the PostgreSQL backups
+  const Status key = sys.create_master_key();  // for the PostgreSQL backups
   MTG_CHECK_MSG(key.is_ok(), key.to_string().c_str());
   sys.start_backend();
   sys.start_backupd();

@@ -34,7 +34,7 @@ class FaultInjector {
   const std::map<std::string, int>& injected() const { return injected_; }
   // Planned faults that could not be set up (no DuckDB snapshot yet, mount failed).
   const std::map<std::string, int>& not_injected() const { return not_injected_; }
-  // Processes found dead without a fault, by name ("engine", "backend", "sim demo-2").
+  // Processes found dead without a fault, by name ("engine", "backend", "sim <instance id>").
   const std::map<std::string, int>& unexpected_exits() const { return unexpected_; }
 
  private:

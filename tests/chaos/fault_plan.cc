@@ -73,7 +73,7 @@ std::vector<Fault> plan_faults(uint64_t seed, int count, const PlanLimits& limit
 
 std::string describe(const Fault& fault, int instances) {
   MTG_CHECK(fault.target >= 0 && fault.target < instances);
-  const std::string instance = "demo-" + std::to_string(fault.target + 1);
+  const std::string instance = std::to_string(fault.target + 1);
   std::string what;
   switch (fault.kind) {
     case FaultKind::kKillSim: what = "kill -9 sim " + instance; break;

@@ -40,7 +40,7 @@ inline constexpr std::array kFaultKinds{
 // The kinds that need mount(2) (root), left out of a plan on a machine without it.
 bool needs_mount(FaultKind kind);
 
-// "kill -9 engine", "cut link demo-2 (reset)", ... without the target for a kind name.
+// "kill -9 engine", "cut link (reset)", ... without the target for a kind name.
 const char* fault_kind_name(FaultKind kind);
 
 struct Fault {
@@ -64,7 +64,8 @@ struct PlanLimits {
 // limits.link_disable_after_ms. Precondition: count >= 0, sane limits.
 std::vector<Fault> plan_faults(uint64_t seed, int count, const PlanLimits& limits);
 
-// One line: "kill -9 redis, down 2.3 s" / "cut link demo-1 (blackhole), down 5.0 s".
+// One line: "kill -9 redis, down 2.3 s" / "cut link 1 (blackhole), down 5.0 s" (the
+// first instance's link).
 std::string describe(const Fault& fault, int instances);
 
 }  // namespace mtg::chaos

@@ -234,8 +234,7 @@ TEST(ScenarioTest, S5_FailedPostgresRestoresFromTheLatestBackup) {
   options.private_postgres = true;                               // the restore replaces the whole database
   options.extra_toml = "[backend]\nrtrs_retain_ms = 3600000\n";  // check() reads every result from RTRS
   System sys(options);
-  std::filesystem::create_directories(std::filesystem::path(sys.config().key_file).parent_path());
-  ASSERT_TRUE(crypto::create_master_key(sys.config().key_file).is_ok());
+  ASSERT_TRUE(sys.create_master_key().is_ok());
   sys.start_backend();
   sys.start_engine();
   sys.start_sims();

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <random>
@@ -13,6 +14,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "crypto/master_key.h"
 #include "store/postgres/pg_client.h"
 
 namespace mtg::testkit {
@@ -120,6 +122,13 @@ void System::write_config(const Config& stack) {
 void System::start_engine() {
   engine_ = std::make_unique<Process>(
       std::vector<std::string>{MTG_BINARY, "engine", "--config", config_path_}, dir_.file("engine.log"));
+}
+
+Status System::create_master_key() const {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(config_.key_file).parent_path(), ec);
+  if (ec) return Status::io("create the directory of " + config_.key_file + ": " + ec.message());
+  return crypto::create_master_key(config_.key_file);
 }
 
 void System::start_backupd() {

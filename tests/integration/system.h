@@ -16,11 +16,15 @@
 #include "testkit/link_proxy.h"
 #include "testkit/process.h"
 #include "testkit/temp_dir.h"
+#include "util/status.h"
 
 namespace mtg::testkit {
 
 struct SystemOptions {
-  int instances = 3;  // demo-1 .. demo-N
+  int instances = 3;  // <instance_prefix>1 .. <instance_prefix>N
+  // "demo-" shares ClickHouse history with every other System; a fresh prefix starts
+  // from none (a backend's first DuckDB refill then reads only this System's rows).
+  std::string instance_prefix = "demo-";
   SimConfig sim;      // broker behaviour of every simulator (seed + instance number)
   double max_volume = 10.0;
   std::string engine_toml;  // extra lines for the [engine] table, e.g. "attempt_interval_ms = 200\n"
@@ -43,12 +47,14 @@ class System {
 
   const Config& config() const { return config_; }
   const std::string& config_path() const { return config_path_; }
-  std::string instance_id(int i) const { return "demo-" + std::to_string(i + 1); }
+  std::string instance_id(int i) const { return options_.instance_prefix + std::to_string(i + 1); }
 
   void start_engine();
   void start_sims();
   // `mtguard backend` (log: file("backend.log")).
   void start_backend();
+  // A new master key at config().key_file (credentials and PostgreSQL backups need one).
+  Status create_master_key() const;
   // `mtguard backupd` (log: file("backupd.log")); backups go to file("backups").
   void start_backupd();
   Process& engine() { return *engine_; }

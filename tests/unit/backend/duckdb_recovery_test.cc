@@ -80,5 +80,28 @@ TEST(DuckDbRecovery, AMissingFileStaysRefillPendingUntilTheMarkIsCleared) {
   EXPECT_FALSE(settled->refill_pending);
 }
 
+TEST(DuckDbRecovery, TheGapStartsAtTheNewestRowLessTheMarginAndAnEarlierMarkIsKept) {
+  testkit::TempDir dir;
+  const std::string path = dir.file("mtguard.duckdb");
+  ManualClock clock;
+  auto opened = open_backend_duckdb(config_at(path), {}, clock);
+  ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+  DuckDatabase& db = *opened->db;
+  auto empty = pending_refill_since(db);
+  ASSERT_TRUE(empty.is_ok());
+  EXPECT_EQ(empty->value_or(-1), 0);  // nothing restored: the whole history
+  ASSERT_TRUE(clear_refill_pending(db).is_ok());
+  constexpr int64_t kNewestMs = 1'800'000'000'000;
+  ASSERT_TRUE(db.exec("INSERT INTO trade_history VALUES ('r1','u1','demo-1','EURUSD','buy','filled',0.1,0.1,1.1,'',"
+                      "1,10009,1,1700000000000),('r2','u2','demo-1','EURUSD','buy','filled',0.1,0.1,1.1,'',2,10009,2," +
+                      std::to_string(kNewestMs) + ")")
+                  .is_ok());
+  ASSERT_TRUE(mark_refill_pending(db).is_ok());
+  EXPECT_EQ(pending_refill_since(db)->value_or(-1), kNewestMs - kFillClockMarginMs);
+  ASSERT_TRUE(db.exec("UPDATE trade_history SET recorded_at = recorded_at + 1000000").is_ok());  // a partial fill
+  ASSERT_TRUE(mark_refill_pending(db).is_ok());
+  EXPECT_EQ(pending_refill_since(db)->value_or(-1), kNewestMs - kFillClockMarginMs);
+}
+
 }  // namespace
 }  // namespace mtg

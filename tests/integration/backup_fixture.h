@@ -4,7 +4,6 @@
 #pragma once
 
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -16,6 +15,7 @@
 #include "crypto/token.h"
 #include "store/postgres/pg_client.h"
 #include "store/redis/redis_client.h"
+#include "testkit/shell.h"
 #include "testkit/stack.h"
 #include "testkit/temp_dir.h"
 #include "util/clock.h"
@@ -39,21 +39,8 @@ inline void flip_byte(const std::string& path, size_t offset) {
 }
 
 // Exit code and combined output of a shell command.
-struct Shell {
-  int exit_code = -1;
-  std::string output;
-};
-inline Shell shell(const std::string& command) {
-  Shell r;
-  FILE* pipe = popen((command + " 2>&1").c_str(), "r");
-  if (pipe == nullptr) return r;
-  char buf[4096];
-  size_t n = 0;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.output.append(buf, n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using Shell = testkit::ShellResult;
+inline Shell shell(const std::string& command) { return testkit::run_shell(command); }
 
 class BackupWorld {
  public:

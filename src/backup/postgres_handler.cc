@@ -129,7 +129,32 @@ Result<std::string> PostgresHandler::drill(const BackupEntry& entry, const std::
   return "postgres: decrypted, pg_restore --list reads " + std::to_string(entries) + " entries";
 }
 
+Status PostgresHandler::create_database_if_missing(const std::string& scratch) {
+  const std::string& database = env_.config->postgres.database;
+  // psql quotes :'db' itself; a script, because -c does not interpolate variables.
+  const std::string query_path = scratch + "/database_exists.sql";
+  MTG_RETURN_IF_ERROR(write_file_atomic(query_path, "SELECT count(*) FROM pg_database WHERE datname = :'db';\n", 0600));
+  OwnedFd query(::open(query_path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (query.fd < 0) return errno_error("open " + query_path);
+  ChildSpec ask;
+  ask.argv = {"psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-v", "db=" + database, "-d", "template1"};
+  for (const std::string& a : connection_args()) ask.argv.push_back(a);
+  ask.extra_env = connection_env();
+  ask.stdin_fd = query.fd;
+  auto asked = run_child_ok(ask, env_.child_timeout_ms);
+  if (!asked) return asked.status();
+  if (asked->output == "1\n") return Status::ok();
+  if (asked->output != "0\n") return Status::io("psql counted databases named " + database + ": " + asked->output);
+  ChildSpec create;
+  create.argv = {"createdb", "--maintenance-db=template1"};
+  for (const std::string& a : connection_args()) create.argv.push_back(a);
+  create.argv.push_back(database);
+  create.extra_env = connection_env();
+  return run_child_ok(create, env_.child_timeout_ms).status();
+}
+
 Status PostgresHandler::restore(const BackupEntry& entry, const std::string& scratch) {
+  MTG_RETURN_IF_ERROR(create_database_if_missing(scratch));
   auto dump = decrypt_to_scratch(entry, scratch);
   if (!dump) return dump.status();
   ChildSpec spec;

@@ -1,8 +1,9 @@
 // The `postgres` kind: `pg_dump -Fc` piped straight into crypto::encrypt_fd (MTGB,
 // AES-256-GCM, chunked) into postgres.dump.mtgb: no plaintext ever reaches the disk.
 // Drill: decrypt into a private scratch file (0600), `pg_restore --list` reads it.
-// Restore: decrypt to a scratch file (deleted after), `pg_restore --clean --if-exists
-// --single-transaction --exit-on-error -d <database>`.
+// Restore: decrypt to a scratch file (deleted after), create the database when the
+// server lacks it (a rebuilt or new server; `createdb`), then `pg_restore --clean
+// --if-exists --single-transaction --exit-on-error -d <database>`.
 #pragma once
 
 #include "backup/kind_handler.h"
@@ -23,6 +24,8 @@ class PostgresHandler final : public KindHandler {
   std::vector<std::string> connection_args() const;
   std::vector<std::string> connection_env() const;
   Status dump_encrypted(const std::string& out_path);
+  // Creates [postgres] database unless the server has it (asked through template1).
+  Status create_database_if_missing(const std::string& scratch);
   // Decrypts the backup into `scratch`/restore.dump and returns its path.
   Result<std::string> decrypt_to_scratch(const BackupEntry& entry, const std::string& scratch);
 

@@ -1,6 +1,7 @@
 // Backups of every kind on the real stack (private prefix, database, files): retention
 // counts, LZ4 frames, no plaintext in pg backups, `backup verify` naming a flipped
-// byte, round trips of configs, prefs, duckdb and postgres, drills recorded.
+// byte, round trips of configs, prefs, duckdb and postgres (into a dropped database too),
+// drills recorded.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -174,6 +175,21 @@ TEST_F(BackupKinds, PostgresRoundTripAndACorruptNewestFallsBack) {
   const Shell from_bad = world_->mtguard("restore postgres --from " + bad.id);
   EXPECT_NE(from_bad.exit_code, 0);
   EXPECT_NE(from_bad.output.find("postgres/" + bad.id), std::string::npos) << from_bad.output;
+}
+
+TEST_F(BackupKinds, ADroppedPostgresDatabaseIsCreatedAgainByTheRestore) {
+  const BackupEntry entry = run(BackupKind::kPostgres);
+  pg_.reset();
+  auto admin = PgClient::connect(testkit::stack_config().postgres);
+  ASSERT_TRUE(admin.is_ok()) << admin.status().to_string();
+  ASSERT_TRUE((*admin)->exec("DROP DATABASE " + world_->config().postgres.database + " WITH (FORCE)").is_ok());
+  const Shell restore = world_->mtguard("restore postgres");
+  ASSERT_EQ(restore.exit_code, 0) << restore.output;
+  EXPECT_NE(restore.output.find("restored postgres/" + entry.id), std::string::npos) << restore.output;
+  auto pg = PgClient::connect(world_->config().postgres);
+  ASSERT_TRUE(pg.is_ok()) << pg.status().to_string();
+  pg_ = std::move(pg).value();
+  EXPECT_EQ(pg_secret(), password_);
 }
 
 }  // namespace

@@ -129,13 +129,15 @@ launch_server() {
   "launch_$name"
 }
 
-# wait_ready NAME: polls until NAME answers; fails fast when its process exits.
+# wait_ready NAME: polls until NAME answers; fails fast when its process exits. The
+# recorded pid runs bash, setsid and nohup before it execs the server: only a pid that
+# is gone means the server exited (a loaded machine can poll inside that window).
 wait_ready() {
   local name=$1 port start
   port=$(server_port "$name")
   start=$(now_us)
   until probe_server "$name" "$port"; do
-    server_pid "$name" >/dev/null || fail_start "$name" "exited during start-up"
+    pid_alive "$(recorded_pid "$name")" || fail_start "$name" "exited during start-up"
     (( $(now_us) - start < ready_timeout_s * 1000000 )) ||
       fail_start "$name" "not ready after ${ready_timeout_s}s (still running, pid $(recorded_pid "$name"))"
     sleep "$poll_step_s"

@@ -71,7 +71,8 @@ class Backend {
   Status restore_duckdb(const BackendCommand& command);
   // Fills the restored database: ClickHouse gap fill, RTRS replay, trade_state settled.
   std::string refill_after_restore(int64_t& filled, int64_t& replayed);
-  Result<int64_t> replay_rtrs();
+  // Replays RTRS after the stream id `after`.
+  Result<int64_t> replay_rtrs(std::string after);
   // Runs the pending refill; clears the mark (in DuckDB too) when it succeeded, else
   // schedules another try. Returns the errors, "" on success.
   std::string try_refill(int64_t& filled, int64_t& replayed);

@@ -128,14 +128,19 @@ std::string Backend::refill_after_restore(int64_t& filled, int64_t& replayed) {
   std::string errors;
   auto since = pending_refill_since(*pipe_->db);
   MTG_CHECK_MSG(!since || since->has_value(), "a refill runs only while it is marked pending");
-  auto from_clickhouse = since ? fill_history_from_clickhouse(*pipe_->db, clickhouse_, config_, **since, clock_)
-                               : Result<int64_t>(since.status());
-  if (from_clickhouse) {
-    filled = *from_clickhouse;
-  } else {
-    errors += "gap fill from ClickHouse failed: " + from_clickhouse.status().to_string() + "; ";
+  auto progress = refill_progress(*pipe_->db);
+  if (!progress) return "refill progress: " + progress.status().to_string();
+  if (!progress->clickhouse_filled) {
+    auto from_clickhouse = since ? fill_history_from_clickhouse(*pipe_->db, clickhouse_, config_, **since, clock_)
+                                 : Result<int64_t>(since.status());
+    const Status recorded = from_clickhouse ? record_clickhouse_filled(*pipe_->db) : from_clickhouse.status();
+    if (recorded.is_ok()) {
+      filled = *from_clickhouse;
+    } else {
+      errors += "gap fill from ClickHouse failed: " + recorded.to_string() + "; ";
+    }
   }
-  auto from_rtrs = replay_rtrs();
+  auto from_rtrs = replay_rtrs(progress->rtrs_replayed_through);
   if (from_rtrs) {
     replayed = *from_rtrs;
   } else {
@@ -168,10 +173,11 @@ std::string Backend::try_refill(int64_t& filled, int64_t& replayed) {
   return errors;
 }
 
-// Results still in RTRS (acknowledged ones are kept rtrs_retain_ms) are recorded
-// again: those the snapshot lacks and ClickHouse never got come back this way.
-Result<int64_t> Backend::replay_rtrs() {
-  std::string after = "0";
+// Results still in RTRS (acknowledged ones are kept rtrs_retain_ms, and every one
+// after the replay's position while a refill is pending) are recorded again: those
+// the snapshot lacks and ClickHouse never got come back this way. Each batch's
+// position is kept, so a replay cut off resumes after it.
+Result<int64_t> Backend::replay_rtrs(std::string after) {
   int64_t recorded = 0;
   for (int seen = 0; seen < kMaxReplayEntries;) {
     auto entries = consumer_.range_after(static_cast<int>(kMaxHistoryBatch), after);
@@ -186,6 +192,7 @@ Result<int64_t> Backend::replay_rtrs() {
     recorded += *written;
     seen += static_cast<int>(entries->size());
     after = entries->back().stream_id;
+    MTG_RETURN_IF_ERROR(record_rtrs_replayed_through(*pipe_->db, after));
   }
   return recorded;
 }

@@ -142,7 +142,13 @@ Status Backend::housekeeping() {
   if (refill_pending_ && clock_.steady_ms() >= next_refill_ms_) try_pending_refill();
   auto mirrored = pipe_->mirror.poll();
   if (!mirrored && mirrored.status().code() != Code::kUnavailable) return mirrored.status();
-  auto trimmed = consumer_.trim(config_.backend.rtrs_retain_ms, clock_.now_ms());
+  std::optional<std::string> replaying;
+  if (refill_pending_) {
+    auto progress = refill_progress(*pipe_->db);
+    if (!progress) return progress.status().with_context("refill progress");
+    replaying = progress->rtrs_replayed_through;
+  }
+  auto trimmed = consumer_.trim(config_.backend.rtrs_retain_ms, clock_.now_ms(), replaying);
   if (!trimmed) spdlog::warn("backend: rtrs trim: {}", trimmed.status().to_string());
   MTG_RETURN_IF_ERROR(run_commands());
   publish();

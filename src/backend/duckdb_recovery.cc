@@ -169,7 +169,30 @@ Status mark_refill_pending(DuckDatabase& db) {
 }
 
 Status clear_refill_pending(DuckDatabase& db) {
-  return db.exec("DELETE FROM sync_state WHERE key = 'refill_pending'");
+  return db.exec("DELETE FROM sync_state WHERE key IN ('refill_pending', 'refill_clickhouse_filled', "
+                 "'refill_rtrs_replayed_through')");
+}
+
+Result<RefillProgress> refill_progress(DuckDatabase& db) {
+  auto rows = db.query("SELECT key, value FROM sync_state WHERE key IN ('refill_clickhouse_filled', "
+                       "'refill_rtrs_replayed_through')");
+  if (!rows) return rows.status();
+  RefillProgress progress;
+  for (const auto& row : rows->rows) {
+    const std::string key = row.at(0).value_or("");
+    if (key == "refill_clickhouse_filled") progress.clickhouse_filled = true;
+    if (key == "refill_rtrs_replayed_through") progress.rtrs_replayed_through = row.at(1).value_or("0");
+  }
+  return progress;
+}
+
+Status record_clickhouse_filled(DuckDatabase& db) {
+  return db.exec("INSERT OR REPLACE INTO sync_state(key, value) VALUES ('refill_clickhouse_filled', '1')");
+}
+
+Status record_rtrs_replayed_through(DuckDatabase& db, const std::string& stream_id) {
+  return db.exec_params("INSERT OR REPLACE INTO sync_state(key, value) VALUES ('refill_rtrs_replayed_through', ?)",
+                        {stream_id});
 }
 
 Result<std::optional<int64_t>> pending_refill_since(DuckDatabase& db) {

@@ -59,6 +59,19 @@ Status clear_refill_pending(DuckDatabase& db);
 // The gap's start (Unix ms) of a refill-pending database, nullopt when none is pending.
 Result<std::optional<int64_t>> pending_refill_since(DuckDatabase& db);
 
+// How far a pending refill got, kept beside its mark (and cleared with it) so that a
+// refill cut off by a kill or a lost server resumes instead of starting over: the
+// ClickHouse gap fill is done once, the RTRS replay goes on after the last entry it
+// recorded. (A replay that restarted at id 0 on every cut never finished while RTRS
+// grew: the 1,000-fault chaos campaign, seed 1124.)
+struct RefillProgress {
+  bool clickhouse_filled = false;
+  std::string rtrs_replayed_through = "0";  // an RTRS stream id, "0" before the first
+};
+Result<RefillProgress> refill_progress(DuckDatabase& db);
+Status record_clickhouse_filled(DuckDatabase& db);
+Status record_rtrs_replayed_through(DuckDatabase& db, const std::string& stream_id);
+
 // Inserts trade_history rows from ClickHouse trade_results FINAL for `config`'s
 // instances synced at or after `synced_since_ms` that DuckDB lacks (ON CONFLICT DO
 // NOTHING, not re-synced). Returns the rows inserted.

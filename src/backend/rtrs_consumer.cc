@@ -127,7 +127,7 @@ Result<RtrsGroupInfo> RtrsConsumer::group_info() {
   return info;
 }
 
-Result<int64_t> RtrsConsumer::trim(int64_t retain_ms, int64_t now_ms) {
+Result<int64_t> RtrsConsumer::trim(int64_t retain_ms, int64_t now_ms, const std::optional<std::string>& keep_after) {
   MTG_CHECK(retain_ms >= 0);
   auto info = group_info();
   if (!info) return info.status();
@@ -140,6 +140,11 @@ Result<int64_t> RtrsConsumer::trim(int64_t retain_ms, int64_t now_ms) {
     min_id = std::min(min_id, parse_id(pending->elements[1].str));
   }
   min_id = std::min(min_id, StreamId{static_cast<uint64_t>(std::max<int64_t>(0, now_ms - retain_ms)), 0});
+  if (keep_after) {
+    StreamId first_kept = parse_id(*keep_after);
+    first_kept.second += 1;
+    min_id = std::min(min_id, first_kept);
+  }
   if (min_id == StreamId{0, 0}) return int64_t{0};
   auto trimmed = redis_.command({"XTRIM", keys_.rtrs(), "MINID", format_id(min_id)});
   if (!trimmed) return trimmed.status();

@@ -51,8 +51,9 @@ class RtrsConsumer {
   // XACK of these ids (at most kMaxEntriesPerRead).
   Status ack(const std::vector<std::string>& ids);
   // XTRIM MINID: drops entries that are acknowledged AND older than retain_ms (by
-  // their id's ms part against now_ms). Returns the entries removed.
-  Result<int64_t> trim(int64_t retain_ms, int64_t now_ms);
+  // their id's ms part against now_ms) AND, when `keep_after` is set (a refill's RTRS
+  // replay still under way), not after that id. Returns the entries removed.
+  Result<int64_t> trim(int64_t retain_ms, int64_t now_ms, const std::optional<std::string>& keep_after);
   // The group's delivery state (XINFO GROUPS + XPENDING).
   Result<RtrsGroupInfo> group_info();
 

@@ -78,7 +78,7 @@ void FaultInjector::truncate_aof(int64_t down_ms) {
 // The newest snapshot is corrupted before the backend dies, so the backend's restore
 // must skip it and take an older one (or none), then refill from ClickHouse and RTRS.
 void FaultInjector::corrupt_snapshot(int64_t down_ms) {
-  auto id = corrupt_newest_duckdb_snapshot(backup_dir_);
+  auto id = corrupt_newest_duckdb_snapshot(backup_dir_, corrupted_);
   if (!id) {
     failed(FaultKind::kCorruptSnapshot, id.status());
     return;

@@ -119,7 +119,8 @@ Status append_torn_aof_command(const std::string& aof_dir) {
   return Status::ok();
 }
 
-Result<std::string> corrupt_newest_duckdb_snapshot(const std::string& backup_dir) {
+Result<std::string> corrupt_newest_duckdb_snapshot(const std::string& backup_dir,
+                                                   const std::set<std::string>& already_corrupted) {
   const backup::BackupRepository repo(backup_dir);
   auto lock = repo.lock(backup::BackupKind::kDuckdb, kLockTimeoutMs);
   if (!lock) return lock.status();
@@ -127,6 +128,7 @@ Result<std::string> corrupt_newest_duckdb_snapshot(const std::string& backup_dir
   if (!entries) return entries.status();
   if (entries->empty()) return Status::not_found("no DuckDB snapshot yet");
   const backup::BackupEntry& newest = entries->front();
+  if (already_corrupted.count(newest.id) > 0) return newest.id;
   fs::path largest;
   uintmax_t largest_bytes = 0;
   std::error_code ec;

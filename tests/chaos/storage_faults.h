@@ -4,6 +4,7 @@
 // the newest DuckDB snapshot.
 #pragma once
 
+#include <set>
 #include <string>
 
 #include "util/status.h"
@@ -29,7 +30,10 @@ void unmount_all_under(const std::string& dir);
 Status append_torn_aof_command(const std::string& aof_dir);
 
 // Flips a byte in the middle of the largest payload file of the newest DuckDB backup
-// under `backup_dir`, holding the kind's lock. Returns the backup's id.
-Result<std::string> corrupt_newest_duckdb_snapshot(const std::string& backup_dir);
+// under `backup_dir`, holding the kind's lock, unless that backup is one of
+// `already_corrupted` (flipping it again would mend it: seed 1124 met a newest snapshot
+// twice while no new one could be taken). Returns the backup's id.
+Result<std::string> corrupt_newest_duckdb_snapshot(const std::string& backup_dir,
+                                                   const std::set<std::string>& already_corrupted);
 
 }  // namespace mtg::chaos

@@ -104,4 +104,41 @@ TEST(DuckDbRecovery, TheGapStartsAtTheNewestRowLessTheMarginAndAnEarlierMarkIsKe
 }
 
 }  // namespace
+// Found by the 1,000-fault chaos campaign (seed 1124): the RTRS replay of a refill
+// started again at id 0 each time a Redis fault cut it off, while RTRS grew (nothing is
+// trimmed while the backend replays), so it never finished. Its progress now lives in
+// the file beside the mark, survives a kill, and goes with the mark.
+TEST(DuckDbRecovery, AnRtrsReplayCutOffResumesWhereItStopped) {
+  testkit::TempDir dir;
+  const std::string path = dir.file("mtguard.duckdb");
+  ManualClock clock;
+  {
+    auto restored = open_backend_duckdb(config_at(path), {}, clock);
+    ASSERT_TRUE(restored.is_ok()) << restored.status().to_string();
+    auto fresh = refill_progress(*restored->db);
+    ASSERT_TRUE(fresh.is_ok());
+    EXPECT_FALSE(fresh->clickhouse_filled);
+    EXPECT_EQ(fresh->rtrs_replayed_through, "0");
+    ASSERT_TRUE(record_clickhouse_filled(*restored->db).is_ok());
+    ASSERT_TRUE(record_rtrs_replayed_through(*restored->db, "1795537131565-0").is_ok());
+    ASSERT_TRUE(record_rtrs_replayed_through(*restored->db, "1795537789764-3").is_ok());
+  }  // killed: Redis went away mid-replay
+  {
+    auto again = open_backend_duckdb(config_at(path), {}, clock);
+    ASSERT_TRUE(again.is_ok());
+    EXPECT_TRUE(again->refill_pending);
+    auto resumed = refill_progress(*again->db);
+    ASSERT_TRUE(resumed.is_ok());
+    EXPECT_TRUE(resumed->clickhouse_filled);
+    EXPECT_EQ(resumed->rtrs_replayed_through, "1795537789764-3");
+    ASSERT_TRUE(clear_refill_pending(*again->db).is_ok());  // the refill finished
+  }
+  auto settled = open_backend_duckdb(config_at(path), {}, clock);
+  ASSERT_TRUE(settled.is_ok());
+  auto cleared = refill_progress(*settled->db);
+  ASSERT_TRUE(cleared.is_ok());
+  EXPECT_FALSE(cleared->clickhouse_filled);
+  EXPECT_EQ(cleared->rtrs_replayed_through, "0");
+}
+
 }  // namespace mtg

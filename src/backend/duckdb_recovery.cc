@@ -163,7 +163,10 @@ Result<DuckOpenOutcome> open_backend_duckdb(const Config& config,
 }
 
 Status mark_refill_pending(DuckDatabase& db) {
-  return db.exec("INSERT OR IGNORE INTO sync_state(key, value) SELECT 'refill_pending', "
+  // A file just restored needs its whole refill, whatever progress its snapshot carried
+  // (a snapshot taken during a refill holds that refill's progress).
+  return db.exec("DELETE FROM sync_state WHERE key IN ('refill_clickhouse_filled', 'refill_rtrs_replayed_through'); "
+                 "INSERT OR IGNORE INTO sync_state(key, value) SELECT 'refill_pending', "
                  "CAST(greatest(coalesce(max(recorded_at), 0) - " + std::to_string(kFillClockMarginMs) +
                  ", 0) AS VARCHAR) FROM trade_history");
 }

@@ -53,7 +53,7 @@ Result<DuckOpenOutcome> open_backend_duckdb(const Config& config,
 inline constexpr int64_t kFillClockMarginMs = 600'000;
 
 // Marks `db` refill-pending from its newest trade_history row; an existing mark (an
-// earlier gap start) is kept.
+// earlier gap start) is kept, any refill progress (RefillProgress) is dropped.
 Status mark_refill_pending(DuckDatabase& db);
 Status clear_refill_pending(DuckDatabase& db);
 // The gap's start (Unix ms) of a refill-pending database, nullopt when none is pending.

@@ -133,6 +133,19 @@ TEST(DuckDbRecovery, AnRtrsReplayCutOffResumesWhereItStopped) {
     EXPECT_EQ(resumed->rtrs_replayed_through, "1795537789764-3");
     ASSERT_TRUE(clear_refill_pending(*again->db).is_ok());  // the refill finished
   }
+  {
+    // A snapshot taken mid-refill carries its progress; restored, it is refilled whole.
+    auto snapshot = open_backend_duckdb(config_at(path), {}, clock);
+    ASSERT_TRUE(snapshot.is_ok());
+    ASSERT_TRUE(record_clickhouse_filled(*snapshot->db).is_ok());
+    ASSERT_TRUE(record_rtrs_replayed_through(*snapshot->db, "1795537789764-3").is_ok());
+    ASSERT_TRUE(mark_refill_pending(*snapshot->db).is_ok());
+    auto restarted = refill_progress(*snapshot->db);
+    ASSERT_TRUE(restarted.is_ok());
+    EXPECT_FALSE(restarted->clickhouse_filled);
+    EXPECT_EQ(restarted->rtrs_replayed_through, "0");
+    ASSERT_TRUE(clear_refill_pending(*snapshot->db).is_ok());
+  }
   auto settled = open_backend_duckdb(config_at(path), {}, clock);
   ASSERT_TRUE(settled.is_ok());
   auto cleared = refill_progress(*settled->db);

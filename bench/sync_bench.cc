@@ -69,7 +69,7 @@ int run(int rows) {
   for (size_t at = 0; at < results.size(); at += kMaxHistoryBatch) {
     std::vector<TradeResult> batch(results.begin() + static_cast<long>(at),
                                    results.begin() + static_cast<long>(std::min(results.size(), at + kMaxHistoryBatch)));
-    if (!writer.write(batch).is_ok()) return fail("history write failed");
+    if (!writer.write(batch, "").is_ok()) return fail("history write failed");
   }
   const double ingest_s = seconds_since(start);
 

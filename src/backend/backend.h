@@ -43,9 +43,9 @@ class Backend {
           ClickHouseClient& clickhouse, notify::Notifier& notifier);
 
   // The database is refill-pending (DuckOpenOutcome): restored from a snapshot or new,
-  // or an earlier refill never finished. Once started, refill it (refill_after_restore),
-  // again every kRefillRetryMs until that succeeds — ClickHouse or Redis may be down
-  // when the backend starts.
+  // or an earlier refill never finished. Once started, refill it in steps (refill_step)
+  // from the loop, which ingests new results between steps; a failed step is tried
+  // again after kRefillRetryMs — ClickHouse or Redis may be down when the backend starts.
   void refill_when_started() { refill_pending_ = true; }
 
   Status start();
@@ -69,14 +69,24 @@ class Backend {
   void reply_finished_snapshot();
   void reply_snapshot(const std::optional<SnapshotWorker::Done>& done);
   Status restore_duckdb(const BackendCommand& command);
-  // Fills the restored database: ClickHouse gap fill, RTRS replay, trade_state settled.
-  std::string refill_after_restore(int64_t& filled, int64_t& replayed);
-  // Replays RTRS after the stream id `after`.
-  Result<int64_t> replay_rtrs(std::string after);
-  // Runs the pending refill; clears the mark (in DuckDB too) when it succeeded, else
-  // schedules another try. Returns the errors, "" on success.
-  std::string try_refill(int64_t& filled, int64_t& replayed);
-  void try_pending_refill();
+  // What one refill step did.
+  struct RefillStep {
+    int64_t filled = -1;    // rows from the ClickHouse gap; -1 when not run this step
+    int64_t replayed = -1;  // results re-recorded from RTRS; -1 when the replay failed
+    bool complete = false;  // the replay reached RTRS' end and trade_state is settled
+    std::string errors;     // "" when every part ran
+  };
+  // One step of the refill of a restored database: the ClickHouse gap fill (once, kept in
+  // its progress), then up to [backend] refill_step_entries of RTRS after the last entry
+  // replayed (a step holds up ingest that long, however long RTRS grew),
+  // then, once the replay reached RTRS' end, trade_state settled.
+  RefillStep refill_step();
+  // Replays up to refill_step_entries of RTRS after the stream id `after`, recording its
+  // position; `reached_end` when RTRS had no more.
+  Result<int64_t> replay_rtrs(std::string after, bool& reached_end);
+  // Runs a refill step; clears the mark (in DuckDB too) when the refill is complete,
+  // else schedules the next step: at once, or after kRefillRetryMs when it failed.
+  RefillStep try_refill();
   std::string reconcile_redis();
 
   const Config& config_;

@@ -3,6 +3,7 @@
 // ok=false and never stops the backend; only losing the database itself does.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <system_error>
@@ -18,7 +19,6 @@ namespace mtg {
 namespace {
 
 constexpr int kMaxCommandsPerTick = 16;
-constexpr int kMaxReplayEntries = 1'000'000;  // RTRS entries one restore re-records
 
 using json = nlohmann::json;
 
@@ -108,9 +108,17 @@ Status Backend::restore_duckdb(const BackendCommand& command) {
   MTG_RETURN_IF_ERROR(pipe_->sync.load());
   MTG_RETURN_IF_ERROR(mark_refill_pending(*pipe_->db));
   refill_pending_ = true;
+  // The operator waits for the whole refill (the loop is held up by this command anyway);
+  // a failed step is left to the loop's retries and reported.
   int64_t filled = -1;
-  int64_t replayed = -1;
-  const std::string refill_error = try_refill(filled, replayed);
+  int64_t replayed = 0;
+  std::string refill_error;
+  while (refill_pending_ && refill_error.empty()) {
+    const RefillStep step = try_refill();
+    if (step.filled >= 0) filled = step.filled;
+    replayed += std::max<int64_t>(step.replayed, 0);
+    refill_error = step.errors;
+  }
   std::error_code ec;
   const auto bytes = std::filesystem::file_size(path, ec);
   json answer = {{"ok", true},
@@ -124,75 +132,97 @@ Status Backend::restore_duckdb(const BackendCommand& command) {
   return Status::ok();
 }
 
-std::string Backend::refill_after_restore(int64_t& filled, int64_t& replayed) {
-  std::string errors;
+Backend::RefillStep Backend::refill_step() {
+  RefillStep step;
   auto since = pending_refill_since(*pipe_->db);
   MTG_CHECK_MSG(!since || since->has_value(), "a refill runs only while it is marked pending");
   auto progress = refill_progress(*pipe_->db);
-  if (!progress) return "refill progress: " + progress.status().to_string();
+  if (!progress) {
+    step.errors = "refill progress: " + progress.status().to_string();
+    return step;
+  }
   if (!progress->clickhouse_filled) {
     auto from_clickhouse = since ? fill_history_from_clickhouse(*pipe_->db, clickhouse_, config_, **since, clock_)
                                  : Result<int64_t>(since.status());
     const Status recorded = from_clickhouse ? record_clickhouse_filled(*pipe_->db) : from_clickhouse.status();
     if (recorded.is_ok()) {
-      filled = *from_clickhouse;
+      step.filled = *from_clickhouse;
     } else {
-      errors += "gap fill from ClickHouse failed: " + recorded.to_string() + "; ";
+      step.errors += "gap fill from ClickHouse failed: " + recorded.to_string() + "; ";
     }
   }
-  auto from_rtrs = replay_rtrs(progress->rtrs_replayed_through);
+  bool reached_end = false;
+  auto from_rtrs = replay_rtrs(progress->rtrs_replayed_through, reached_end);
   if (from_rtrs) {
-    replayed = *from_rtrs;
+    step.replayed = *from_rtrs;
   } else {
-    errors += "RTRS replay failed: " + from_rtrs.status().to_string() + "; ";
+    step.errors += "RTRS replay failed: " + from_rtrs.status().to_string() + "; ";
   }
-  // Orders that finished after the snapshot was taken are final in trade_history.
-  Status settled = pipe_->db->exec(
-      "UPDATE trade_state SET state = h.status FROM trade_history h WHERE h.uuid = trade_state.uuid AND h.status IN "
-      "('filled','failed','rejected','expired','dropped') AND trade_state.state NOT IN "
-      "('filled','failed','rejected','expired','dropped','closed')");
-  if (!settled.is_ok()) errors += "settle trade_state: " + settled.to_string();
-  if (!errors.empty()) spdlog::error("backend: after the restore: {}", errors);
-  return errors;
+  if (reached_end && step.errors.empty()) {
+    // Orders that finished after the snapshot was taken are final in trade_history.
+    Status settled = pipe_->db->exec(
+        "UPDATE trade_state SET state = h.status FROM trade_history h WHERE h.uuid = trade_state.uuid AND h.status IN "
+        "('filled','failed','rejected','expired','dropped') AND trade_state.state NOT IN "
+        "('filled','failed','rejected','expired','dropped','closed')");
+    if (settled.is_ok()) {
+      step.complete = true;
+    } else {
+      step.errors += "settle trade_state: " + settled.to_string();
+    }
+  }
+  if (!step.errors.empty()) spdlog::error("backend: refilling the restored DuckDB: {}", step.errors);
+  return step;
 }
 
-std::string Backend::try_refill(int64_t& filled, int64_t& replayed) {
+Backend::RefillStep Backend::try_refill() {
   MTG_CHECK(refill_pending_);
-  std::string errors = refill_after_restore(filled, replayed);
-  if (errors.empty()) {
+  RefillStep step = refill_step();
+  if (step.complete) {
     const Status cleared = clear_refill_pending(*pipe_->db);
-    if (!cleared.is_ok()) errors = "clear the refill mark: " + cleared.to_string();
+    if (!cleared.is_ok()) step.errors = "clear the refill mark: " + cleared.to_string();
   }
-  if (!errors.empty()) {
+  if (!step.errors.empty()) {
     next_refill_ms_ = clock_.steady_ms() + kRefillRetryMs;
     spdlog::warn("backend: the DuckDB refill will be tried again in {} ms", kRefillRetryMs);
-    return errors;
+  } else if (!step.complete) {
+    next_refill_ms_ = clock_.steady_ms();  // the next step once the loop ingested
+    spdlog::info("backend: DuckDB refill under way: {} rows from ClickHouse, {} results from RTRS this step",
+                 std::max<int64_t>(step.filled, 0), step.replayed);
+  } else {
+    refill_pending_ = false;
+    spdlog::warn("backend: DuckDB refilled: {} rows from ClickHouse, {} results from RTRS in the last step",
+                 std::max<int64_t>(step.filled, 0), step.replayed);
   }
-  refill_pending_ = false;
-  spdlog::warn("backend: DuckDB refilled: {} rows from ClickHouse, {} results from RTRS", filled, replayed);
-  return errors;
+  return step;
 }
 
-// Results still in RTRS (acknowledged ones are kept rtrs_retain_ms, and every one
-// after the replay's position while a refill is pending) are recorded again: those
-// the snapshot lacks and ClickHouse never got come back this way. Each batch's
-// position is kept, so a replay cut off resumes after it.
-Result<int64_t> Backend::replay_rtrs(std::string after) {
+// Replayed twice (a step cut off before it recorded its position), a batch is
+// harmless: trade_history's primary key drops what was recorded already.
+Result<int64_t> Backend::replay_rtrs(std::string after, bool& reached_end) {
+  reached_end = false;
   int64_t recorded = 0;
-  for (int seen = 0; seen < kMaxReplayEntries;) {
-    auto entries = consumer_.range_after(static_cast<int>(kMaxHistoryBatch), after);
+  for (int seen = 0; seen < config_.backend.refill_step_entries;) {
+    const int batch = std::min(static_cast<int>(kMaxHistoryBatch), config_.backend.refill_step_entries - seen);
+    auto entries = consumer_.range_after(batch, after);
     if (!entries) return entries.status();
-    if (entries->empty()) break;
+    if (entries->empty()) {
+      reached_end = true;
+      break;
+    }
     std::vector<TradeResult> results;
     for (const RtrsEntry& e : *entries) {
       if (e.result) results.push_back(*e.result);
     }
-    auto written = pipe_->writer.write(results);
+    auto written = pipe_->writer.write(results, "");  // not in order with ingest: recorded below
     if (!written) return written.status();
     recorded += *written;
     seen += static_cast<int>(entries->size());
     after = entries->back().stream_id;
     MTG_RETURN_IF_ERROR(record_rtrs_replayed_through(*pipe_->db, after));
+    if (static_cast<int>(entries->size()) < batch) {
+      reached_end = true;
+      break;
+    }
   }
   return recorded;
 }

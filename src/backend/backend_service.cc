@@ -64,7 +64,7 @@ Status Backend::start() {
   if (!had_rtrs) return had_rtrs.status();
   MTG_RETURN_IF_ERROR(consumer_.ensure_group());
   MTG_RETURN_IF_ERROR(drain_pending());
-  if (refill_pending_) try_pending_refill();
+  if (refill_pending_) (void)try_refill();  // its first step; the loop runs the rest
   auto open = redis_.command({"EXISTS", RedisKeys{config_.redis.prefix}.open_orders()});
   if (!open) return open.status();
   if (!*had_rtrs && open->integer == 0) {
@@ -74,12 +74,6 @@ Status Backend::start() {
   }
   spdlog::info("backend: started (sync {})", pipe_->sync.suspended() ? "suspended" : "active");
   return Status::ok();
-}
-
-void Backend::try_pending_refill() {
-  int64_t filled = -1;
-  int64_t replayed = -1;
-  (void)try_refill(filled, replayed);  // logged, and tried again from housekeeping
 }
 
 // Entries delivered before a crash and never acknowledged come first.
@@ -106,7 +100,7 @@ Status Backend::store(const std::vector<RtrsEntry>& entries) {
       spdlog::error("backend: RTRS entry {} has no usable result, skipped: {}", e.stream_id, e.error);
     }
   }
-  auto written = pipe_->writer.write(results);
+  auto written = pipe_->writer.write(results, entries.empty() ? std::string() : entries.back().stream_id);
   if (!written) return written.status().with_context("duckdb trade_history");
   // Acknowledge only after the commit: a crash before this line replays the batch,
   // and trade_history's primary key drops what was logged already.
@@ -139,7 +133,7 @@ Status Backend::loop(const std::atomic<bool>& stop) {
 }
 
 Status Backend::housekeeping() {
-  if (refill_pending_ && clock_.steady_ms() >= next_refill_ms_) try_pending_refill();
+  if (refill_pending_ && clock_.steady_ms() >= next_refill_ms_) (void)try_refill();  // logged
   auto mirrored = pipe_->mirror.poll();
   if (!mirrored && mirrored.status().code() != Code::kUnavailable) return mirrored.status();
   std::optional<std::string> replaying;
@@ -167,7 +161,8 @@ void Backend::publish() {
                               {"duckdb_version", DuckDatabase::kLibraryVersion},
                               {"lag", info ? info->lag : -1},
                               {"pending", info ? info->pending : -1},
-                              {"suspended", status->suspended}};
+                              {"suspended", status->suspended},
+                              {"refill_pending", refill_pending_}};
   const std::string ttl = std::to_string(BackendKeys::kPublishTtlMs);
   (void)redis_.pipeline({{"SET", keys_.heartbeat(), heartbeat.dump(), "PX", ttl},
                          {"SET", keys_.sync(), status->to_json(), "PX", ttl}});

@@ -9,6 +9,7 @@
 #include <system_error>
 #include <vector>
 
+#include "backend/history_writer.h"
 #include "store/duckdb/duckdb_migrations.h"
 #include "util/check.h"
 
@@ -163,9 +164,18 @@ Result<DuckOpenOutcome> open_backend_duckdb(const Config& config,
 }
 
 Status mark_refill_pending(DuckDatabase& db) {
-  // A file just restored needs its whole refill, whatever progress its snapshot carried
-  // (a snapshot taken during a refill holds that refill's progress).
-  return db.exec("DELETE FROM sync_state WHERE key IN ('refill_clickhouse_filled', 'refill_rtrs_replayed_through'); "
+  // The ClickHouse gap is filled again: what the file lacks may have left RTRS since its
+  // snapshot was taken. The RTRS replay starts after the last entry the file holds for
+  // sure: the last one ingested, or, when the file was refilling already (a snapshot
+  // taken mid-refill), the last one that refill replayed — entries between those two
+  // are what it had not replayed yet.
+  return db.exec(std::string("DELETE FROM sync_state WHERE key = 'refill_clickhouse_filled'; "
+                             "DELETE FROM sync_state WHERE key = 'refill_rtrs_replayed_through' AND NOT EXISTS "
+                             "(SELECT 1 FROM sync_state WHERE key = 'refill_pending'); "
+                             "INSERT INTO sync_state(key, value) SELECT 'refill_rtrs_replayed_through', value "
+                             "FROM sync_state WHERE key = '") +
+                 kRtrsRecordedThroughKey +
+                 "' AND NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'refill_pending'); "
                  "INSERT OR IGNORE INTO sync_state(key, value) SELECT 'refill_pending', "
                  "CAST(greatest(coalesce(max(recorded_at), 0) - " + std::to_string(kFillClockMarginMs) +
                  ", 0) AS VARCHAR) FROM trade_history");

@@ -6,8 +6,9 @@
 //                                    SnapshotRestorer seam (the backups module plugs in
 //                                    here), open, migrate, and mark it refill-pending.
 // A database that was missing lacks what happened after its snapshot: the backend then
-// refills it (Backend::refill_after_restore: the gap from ClickHouse with
-// fill_history_from_clickhouse, then RTRS replayed), retrying until that succeeds, so a
+// refills it (Backend::refill_step: the gap from ClickHouse with
+// fill_history_from_clickhouse, then RTRS replayed in steps between which the loop
+// ingests new results), retrying until that succeeds, so a
 // ClickHouse that is down at start-up delays the refill but never skips it. The mark
 // lives in the database (sync_state 'refill_pending') until the refill succeeded: a
 // backend killed in between refills on its next start although the file is there.
@@ -53,7 +54,10 @@ Result<DuckOpenOutcome> open_backend_duckdb(const Config& config,
 inline constexpr int64_t kFillClockMarginMs = 600'000;
 
 // Marks `db` refill-pending from its newest trade_history row; an existing mark (an
-// earlier gap start) is kept, any refill progress (RefillProgress) is dropped.
+// earlier gap start) is kept. The ClickHouse gap is to be filled again; the RTRS replay
+// starts after the last entry ingested into the file (HistoryWriter::write's
+// rtrs_through), or, when the file was refill-pending already, after the last one that
+// refill replayed.
 Status mark_refill_pending(DuckDatabase& db);
 Status clear_refill_pending(DuckDatabase& db);
 // The gap's start (Unix ms) of a refill-pending database, nullopt when none is pending.

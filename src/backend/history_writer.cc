@@ -64,12 +64,17 @@ std::vector<DuckParam> state_row(const TradeResult& r, int64_t now_ms) {
 
 }  // namespace
 
-Result<int64_t> HistoryWriter::write(const std::vector<TradeResult>& results) {
+Result<int64_t> HistoryWriter::write(const std::vector<TradeResult>& results, const std::string& rtrs_through) {
   MTG_CHECK(results.size() <= kMaxHistoryBatch);
   if (results.empty()) return int64_t{0};
   const int64_t now = clock_.now_ms();
   MTG_RETURN_IF_ERROR(db_.begin());
   auto inserted = write_batch(results, now);
+  if (inserted && !rtrs_through.empty()) {
+    const Status recorded = db_.exec_params("INSERT OR REPLACE INTO sync_state(key, value) VALUES (?, ?)",
+                                            {std::string(kRtrsRecordedThroughKey), rtrs_through});
+    if (!recorded.is_ok()) inserted = recorded;
+  }
   if (!inserted) {
     (void)db_.rollback();  // the write error is the one worth reporting
     return inserted.status();

@@ -25,6 +25,8 @@ namespace mtg {
 
 // Most results one write() takes.
 inline constexpr size_t kMaxHistoryBatch = 500;
+// The sync_state key under which write() records the last RTRS entry ingested in order.
+inline constexpr const char* kRtrsRecordedThroughKey = "rtrs_recorded_through";
 
 class HistoryWriter {
  public:
@@ -32,8 +34,11 @@ class HistoryWriter {
   HistoryWriter(DuckDatabase& db, const Clock& clock) : db_(db), clock_(clock) {}
 
   // Stores `results` (at most kMaxHistoryBatch) atomically. Returns how many were new
-  // (the rest were logged already). On error nothing is stored.
-  Result<int64_t> write(const std::vector<TradeResult>& results);
+  // (the rest were logged already). On error nothing is stored. `rtrs_through`, unless
+  // empty, is the last RTRS entry of a batch read in stream order (ingest): the same
+  // transaction records it (kRtrsRecordedThroughKey), so the file, and any snapshot of
+  // it, holds every RTRS entry up to that one — a refill replays only what comes after.
+  Result<int64_t> write(const std::vector<TradeResult>& results, const std::string& rtrs_through);
 
   // The ClickHouse row of a result: the columns of mtguard.trade_results except
   // synced_at (added when sent), as one JSON object.

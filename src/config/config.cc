@@ -119,6 +119,7 @@ Status read_tables(TableReader& r, Config& c) {
   r.read("backend.retry_interval_ms", c.backend.retry_interval_ms);
   r.read("backend.max_attempts", c.backend.max_attempts);
   r.read("backend.rtrs_retain_ms", c.backend.rtrs_retain_ms);
+  r.read("backend.refill_step_entries", c.backend.refill_step_entries);
   r.read("instances.dir", c.instances_dir);
   read_backup(r, c.backup);
   r.read("prefs.file", c.prefs_file);
@@ -139,6 +140,7 @@ Status read_tables(TableReader& r, Config& c) {
   r.require_range("backend.retry_interval_ms", c.backend.retry_interval_ms, 10, 3'600'000);
   r.require_range("backend.max_attempts", c.backend.max_attempts, 1, 1000);
   r.require_range("backend.rtrs_retain_ms", c.backend.rtrs_retain_ms, 0, 30LL * 86'400'000);
+  r.require_range("backend.refill_step_entries", c.backend.refill_step_entries, 1, 1'000'000);
   if (c.redis.prefix.empty()) r.fail("redis.prefix", "must not be empty");
   static const char* kLevels[] = {"trace", "debug", "info", "warn", "error", "critical", "off"};
   if (std::none_of(std::begin(kLevels), std::end(kLevels),

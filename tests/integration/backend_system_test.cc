@@ -12,6 +12,7 @@
 
 #include "backend/backend_keys.h"
 #include "backend/sync_status.h"
+#include "order/trade_result.h"
 #include "integration/system.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_database.h"
@@ -31,10 +32,13 @@ class BackendSystemTest : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!testkit::stack_available() || !testkit::stack_controllable()) GTEST_SKIP() << "needs scripts/stack (MTG_CONFIG)";
-    sys_ = std::make_unique<System>();
+    testkit::SystemOptions options;
+    options.instance_prefix = "bst" + System::new_uuid().substr(0, 8) + "-";  // a refill reads only ours
+    sys_ = std::make_unique<System>(options);
     // Short retries so an outage "longer than max_attempts retries" stays short.
     std::ofstream(sys_->config_path(), std::ios::app)
-        << "[backend]\nretry_interval_ms = 300\nmax_attempts = 5\nrtrs_retain_ms = 3600000\n";
+        << "[backend]\nretry_interval_ms = 300\nmax_attempts = 5\nrtrs_retain_ms = 3600000\n"
+        << "refill_step_entries = 200\n";  // a refill of a few thousand entries takes many steps
     auto ch = ClickHouseClient::create(sys_->config().clickhouse);
     ASSERT_TRUE(ch.is_ok());
     clickhouse_ = std::move(*ch);
@@ -121,6 +125,52 @@ class BackendSystemTest : public ::testing::Test {
     }
     ADD_FAILURE() << "no backend heartbeat\n" << sys_->log_tail(dir() + "/backend.log");
     return {};
+  }
+  // Waits for a heartbeat whose refill_pending is `pending` (the backend publishes it
+  // every second); false on timeout.
+  bool wait_refill_pending(bool pending, int timeout_ms) {
+    for (int waited = 0;; waited += 200) {
+      auto v = sys_->redis().command({"GET", BackendKeys{sys_->config().redis.prefix}.heartbeat()});
+      if (v && !v->is_nil() && nlohmann::json::parse(v->str).value("refill_pending", !pending) == pending) return true;
+      if (waited >= timeout_ms) return false;
+      sleep_ms(200);
+    }
+  }
+  // `n` final results the engine never produced, XADDed to RTRS as it would (pipelined).
+  void add_results_to_rtrs(int n) {
+    const std::string rtrs = sys_->config().redis.prefix + "rtrs";
+    std::vector<std::vector<std::string>> batch;
+    for (int i = 0; i < n; ++i) {
+      TradeResult r;
+      r.uuid = System::new_uuid();
+      r.result_id = final_result_id(r.uuid);
+      r.instance = sys_->instance_id(i % 3);
+      r.symbol = "EURUSD";
+      r.side = "buy";
+      r.status = ResultStatus::kFilled;
+      r.volume = r.filled_volume = 0.1;
+      r.avg_price = 1.1;
+      r.ts_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::system_clock::now().time_since_epoch()).count();
+      r.stream_id = "1-" + std::to_string(i);
+      batch.push_back({"XADD", rtrs, "*", "result", r.to_json()});
+      if (batch.size() == 500 || i + 1 == n) {
+        auto added = sys_->redis().pipeline(batch);
+        ASSERT_TRUE(added.is_ok()) << added.status().to_string();
+        batch.clear();
+      }
+    }
+  }
+  // Waits until the backend acknowledged every RTRS entry.
+  void wait_acknowledged() {
+    // A heartbeat published from now on counts entries added before.
+    ASSERT_TRUE(sys_->redis().command({"DEL", BackendKeys{sys_->config().redis.prefix}.heartbeat()}).is_ok());
+    for (int waited = 0; waited < kWaitMs; waited += 100) {
+      const auto hb = wait_heartbeat();
+      if (hb.value("lag", -1) == 0 && hb.value("pending", -1) == 0) return;
+      sleep_ms(100);
+    }
+    ADD_FAILURE() << "RTRS not acknowledged\n" << sys_->log_tail(dir() + "/backend.log");
   }
   std::string run_cli(const std::string& args) {
     return std::string(MTG_BINARY) + " --config " + sys_->config_path() + " " + args + " >> " + dir() +
@@ -299,11 +349,7 @@ TEST_F(BackendSystemTest, DuckdbLostWhileClickhouseIsDownIsRefilledFromTheSnapsh
   clickhouse_killed_ = true;
   auto after = submit(30);
   ASSERT_TRUE(sys_->wait_final({after.begin(), after.end()}, kWaitMs));
-  for (int waited = 0; waited < kWaitMs; waited += 100) {  // every result acknowledged
-    const auto hb = wait_heartbeat();
-    if (hb.value("lag", -1) == 0 && hb.value("pending", -1) == 0) break;
-    sleep_ms(100);
-  }
+  wait_acknowledged();
   backend_->kill9();
   std::filesystem::remove(sys_->config().duckdb.path);
   std::filesystem::remove(sys_->config().duckdb.path + ".wal");
@@ -322,6 +368,49 @@ TEST_F(BackendSystemTest, DuckdbLostWhileClickhouseIsDownIsRefilledFromTheSnapsh
   EXPECT_EQ(duck_count("SELECT count(*) " + ours), static_cast<int64_t>(ids.size()))
       << sys_->log_tail(dir() + "/backend.log");
   EXPECT_EQ(duck_count("SELECT count(DISTINCT result_id) " + ours), static_cast<int64_t>(ids.size()));
+}
+
+// Found by the 1,000-fault campaign (seed 1124): the refill of a lost DuckDB file ran its
+// whole RTRS replay inside start() or one housekeeping call, so nothing new was recorded
+// until it reached RTRS' end; cut off by every Redis fault, it started over at entry 0
+// while RTRS grew. Now it resumes where it stopped and goes in steps ([backend]
+// refill_step_entries, 200 here), between which the loop ingests: new results are
+// recorded and reach ClickHouse while the refill goes on, and it ends after Redis was killed.
+TEST_F(BackendSystemTest, ALongRefillCutOffByRedisGoesOnInStepsWhileNewResultsAreIngested) {
+  constexpr int kEarlier = 6'000;  // RTRS entries the refill replays: 30 steps
+  sys_->start_engine();
+  sys_->start_sims();
+  start_backend();
+  wait_heartbeat();
+  add_results_to_rtrs(kEarlier);
+  wait_acknowledged();
+  backend_->kill9();
+  std::filesystem::remove(sys_->config().duckdb.path);  // no snapshot: a new file, refilled whole
+  std::filesystem::remove(sys_->config().duckdb.path + ".wal");
+  const BackendKeys keys{sys_->config().redis.prefix};
+  ASSERT_TRUE(sys_->redis().command({"DEL", keys.heartbeat()}).is_ok());
+  backend_->restart();
+
+  ASSERT_TRUE(wait_refill_pending(true, kWaitMs)) << sys_->log_tail(dir() + "/backend.log");
+  auto during = submit(20);
+  ASSERT_TRUE(sys_->wait_final({during.begin(), during.end()}, kWaitMs));
+  ASSERT_TRUE(wait_clickhouse(static_cast<int64_t>(rtrs_result_ids().size())))
+      << sys_->log_tail(dir() + "/backend.log");
+  EXPECT_TRUE(wait_refill_pending(true, 0)) << "the refill ended before the new results were recorded: "
+                                            << "raise kEarlier\n" << sys_->log_tail(dir() + "/backend.log");
+
+  testkit::stack_run("kill redis");
+  testkit::stack_run("start redis");
+  ASSERT_TRUE(wait_refill_pending(false, 5 * kWaitMs)) << sys_->log_tail(dir() + "/backend.log");
+  auto after = submit(10);
+  ASSERT_TRUE(sys_->wait_final({after.begin(), after.end()}, kWaitMs));
+  const auto ids = rtrs_result_ids();
+  ASSERT_TRUE(wait_clickhouse(static_cast<int64_t>(ids.size()))) << sys_->log_tail(dir() + "/backend.log");
+  ASSERT_EQ(backend_->stop(), 0);
+  const int64_t all = kEarlier + static_cast<int64_t>(ids.size());
+  EXPECT_EQ(duck_count("SELECT count(*) FROM trade_history"), all) << sys_->log_tail(dir() + "/backend.log");
+  EXPECT_EQ(duck_count("SELECT count(DISTINCT result_id) FROM trade_history"), all);
+  EXPECT_EQ(duck_count("SELECT count(*) FROM sync_state WHERE key LIKE 'refill%'"), 0);
 }
 
 }  // namespace

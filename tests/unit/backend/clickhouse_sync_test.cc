@@ -43,7 +43,7 @@ class ClickHouseSyncTest : public BackendDbTest {
     HistoryWriter w(*db_, clock_);
     std::vector<TradeResult> results;
     for (int i = 0; i < n; ++i) results.push_back(result("u" + std::to_string(next_++), ResultStatus::kFilled));
-    ASSERT_TRUE(w.write(results).is_ok());
+    ASSERT_TRUE(w.write(results, "").is_ok());
   }
   int64_t tick() {
     auto r = sync_->tick();

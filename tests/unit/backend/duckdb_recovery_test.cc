@@ -4,10 +4,23 @@
 
 #include <filesystem>
 
+#include "backend/history_writer.h"
 #include "testkit/temp_dir.h"
 
 namespace mtg {
 namespace {
+
+TradeResult filled_result(const std::string& uuid) {
+  TradeResult r;
+  r.result_id = final_result_id(uuid);
+  r.uuid = uuid;
+  r.instance = "demo-1";
+  r.symbol = "EURUSD";
+  r.side = "buy";
+  r.status = ResultStatus::kFilled;
+  r.volume = r.filled_volume = 0.1;
+  return r;
+}
 
 Config config_at(const std::string& path) {
   Config c;
@@ -134,16 +147,20 @@ TEST(DuckDbRecovery, AnRtrsReplayCutOffResumesWhereItStopped) {
     ASSERT_TRUE(clear_refill_pending(*again->db).is_ok());  // the refill finished
   }
   {
-    // A snapshot taken mid-refill carries its progress; restored, it is refilled whole.
+    // A snapshot taken mid-refill, restored: its ClickHouse gap is filled again, and its
+    // replay resumes where that refill had got, not after the entries ingested meanwhile
+    // (the ones between were not replayed yet).
     auto snapshot = open_backend_duckdb(config_at(path), {}, clock);
     ASSERT_TRUE(snapshot.is_ok());
+    ASSERT_TRUE(mark_refill_pending(*snapshot->db).is_ok());
     ASSERT_TRUE(record_clickhouse_filled(*snapshot->db).is_ok());
     ASSERT_TRUE(record_rtrs_replayed_through(*snapshot->db, "1795537789764-3").is_ok());
+    ASSERT_TRUE(HistoryWriter(*snapshot->db, clock).write({filled_result("u7")}, "1795537900000-0").is_ok());
     ASSERT_TRUE(mark_refill_pending(*snapshot->db).is_ok());
     auto restarted = refill_progress(*snapshot->db);
     ASSERT_TRUE(restarted.is_ok());
     EXPECT_FALSE(restarted->clickhouse_filled);
-    EXPECT_EQ(restarted->rtrs_replayed_through, "0");
+    EXPECT_EQ(restarted->rtrs_replayed_through, "1795537789764-3");
     ASSERT_TRUE(clear_refill_pending(*snapshot->db).is_ok());
   }
   auto settled = open_backend_duckdb(config_at(path), {}, clock);
@@ -152,6 +169,29 @@ TEST(DuckDbRecovery, AnRtrsReplayCutOffResumesWhereItStopped) {
   ASSERT_TRUE(cleared.is_ok());
   EXPECT_FALSE(cleared->clickhouse_filled);
   EXPECT_EQ(cleared->rtrs_replayed_through, "0");
+}
+
+// Found by the second 1,000-fault campaign (seed 1124): every restore replayed RTRS from
+// id 0, i.e. the whole retention (10 minutes of results), though the snapshot held all
+// but the last seconds of it. With a corrupt-snapshot fault every minute or so the
+// refill never finished, RTRS was not trimmed meanwhile, and it grew. The file now
+// records the last RTRS entry it ingested, in the same transaction; a restored file
+// replays only what comes after it.
+TEST(DuckDbRecovery, ARestoredFileReplaysRtrsOnlyAfterTheLastEntryItIngested) {
+  testkit::TempDir dir;
+  ManualClock clock;
+  auto opened = open_backend_duckdb(config_at(dir.file("mtguard.duckdb")), {}, clock);
+  ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+  ASSERT_TRUE(clear_refill_pending(*opened->db).is_ok());  // a new file, refilled
+  HistoryWriter writer(*opened->db, clock);
+  ASSERT_TRUE(writer.write({filled_result("u1")}, "1795537131565-0").is_ok());
+  ASSERT_TRUE(writer.write({filled_result("u2")}, "1795537131566-4").is_ok());
+  ASSERT_TRUE(writer.write({filled_result("u3")}, "").is_ok());  // a replay: not in stream order
+  ASSERT_TRUE(mark_refill_pending(*opened->db).is_ok());  // as a snapshot of it, restored
+  auto progress = refill_progress(*opened->db);
+  ASSERT_TRUE(progress.is_ok()) << progress.status().to_string();
+  EXPECT_FALSE(progress->clickhouse_filled);
+  EXPECT_EQ(progress->rtrs_replayed_through, "1795537131566-4");
 }
 
 }  // namespace mtg

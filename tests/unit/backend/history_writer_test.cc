@@ -9,7 +9,7 @@ using HistoryWriterTest = BackendDbTest;
 
 TEST_F(HistoryWriterTest, WritesHistoryOutboxAndStateTogether) {
   HistoryWriter w(*db_, clock_);
-  auto n = w.write({result("u1", ResultStatus::kFilled), result("u2", ResultStatus::kFailed, 0)});
+  auto n = w.write({result("u1", ResultStatus::kFilled), result("u2", ResultStatus::kFailed, 0)}, "");
   ASSERT_TRUE(n.is_ok()) << n.status().to_string();
   EXPECT_EQ(*n, 2);
   EXPECT_EQ(count("SELECT count(*) FROM trade_history"), 2);
@@ -19,8 +19,8 @@ TEST_F(HistoryWriterTest, WritesHistoryOutboxAndStateTogether) {
 
 TEST_F(HistoryWriterTest, ReplayedResultIsDropped) {
   HistoryWriter w(*db_, clock_);
-  ASSERT_TRUE(w.write({result("u1", ResultStatus::kFilled)}).is_ok());
-  auto again = w.write({result("u1", ResultStatus::kFilled), result("u1", ResultStatus::kFilled)});
+  ASSERT_TRUE(w.write({result("u1", ResultStatus::kFilled)}, "").is_ok());
+  auto again = w.write({result("u1", ResultStatus::kFilled), result("u1", ResultStatus::kFilled)}, "");
   ASSERT_TRUE(again.is_ok());
   EXPECT_EQ(*again, 0);
   EXPECT_EQ(count("SELECT count(*) FROM trade_history"), 1);
@@ -29,22 +29,22 @@ TEST_F(HistoryWriterTest, ReplayedResultIsDropped) {
 
 TEST_F(HistoryWriterTest, PartialNeverReopensAFinalState) {
   HistoryWriter w(*db_, clock_);
-  ASSERT_TRUE(w.write({result("u1", ResultStatus::kPartial, 0.5)}).is_ok());
+  ASSERT_TRUE(w.write({result("u1", ResultStatus::kPartial, 0.5)}, "").is_ok());
   EXPECT_EQ(scalar("SELECT state FROM trade_state WHERE uuid = 'u1'"), "partial");
-  ASSERT_TRUE(w.write({result("u1", ResultStatus::kFilled)}).is_ok());
+  ASSERT_TRUE(w.write({result("u1", ResultStatus::kFilled)}, "").is_ok());
   TradeResult late = result("u1", ResultStatus::kPartial, 0.5);
   late.result_id = partial_result_id("u1", 1);
-  ASSERT_TRUE(w.write({late}).is_ok());
+  ASSERT_TRUE(w.write({late}, "").is_ok());
   EXPECT_EQ(scalar("SELECT state FROM trade_state WHERE uuid = 'u1'"), "filled");
   EXPECT_EQ(count("SELECT count(*) FROM trade_history"), 3);
 }
 
 TEST_F(HistoryWriterTest, DuplicateAnswerDoesNotReplaceTheOriginal) {
   HistoryWriter w(*db_, clock_);
-  ASSERT_TRUE(w.write({result("u1", ResultStatus::kFilled)}).is_ok());
+  ASSERT_TRUE(w.write({result("u1", ResultStatus::kFilled)}, "").is_ok());
   TradeResult dup = result("u1", ResultStatus::kDuplicate, 0);
   dup.result_id = duplicate_result_id("u1", "2-0");
-  ASSERT_TRUE(w.write({dup}).is_ok());
+  ASSERT_TRUE(w.write({dup}, "").is_ok());
   EXPECT_EQ(scalar("SELECT state FROM trade_state WHERE uuid = 'u1'"), "filled");
   EXPECT_EQ(count("SELECT count(*) FROM sync_outbox"), 2);
 }

@@ -81,9 +81,9 @@ class Backend {
   // replayed (a step holds up ingest that long, however long RTRS grew),
   // then, once the replay reached RTRS' end, trade_state settled.
   RefillStep refill_step();
-  // Replays up to refill_step_entries of RTRS after the stream id `after`, recording its
-  // position; `reached_end` when RTRS had no more.
-  Result<int64_t> replay_rtrs(std::string after, bool& reached_end);
+  // Replays up to refill_step_entries of RTRS after the stream id `after` through
+  // `until`, recording its position; `reached_end` when RTRS had no more up to `until`.
+  Result<int64_t> replay_rtrs(std::string after, const std::string& until, bool& reached_end);
   // Runs a refill step; clears the mark (in DuckDB too) when the refill is complete,
   // else schedules the next step: at once, or after kRefillRetryMs when it failed.
   RefillStep try_refill();
@@ -101,6 +101,7 @@ class Backend {
   SnapshotWorker snapshots_;            // destroyed (joined) before the pipeline
   bool refill_pending_ = false;
   int64_t next_refill_ms_ = 0;  // steady clock
+  bool ingest_behind_ = false;  // the last read of new results was a full batch
 };
 
 }  // namespace mtg

@@ -151,12 +151,26 @@ Backend::RefillStep Backend::refill_step() {
       step.errors += "gap fill from ClickHouse failed: " + recorded.to_string() + "; ";
     }
   }
+  // The file may lack what the group had delivered when the refill began; what comes
+  // later the loop records as usual, so the replay stops there.
+  std::string until = progress->rtrs_replay_until;
+  if (until.empty()) {
+    auto group = consumer_.group_info();
+    const Status recorded = group ? record_rtrs_replay_until(*pipe_->db, group->last_delivered_id) : group.status();
+    if (recorded.is_ok()) {
+      until = group->last_delivered_id;
+    } else {
+      step.errors += "RTRS group: " + recorded.to_string() + "; ";
+    }
+  }
   bool reached_end = false;
-  auto from_rtrs = replay_rtrs(progress->rtrs_replayed_through, reached_end);
-  if (from_rtrs) {
-    step.replayed = *from_rtrs;
-  } else {
-    step.errors += "RTRS replay failed: " + from_rtrs.status().to_string() + "; ";
+  if (!until.empty()) {
+    auto from_rtrs = replay_rtrs(progress->rtrs_replayed_through, until, reached_end);
+    if (from_rtrs) {
+      step.replayed = *from_rtrs;
+    } else {
+      step.errors += "RTRS replay failed: " + from_rtrs.status().to_string() + "; ";
+    }
   }
   if (reached_end && step.errors.empty()) {
     // Orders that finished after the snapshot was taken are final in trade_history.
@@ -198,12 +212,12 @@ Backend::RefillStep Backend::try_refill() {
 
 // Replayed twice (a step cut off before it recorded its position), a batch is
 // harmless: trade_history's primary key drops what was recorded already.
-Result<int64_t> Backend::replay_rtrs(std::string after, bool& reached_end) {
+Result<int64_t> Backend::replay_rtrs(std::string after, const std::string& until, bool& reached_end) {
   reached_end = false;
   int64_t recorded = 0;
   for (int seen = 0; seen < config_.backend.refill_step_entries;) {
     const int batch = std::min(static_cast<int>(kMaxHistoryBatch), config_.backend.refill_step_entries - seen);
-    auto entries = consumer_.range_after(batch, after);
+    auto entries = consumer_.range_after(batch, after, until);
     if (!entries) return entries.status();
     if (entries->empty()) {
       reached_end = true;

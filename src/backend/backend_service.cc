@@ -112,6 +112,7 @@ Status Backend::loop(const std::atomic<bool>& stop) {
   while (!stop.load()) {
     auto entries = consumer_.read_new(static_cast<int>(kMaxHistoryBatch), kReadBlockMs);
     if (entries) {
+      ingest_behind_ = entries->size() == kMaxHistoryBatch;  // a full batch: more are waiting
       MTG_RETURN_IF_ERROR(store(*entries));
     } else if (entries.status().code() == Code::kUnavailable || entries.status().code() == Code::kTimeout) {
       spdlog::warn("backend: redis: {}", entries.status().to_string());
@@ -133,7 +134,12 @@ Status Backend::loop(const std::atomic<bool>& stop) {
 }
 
 Status Backend::housekeeping() {
-  if (refill_pending_ && clock_.steady_ms() >= next_refill_ms_) (void)try_refill();  // logged
+  // New results come first: a refill step waits while they queue up, though never for
+  // longer than kRefillRetryMs.
+  const int64_t now = clock_.steady_ms();
+  if (refill_pending_ && now >= next_refill_ms_ && (!ingest_behind_ || now >= next_refill_ms_ + kRefillRetryMs)) {
+    (void)try_refill();  // logged
+  }
   auto mirrored = pipe_->mirror.poll();
   if (!mirrored && mirrored.status().code() != Code::kUnavailable) return mirrored.status();
   std::optional<std::string> replaying;

@@ -71,10 +71,14 @@ Result<std::optional<int64_t>> pending_refill_since(DuckDatabase& db);
 struct RefillProgress {
   bool clickhouse_filled = false;
   std::string rtrs_replayed_through = "0";  // an RTRS stream id, "0" before the first
+  // The last RTRS entry the replay needs: the backend group's last delivered one when
+  // the refill's first step ran (later ones the loop records as they come); "" before.
+  std::string rtrs_replay_until;
 };
 Result<RefillProgress> refill_progress(DuckDatabase& db);
 Status record_clickhouse_filled(DuckDatabase& db);
 Status record_rtrs_replayed_through(DuckDatabase& db, const std::string& stream_id);
+Status record_rtrs_replay_until(DuckDatabase& db, const std::string& stream_id);
 
 // Inserts trade_history rows from ClickHouse trade_results FINAL for `config`'s
 // instances synced at or after `synced_since_ms` that DuckDB lacks (ON CONFLICT DO

@@ -59,9 +59,10 @@ Status RtrsConsumer::ensure_group() {
   return Status::ok();
 }
 
-Result<std::vector<RtrsEntry>> RtrsConsumer::range_after(int max, const std::string& after_id) {
+Result<std::vector<RtrsEntry>> RtrsConsumer::range_after(int max, const std::string& after_id,
+                                                         const std::string& through_id) {
   MTG_CHECK(max > 0 && max <= kMaxEntriesPerRead);
-  auto reply = redis_.command({"XRANGE", keys_.rtrs(), "(" + after_id, "+", "COUNT", std::to_string(max)});
+  auto reply = redis_.command({"XRANGE", keys_.rtrs(), "(" + after_id, through_id, "COUNT", std::to_string(max)});
   if (!reply) return reply.status();
   std::vector<RtrsEntry> entries;
   for (const RedisReply& e : reply->elements) entries.push_back(parse_entry(e));

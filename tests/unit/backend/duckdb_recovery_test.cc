@@ -135,6 +135,7 @@ TEST(DuckDbRecovery, AnRtrsReplayCutOffResumesWhereItStopped) {
     ASSERT_TRUE(record_clickhouse_filled(*restored->db).is_ok());
     ASSERT_TRUE(record_rtrs_replayed_through(*restored->db, "1795537131565-0").is_ok());
     ASSERT_TRUE(record_rtrs_replayed_through(*restored->db, "1795537789764-3").is_ok());
+    ASSERT_TRUE(record_rtrs_replay_until(*restored->db, "1795537800000-1").is_ok());
   }  // killed: Redis went away mid-replay
   {
     auto again = open_backend_duckdb(config_at(path), {}, clock);
@@ -144,6 +145,7 @@ TEST(DuckDbRecovery, AnRtrsReplayCutOffResumesWhereItStopped) {
     ASSERT_TRUE(resumed.is_ok());
     EXPECT_TRUE(resumed->clickhouse_filled);
     EXPECT_EQ(resumed->rtrs_replayed_through, "1795537789764-3");
+    EXPECT_EQ(resumed->rtrs_replay_until, "1795537800000-1");  // later entries the loop recorded
     ASSERT_TRUE(clear_refill_pending(*again->db).is_ok());  // the refill finished
   }
   {
@@ -155,12 +157,14 @@ TEST(DuckDbRecovery, AnRtrsReplayCutOffResumesWhereItStopped) {
     ASSERT_TRUE(mark_refill_pending(*snapshot->db).is_ok());
     ASSERT_TRUE(record_clickhouse_filled(*snapshot->db).is_ok());
     ASSERT_TRUE(record_rtrs_replayed_through(*snapshot->db, "1795537789764-3").is_ok());
+    ASSERT_TRUE(record_rtrs_replay_until(*snapshot->db, "1795537800000-1").is_ok());
     ASSERT_TRUE(HistoryWriter(*snapshot->db, clock).write({filled_result("u7")}, "1795537900000-0").is_ok());
     ASSERT_TRUE(mark_refill_pending(*snapshot->db).is_ok());
     auto restarted = refill_progress(*snapshot->db);
     ASSERT_TRUE(restarted.is_ok());
     EXPECT_FALSE(restarted->clickhouse_filled);
     EXPECT_EQ(restarted->rtrs_replayed_through, "1795537789764-3");
+    EXPECT_EQ(restarted->rtrs_replay_until, "");  // the restore lacks more: bound again
     ASSERT_TRUE(clear_refill_pending(*snapshot->db).is_ok());
   }
   auto settled = open_backend_duckdb(config_at(path), {}, clock);
@@ -169,6 +173,7 @@ TEST(DuckDbRecovery, AnRtrsReplayCutOffResumesWhereItStopped) {
   ASSERT_TRUE(cleared.is_ok());
   EXPECT_FALSE(cleared->clickhouse_filled);
   EXPECT_EQ(cleared->rtrs_replayed_through, "0");
+  EXPECT_EQ(cleared->rtrs_replay_until, "");
 }
 
 // Found by the second 1,000-fault campaign (seed 1124): every restore replayed RTRS from

@@ -73,17 +73,24 @@ class Backend {
   struct RefillStep {
     int64_t filled = -1;    // rows from the ClickHouse gap; -1 when not run this step
     int64_t replayed = -1;  // results re-recorded from RTRS; -1 when the replay failed
+    int64_t read = 0;       // RTRS entries the replay read (results recorded before among them)
     bool complete = false;  // the replay reached RTRS' end and trade_state is settled
     std::string errors;     // "" when every part ran
   };
-  // One step of the refill of a restored database: the ClickHouse gap fill (once, kept in
-  // its progress), then up to [backend] refill_step_entries of RTRS after the last entry
-  // replayed (a step holds up ingest that long, however long RTRS grew),
-  // then, once the replay reached RTRS' end, trade_state settled.
+  // One step of the refill of a restored database: up to [backend] refill_step_entries
+  // rows of the ClickHouse gap after the last one filled, and as many RTRS entries after
+  // the last one replayed (a step holds up ingest that long, however large the gap or
+  // RTRS), then, once both are done, trade_state settled.
   RefillStep refill_step();
+  // What one replay of RTRS did.
+  struct Replay {
+    int64_t read = 0;          // entries read
+    int64_t recorded = 0;      // results new to trade_history
+    bool reached_end = false;  // RTRS had no more up to the bound
+  };
   // Replays up to refill_step_entries of RTRS after the stream id `after` through
-  // `until`, recording its position; `reached_end` when RTRS had no more up to `until`.
-  Result<int64_t> replay_rtrs(std::string after, const std::string& until, bool& reached_end);
+  // `until`, recording its position.
+  Result<Replay> replay_rtrs(std::string after, const std::string& until);
   // Runs a refill step; clears the mark (in DuckDB too) when the refill is complete,
   // else schedules the next step: at once, or after kRefillRetryMs when it failed.
   RefillStep try_refill();

@@ -115,7 +115,7 @@ Status Backend::restore_duckdb(const BackendCommand& command) {
   std::string refill_error;
   while (refill_pending_ && refill_error.empty()) {
     const RefillStep step = try_refill();
-    if (step.filled >= 0) filled = step.filled;
+    if (step.filled >= 0) filled = std::max<int64_t>(filled, 0) + step.filled;
     replayed += std::max<int64_t>(step.replayed, 0);
     refill_error = step.errors;
   }
@@ -141,12 +141,20 @@ Backend::RefillStep Backend::refill_step() {
     step.errors = "refill progress: " + progress.status().to_string();
     return step;
   }
-  if (!progress->clickhouse_filled) {
-    auto from_clickhouse = since ? fill_history_from_clickhouse(*pipe_->db, clickhouse_, config_, **since, clock_)
-                                 : Result<int64_t>(since.status());
-    const Status recorded = from_clickhouse ? record_clickhouse_filled(*pipe_->db) : from_clickhouse.status();
+  bool clickhouse_filled = progress->clickhouse_filled;
+  if (!clickhouse_filled) {
+    auto page = since ? fill_history_page_from_clickhouse(*pipe_->db, clickhouse_, config_, **since,
+                                                          progress->clickhouse_filled_through,
+                                                          config_.backend.refill_step_entries, clock_)
+                      : Result<GapPage>(since.status());
+    Status recorded = page.status();
+    if (page) {
+      recorded = page->reached_end ? record_clickhouse_filled(*pipe_->db)
+                                   : record_clickhouse_filled_through(*pipe_->db, page->through);
+    }
     if (recorded.is_ok()) {
-      step.filled = *from_clickhouse;
+      step.filled = page->inserted;
+      clickhouse_filled = page->reached_end;
     } else {
       step.errors += "gap fill from ClickHouse failed: " + recorded.to_string() + "; ";
     }
@@ -165,14 +173,16 @@ Backend::RefillStep Backend::refill_step() {
   }
   bool reached_end = false;
   if (!until.empty()) {
-    auto from_rtrs = replay_rtrs(progress->rtrs_replayed_through, until, reached_end);
+    auto from_rtrs = replay_rtrs(progress->rtrs_replayed_through, until);
     if (from_rtrs) {
-      step.replayed = *from_rtrs;
+      step.replayed = from_rtrs->recorded;
+      step.read = from_rtrs->read;
+      reached_end = from_rtrs->reached_end;
     } else {
       step.errors += "RTRS replay failed: " + from_rtrs.status().to_string() + "; ";
     }
   }
-  if (reached_end && step.errors.empty()) {
+  if (clickhouse_filled && reached_end && step.errors.empty()) {
     // Orders that finished after the snapshot was taken are final in trade_history.
     Status settled = pipe_->db->exec(
         "UPDATE trade_state SET state = h.status FROM trade_history h WHERE h.uuid = trade_state.uuid AND h.status IN "
@@ -200,27 +210,29 @@ Backend::RefillStep Backend::try_refill() {
     spdlog::warn("backend: the DuckDB refill will be tried again in {} ms", kRefillRetryMs);
   } else if (!step.complete) {
     next_refill_ms_ = clock_.steady_ms();  // the next step once the loop ingested
-    spdlog::info("backend: DuckDB refill under way: {} rows from ClickHouse, {} results from RTRS this step",
-                 std::max<int64_t>(step.filled, 0), step.replayed);
+    spdlog::info("backend: DuckDB refill under way: {} rows from ClickHouse, {} results from RTRS this step ({} "
+                 "entries read)",
+                 std::max<int64_t>(step.filled, 0), step.replayed, step.read);
   } else {
     refill_pending_ = false;
-    spdlog::warn("backend: DuckDB refilled: {} rows from ClickHouse, {} results from RTRS in the last step",
-                 std::max<int64_t>(step.filled, 0), step.replayed);
+    spdlog::warn("backend: DuckDB refilled: {} rows from ClickHouse, {} results from RTRS in the last step ({} "
+                 "entries read)",
+                 std::max<int64_t>(step.filled, 0), step.replayed, step.read);
   }
   return step;
 }
 
 // Replayed twice (a step cut off before it recorded its position), a batch is
 // harmless: trade_history's primary key drops what was recorded already.
-Result<int64_t> Backend::replay_rtrs(std::string after, const std::string& until, bool& reached_end) {
-  reached_end = false;
-  int64_t recorded = 0;
-  for (int seen = 0; seen < config_.backend.refill_step_entries;) {
-    const int batch = std::min(static_cast<int>(kMaxHistoryBatch), config_.backend.refill_step_entries - seen);
+Result<Backend::Replay> Backend::replay_rtrs(std::string after, const std::string& until) {
+  Replay replay;
+  while (replay.read < config_.backend.refill_step_entries) {
+    const int batch = static_cast<int>(
+        std::min<int64_t>(kMaxHistoryBatch, config_.backend.refill_step_entries - replay.read));
     auto entries = consumer_.range_after(batch, after, until);
     if (!entries) return entries.status();
     if (entries->empty()) {
-      reached_end = true;
+      replay.reached_end = true;
       break;
     }
     std::vector<TradeResult> results;
@@ -229,16 +241,17 @@ Result<int64_t> Backend::replay_rtrs(std::string after, const std::string& until
     }
     auto written = pipe_->writer.write(results, "");  // not in order with ingest: recorded below
     if (!written) return written.status();
-    recorded += *written;
-    seen += static_cast<int>(entries->size());
+    replay.recorded += *written;
+    replay.read += static_cast<int64_t>(entries->size());
     after = entries->back().stream_id;
     MTG_RETURN_IF_ERROR(record_rtrs_replayed_through(*pipe_->db, after));
     if (static_cast<int>(entries->size()) < batch) {
-      reached_end = true;
+      replay.reached_end = true;
       break;
     }
   }
-  return recorded;
+  MTG_CHECK(replay.read <= config_.backend.refill_step_entries);
+  return replay;
 }
 
 std::string Backend::reconcile_redis() {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <system_error>
+#include <variant>
 #include <vector>
 
 #include "backend/history_writer.h"
@@ -74,24 +75,29 @@ Result<int64_t> insert_history_rows(DuckDatabase& db, const std::vector<std::vec
   return inserted;
 }
 
-Result<int64_t> insert_page(DuckDatabase& db, const std::string& ndjson, int64_t now_ms, std::string& last_id) {
+// trade_history values (kHistoryColumns each) of ClickHouse rows in JSONEachRow,
+// recorded at `now_ms`.
+Result<std::vector<std::vector<DuckParam>>> parse_page(const std::string& ndjson, int64_t now_ms) {
   std::istringstream lines(ndjson);
   std::vector<std::vector<DuckParam>> rows;
   try {
     for (std::string line; std::getline(lines, line);) {
       if (line.empty()) continue;
       const auto j = nlohmann::json::parse(line);
-      last_id = j.at("result_id").get<std::string>();
-      rows.push_back({last_id, j.at("uuid").get<std::string>(), j.at("instance").get<std::string>(),
-                      j.at("symbol").get<std::string>(), j.at("side").get<std::string>(),
-                      j.at("status").get<std::string>(), j.at("volume").get<double>(),
-                      j.at("filled_volume").get<double>(), j.at("avg_price").get<double>(),
-                      j.at("reason").get<std::string>(), as_u64_text(j.at("ticket")), as_i64(j.at("retcode")),
-                      as_i64(j.at("ts")), now_ms});
+      rows.push_back({j.at("result_id").get<std::string>(), j.at("uuid").get<std::string>(),
+                      j.at("instance").get<std::string>(), j.at("symbol").get<std::string>(),
+                      j.at("side").get<std::string>(), j.at("status").get<std::string>(),
+                      j.at("volume").get<double>(), j.at("filled_volume").get<double>(),
+                      j.at("avg_price").get<double>(), j.at("reason").get<std::string>(),
+                      as_u64_text(j.at("ticket")), as_i64(j.at("retcode")), as_i64(j.at("ts")), now_ms});
     }
   } catch (const std::exception& e) {
     return Status::corruption(std::string("clickhouse trade_results row: ") + e.what());
   }
+  return rows;
+}
+
+Result<int64_t> insert_in_one_transaction(DuckDatabase& db, const std::vector<std::vector<DuckParam>>& rows) {
   MTG_RETURN_IF_ERROR(db.begin());
   auto inserted = insert_history_rows(db, rows);
   if (!inserted) {
@@ -104,29 +110,35 @@ Result<int64_t> insert_page(DuckDatabase& db, const std::string& ndjson, int64_t
 
 }  // namespace
 
-Result<int64_t> fill_history_from_clickhouse(DuckDatabase& db, ClickHouseClient& clickhouse, const Config& config,
-                                             int64_t synced_since_ms,
-                                             const Clock& clock) {
-  if (config.instances.empty()) return int64_t{0};
+Result<GapPage> fill_history_page_from_clickhouse(DuckDatabase& db, ClickHouseClient& clickhouse,
+                                                  const Config& config, int64_t synced_since_ms,
+                                                  const std::string& after_result_id, int64_t max_rows,
+                                                  const Clock& clock) {
+  MTG_CHECK(max_rows > 0);
+  GapPage page;
+  if (config.instances.empty()) {
+    page.reached_end = true;
+    return page;
+  }
   std::string instances;
   for (const auto& inst : config.instances) instances += (instances.empty() ? "" : ",") + quote(inst.id);
-  int64_t total = 0;
-  std::string last_id;
-  for (;;) {
-    auto page = clickhouse.query(
-        "SELECT result_id, uuid, instance, symbol, side, status, volume, filled_volume, avg_price, reason, "
-        "ticket, retcode, ts FROM " + clickhouse.database() + ".trade_results FINAL WHERE instance IN (" +
-        instances + ") AND synced_at >= " + std::to_string(synced_since_ms) + " AND result_id > " + quote(last_id) + " ORDER BY result_id LIMIT " +
-        std::to_string(kFillPageRows) + " FORMAT JSONEachRow");
-    if (!page) return page.status();
-    if (page->empty()) break;
-    const std::string before = last_id;
-    auto inserted = insert_page(db, *page, clock.now_ms(), last_id);
-    if (!inserted) return inserted.status();
-    total += *inserted;
-    MTG_CHECK_MSG(last_id > before, "the gap fill must advance");
-  }
-  return total;
+  const int64_t limit = std::min(max_rows, kFillPageRows);
+  auto rows = clickhouse.query(
+      "SELECT result_id, uuid, instance, symbol, side, status, volume, filled_volume, avg_price, reason, "
+      "ticket, retcode, ts FROM " + clickhouse.database() + ".trade_results FINAL WHERE instance IN (" +
+      instances + ") AND synced_at >= " + std::to_string(synced_since_ms) + " AND result_id > " +
+      quote(after_result_id) + " ORDER BY result_id LIMIT " + std::to_string(limit) + " FORMAT JSONEachRow");
+  if (!rows) return rows.status();
+  auto parsed = parse_page(*rows, clock.now_ms());
+  if (!parsed) return parsed.status();
+  page.reached_end = static_cast<int64_t>(parsed->size()) < limit;
+  if (parsed->empty()) return page;
+  auto inserted = insert_in_one_transaction(db, *parsed);
+  if (!inserted) return inserted.status();
+  page.inserted = *inserted;
+  page.through = std::get<std::string>(parsed->back().front());
+  MTG_CHECK_MSG(page.through > after_result_id, "the gap fill must advance");
+  return page;
 }
 
 Result<DuckOpenOutcome> open_backend_duckdb(const Config& config,
@@ -169,7 +181,8 @@ Status mark_refill_pending(DuckDatabase& db) {
   // sure: the last one ingested, or, when the file was refilling already (a snapshot
   // taken mid-refill), the last one that refill replayed — entries between those two
   // are what it had not replayed yet.
-  return db.exec(std::string("DELETE FROM sync_state WHERE key IN ('refill_clickhouse_filled', 'refill_rtrs_replay_until'); "
+  return db.exec(std::string("DELETE FROM sync_state WHERE key IN ('refill_clickhouse_filled', "
+                             "'refill_clickhouse_filled_through', 'refill_rtrs_replay_until'); "
                              "DELETE FROM sync_state WHERE key = 'refill_rtrs_replayed_through' AND NOT EXISTS "
                              "(SELECT 1 FROM sync_state WHERE key = 'refill_pending'); "
                              "INSERT INTO sync_state(key, value) SELECT 'refill_rtrs_replayed_through', value "
@@ -183,17 +196,19 @@ Status mark_refill_pending(DuckDatabase& db) {
 
 Status clear_refill_pending(DuckDatabase& db) {
   return db.exec("DELETE FROM sync_state WHERE key IN ('refill_pending', 'refill_clickhouse_filled', "
-                 "'refill_rtrs_replayed_through', 'refill_rtrs_replay_until')");
+                 "'refill_clickhouse_filled_through', 'refill_rtrs_replayed_through', 'refill_rtrs_replay_until')");
 }
 
 Result<RefillProgress> refill_progress(DuckDatabase& db) {
   auto rows = db.query("SELECT key, value FROM sync_state WHERE key IN ('refill_clickhouse_filled', "
-                       "'refill_rtrs_replayed_through', 'refill_rtrs_replay_until')");
+                       "'refill_clickhouse_filled_through', 'refill_rtrs_replayed_through', "
+                       "'refill_rtrs_replay_until')");
   if (!rows) return rows.status();
   RefillProgress progress;
   for (const auto& row : rows->rows) {
     const std::string key = row.at(0).value_or("");
     if (key == "refill_clickhouse_filled") progress.clickhouse_filled = true;
+    if (key == "refill_clickhouse_filled_through") progress.clickhouse_filled_through = row.at(1).value_or("");
     if (key == "refill_rtrs_replayed_through") progress.rtrs_replayed_through = row.at(1).value_or("0");
     if (key == "refill_rtrs_replay_until") progress.rtrs_replay_until = row.at(1).value_or("");
   }
@@ -211,6 +226,10 @@ Status record_progress(DuckDatabase& db, const char* key, const std::string& str
 }
 
 }  // namespace
+
+Status record_clickhouse_filled_through(DuckDatabase& db, const std::string& result_id) {
+  return record_progress(db, "refill_clickhouse_filled_through", result_id);
+}
 
 Status record_rtrs_replayed_through(DuckDatabase& db, const std::string& stream_id) {
   return record_progress(db, "refill_rtrs_replayed_through", stream_id);

@@ -70,6 +70,7 @@ Result<std::optional<int64_t>> pending_refill_since(DuckDatabase& db);
 // grew: the 1,000-fault chaos campaign, seed 1124.)
 struct RefillProgress {
   bool clickhouse_filled = false;
+  std::string clickhouse_filled_through;    // the gap fill's last result_id, "" before the first page
   std::string rtrs_replayed_through = "0";  // an RTRS stream id, "0" before the first
   // The last RTRS entry the replay needs: the backend group's last delivered one when
   // the refill's first step ran (later ones the loop records as they come); "" before.
@@ -77,14 +78,24 @@ struct RefillProgress {
 };
 Result<RefillProgress> refill_progress(DuckDatabase& db);
 Status record_clickhouse_filled(DuckDatabase& db);
+Status record_clickhouse_filled_through(DuckDatabase& db, const std::string& result_id);
 Status record_rtrs_replayed_through(DuckDatabase& db, const std::string& stream_id);
 Status record_rtrs_replay_until(DuckDatabase& db, const std::string& stream_id);
 
-// Inserts trade_history rows from ClickHouse trade_results FINAL for `config`'s
-// instances synced at or after `synced_since_ms` that DuckDB lacks (ON CONFLICT DO
-// NOTHING, not re-synced). Returns the rows inserted.
-Result<int64_t> fill_history_from_clickhouse(DuckDatabase& db, ClickHouseClient& clickhouse, const Config& config,
-                                             int64_t synced_since_ms,
-                                             const Clock& clock);
+// One page of the ClickHouse gap fill.
+struct GapPage {
+  int64_t inserted = 0;        // rows DuckDB lacked
+  std::string through;         // the page's last result_id ("" when it was empty)
+  bool reached_end = false;    // the gap has no more rows after `through`
+};
+// Inserts into trade_history the rows of ClickHouse trade_results FINAL for `config`'s
+// instances synced at or after `synced_since_ms`, in result_id order after
+// `after_result_id`, up to `max_rows` of them (at most kFillPageRows), skipping those
+// DuckDB has (ON CONFLICT DO NOTHING, not re-synced). A gap of any size thus goes in
+// bounded steps.
+Result<GapPage> fill_history_page_from_clickhouse(DuckDatabase& db, ClickHouseClient& clickhouse,
+                                                  const Config& config, int64_t synced_since_ms,
+                                                  const std::string& after_result_id, int64_t max_rows,
+                                                  const Clock& clock);
 
 }  // namespace mtg

@@ -57,7 +57,7 @@ struct BackendConfig {
   int64_t retry_interval_ms = 5'000;  // a failed ClickHouse batch is retried this often
   int max_attempts = 5;               // ... and the sync suspends after this many failures
   int64_t rtrs_retain_ms = 600'000;   // acknowledged RTRS entries are trimmed after this age
-  int refill_step_entries = 2'000;    // RTRS entries one step of a DuckDB refill replays
+  int refill_step_entries = 2'000;    // ClickHouse rows and RTRS entries one DuckDB refill step takes
 };
 
 // Simulated broker behaviour of an instance when `mtguard sim` plays its terminal.

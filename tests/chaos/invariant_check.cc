@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -178,7 +179,7 @@ bool InvariantCheck::wait_quiescent(int timeout_ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(kPollMs));
   }
   std::fprintf(stderr, "chaos: not quiescent after %d ms: %s\n", timeout_ms,
-               finals ? "the backend did not drain RTRS / sync ClickHouse" : "signals without a final result");
+               finals ? "the backend did not drain RTRS / refill DuckDB / sync ClickHouse" : "signals without a final result");
   return false;
 }
 
@@ -201,8 +202,19 @@ bool InvariantCheck::backend_drained() {
   const RedisKeys keys{sys_.config().redis.prefix};
   auto last = sys_.redis().command({"XREVRANGE", keys.rtrs(), "+", "-", "COUNT", "1"});
   auto groups = sys_.redis().command({"XINFO", "GROUPS", keys.rtrs()});
-  auto sync = sys_.redis().command({"GET", BackendKeys{sys_.config().redis.prefix}.sync()});
-  if (!last || !groups || !sync || last->elements.empty() || sync->is_nil()) return false;
+  const BackendKeys backend{sys_.config().redis.prefix};
+  auto sync = sys_.redis().command({"GET", backend.sync()});
+  auto heartbeat = sys_.redis().command({"GET", backend.heartbeat()});
+  if (!last || !groups || !sync || !heartbeat || last->elements.empty() || sync->is_nil() || heartbeat->is_nil()) {
+    return false;
+  }
+  // A restored DuckDB file lacks results until its refill is done: DuckDB is evidence
+  // only after that.
+  const auto published = nlohmann::json::parse(heartbeat->str, nullptr, false);
+  if (!published.is_object() || published.value("refill_pending", true)) {
+    std::fprintf(stderr, "chaos: the backend is refilling its DuckDB file\n");
+    return false;
+  }
   bool delivered = false;
   for (const auto& g : groups->elements) {
     std::map<std::string, const RedisReply*> f;

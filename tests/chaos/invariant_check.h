@@ -32,7 +32,8 @@ class InvariantCheck {
   InvariantCheck(testkit::System& sys, std::map<std::string, SentSignal> sent, int64_t since_ms);
 
   // Waits until every sent uuid has a final result in RTRS, the backend acknowledged
-  // all of RTRS and its ClickHouse outbox is empty (resuming a suspended sync).
+  // all of RTRS, finished any DuckDB refill (heartbeat refill_pending false) and its
+  // ClickHouse outbox is empty (resuming a suspended sync).
   // False on timeout, with what is missing on stderr.
   bool wait_quiescent(int timeout_ms);
   // Stops the backend and compares the evidence. Call after wait_quiescent.

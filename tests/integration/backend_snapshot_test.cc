@@ -36,7 +36,9 @@ class BackendSnapshotTest : public ::testing::Test {
  protected:
   void SetUp() override {
     MTG_REQUIRE_STACK();
-    sys_ = std::make_unique<System>();
+    testkit::SystemOptions options;
+    options.instance_prefix = testkit::fresh_instance_prefix("bsn");  // a refill reads only ours
+    sys_ = std::make_unique<System>(options);
     std::ofstream(sys_->config_path(), std::ios::app) << "[backend]\nrtrs_retain_ms = 3600000\n";
     auto ch = ClickHouseClient::create(sys_->config().clickhouse);
     ASSERT_TRUE(ch.is_ok());

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <set>
 #include <thread>
 
@@ -33,7 +34,7 @@ class BackendSystemTest : public ::testing::Test {
   void SetUp() override {
     if (!testkit::stack_available() || !testkit::stack_controllable()) GTEST_SKIP() << "needs scripts/stack (MTG_CONFIG)";
     testkit::SystemOptions options;
-    options.instance_prefix = "bst" + System::new_uuid().substr(0, 8) + "-";  // a refill reads only ours
+    options.instance_prefix = testkit::fresh_instance_prefix("bst");  // a refill reads only ours
     sys_ = std::make_unique<System>(options);
     // Short retries so an outage "longer than max_attempts retries" stays short.
     std::ofstream(sys_->config_path(), std::ios::app)
@@ -171,6 +172,34 @@ class BackendSystemTest : public ::testing::Test {
       sleep_ms(100);
     }
     ADD_FAILURE() << "RTRS not acknowledged\n" << sys_->log_tail(dir() + "/backend.log");
+  }
+  // Kills the backend with kill -9 and deletes its DuckDB file (and heartbeat): the next
+  // start restores the latest snapshot, or begins a new file, and refills it.
+  void kill_backend_and_lose_its_file() {
+    backend_->kill9();
+    std::filesystem::remove(sys_->config().duckdb.path);
+    std::filesystem::remove(sys_->config().duckdb.path + ".wal");
+    ASSERT_TRUE(sys_->redis().command({"DEL", BackendKeys{sys_->config().redis.prefix}.heartbeat()}).is_ok());
+  }
+  // What each refill step the backend logged took: ClickHouse rows filled, RTRS entries read.
+  struct LoggedStep {
+    int64_t clickhouse_rows = 0;
+    int64_t rtrs_read = 0;
+  };
+  std::vector<LoggedStep> logged_refill_steps() const {
+    std::ifstream log(dir() + "/backend.log");
+    const std::regex step(R"(DuckDB refill(?:ed| under way): (\d+) rows from ClickHouse, .* \((\d+) entries read\))");
+    std::vector<LoggedStep> steps;
+    std::smatch m;
+    for (std::string line; std::getline(log, line);) {
+      if (std::regex_search(line, m, step)) steps.push_back({std::stoll(m[1].str()), std::stoll(m[2].str())});
+    }
+    return steps;
+  }
+  int64_t refill_entries_read() const {
+    int64_t read = 0;
+    for (const LoggedStep& s : logged_refill_steps()) read += s.rtrs_read;
+    return read;
   }
   std::string run_cli(const std::string& args) {
     return std::string(MTG_BINARY) + " --config " + sys_->config_path() + " " + args + " >> " + dir() +
@@ -350,11 +379,7 @@ TEST_F(BackendSystemTest, DuckdbLostWhileClickhouseIsDownIsRefilledFromTheSnapsh
   auto after = submit(30);
   ASSERT_TRUE(sys_->wait_final({after.begin(), after.end()}, kWaitMs));
   wait_acknowledged();
-  backend_->kill9();
-  std::filesystem::remove(sys_->config().duckdb.path);
-  std::filesystem::remove(sys_->config().duckdb.path + ".wal");
-  const BackendKeys keys{sys_->config().redis.prefix};
-  ASSERT_TRUE(sys_->redis().command({"DEL", keys.heartbeat()}).is_ok());
+  kill_backend_and_lose_its_file();
   backend_->restart();
   wait_heartbeat();  // started: the snapshot restored, RTRS replayed, ClickHouse unreachable
 
@@ -384,11 +409,7 @@ TEST_F(BackendSystemTest, ALongRefillCutOffByRedisGoesOnInStepsWhileNewResultsAr
   wait_heartbeat();
   add_results_to_rtrs(kEarlier);
   wait_acknowledged();
-  backend_->kill9();
-  std::filesystem::remove(sys_->config().duckdb.path);  // no snapshot: a new file, refilled whole
-  std::filesystem::remove(sys_->config().duckdb.path + ".wal");
-  const BackendKeys keys{sys_->config().redis.prefix};
-  ASSERT_TRUE(sys_->redis().command({"DEL", keys.heartbeat()}).is_ok());
+  kill_backend_and_lose_its_file();  // no snapshot: a new file, refilled whole
   backend_->restart();
 
   ASSERT_TRUE(wait_refill_pending(true, kWaitMs)) << sys_->log_tail(dir() + "/backend.log");
@@ -410,6 +431,64 @@ TEST_F(BackendSystemTest, ALongRefillCutOffByRedisGoesOnInStepsWhileNewResultsAr
   const int64_t all = kEarlier + static_cast<int64_t>(ids.size());
   EXPECT_EQ(duck_count("SELECT count(*) FROM trade_history"), all) << sys_->log_tail(dir() + "/backend.log");
   EXPECT_EQ(duck_count("SELECT count(DISTINCT result_id) FROM trade_history"), all);
+  EXPECT_EQ(duck_count("SELECT count(*) FROM sync_state WHERE key LIKE 'refill%'"), 0);
+}
+
+
+// Found by the 1,000-fault campaign (seed 1124, third run): the refill's replay read RTRS
+// to its end, results the loop records anyway, and took turns with single ingest
+// batches, so a lag of 29k did not shrink. It now stops at the entry the group had
+// delivered when the refill began: results queued later are ingest's alone.
+TEST_F(BackendSystemTest, ARefillReplaysOnlyWhatTheGroupHadDeliveredWhenItBegan) {
+  constexpr int kEarlier = 1'000;  // recorded, then lost with the file: the refill's (5 steps)
+  constexpr int kLater = 3'000;    // queued while the backend was down: ingest's
+  start_backend();
+  wait_heartbeat();
+  add_results_to_rtrs(kEarlier);
+  wait_acknowledged();
+  const int64_t read_before = refill_entries_read();  // the first start's refill of an empty RTRS
+  kill_backend_and_lose_its_file();
+  add_results_to_rtrs(kLater);
+  backend_->restart();
+  ASSERT_TRUE(wait_refill_pending(false, 5 * kWaitMs)) << sys_->log_tail(dir() + "/backend.log");
+  wait_acknowledged();
+  ASSERT_EQ(backend_->stop(), 0);
+  EXPECT_EQ(read_before, 0);
+  EXPECT_EQ(refill_entries_read(), kEarlier) << sys_->log_tail(dir() + "/backend.log");
+  EXPECT_EQ(duck_count("SELECT count(*) FROM trade_history"), kEarlier + kLater);
+  EXPECT_EQ(duck_count("SELECT count(DISTINCT result_id) FROM trade_history"), kEarlier + kLater);
+  EXPECT_EQ(duck_count("SELECT count(*) FROM sync_state WHERE key LIKE 'refill%'"), 0);
+}
+
+// Found by the integration suite on a long-lived stack (118k rows of earlier tests in
+// ClickHouse): a backend that started on a lost file with no snapshot filled the whole
+// ClickHouse history of its instances in one step, inside start(), and answered no
+// command for over 90 s. The gap fill goes in steps too, between which the loop runs.
+TEST_F(BackendSystemTest, AWholeClickHouseHistoryIsFilledInStepsBetweenWhichTheLoopRuns) {
+  constexpr int kHistory = 3'000;  // rows of our instances in ClickHouse: 15 steps of 200
+  const std::string ids = "'" + sys_->instance_id(0) + "','" + sys_->instance_id(1) + "','" + sys_->instance_id(2) + "'";
+  const std::string uuid = "concat('" + sys_->instance_id(0) + "-history-', toString(number))";
+  const std::string now = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                             std::chrono::system_clock::now().time_since_epoch()).count());
+  auto inserted = clickhouse_->query(
+      "INSERT INTO " + clickhouse_->database() + ".trade_results SELECT concat(" + uuid + ", ':final'), " + uuid +
+      ", [" + ids + "][number % 3 + 1], 'EURUSD', 'buy', 'filled', 0.1, 0.1, 1.1, '', number + 1, 10009, " + now +
+      ", " + now + " FROM numbers(" + std::to_string(kHistory) + ")");
+  ASSERT_TRUE(inserted.is_ok()) << inserted.status().to_string();
+  start_backend();  // a new file, no snapshot: the whole history is the gap
+  EXPECT_TRUE(wait_refill_pending(true, kWaitMs)) << "no heartbeat during the refill\n"
+                                                  << sys_->log_tail(dir() + "/backend.log");
+  ASSERT_TRUE(wait_refill_pending(false, 5 * kWaitMs)) << sys_->log_tail(dir() + "/backend.log");
+  ASSERT_EQ(backend_->stop(), 0);
+  const auto steps = logged_refill_steps();
+  int64_t filled = 0;
+  for (const LoggedStep& step : steps) {
+    EXPECT_LE(step.clickhouse_rows, 200);
+    filled += step.clickhouse_rows;
+  }
+  EXPECT_EQ(filled, kHistory) << sys_->log_tail(dir() + "/backend.log");
+  EXPECT_GE(steps.size(), static_cast<size_t>(kHistory / 200));
+  EXPECT_EQ(duck_count("SELECT count(*) FROM trade_history"), kHistory);
   EXPECT_EQ(duck_count("SELECT count(*) FROM sync_state WHERE key LIKE 'refill%'"), 0);
 }
 

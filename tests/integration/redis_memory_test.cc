@@ -31,7 +31,9 @@ void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms
 
 TEST(RedisMemoryTest, MissingRtsEntriesAreRestoredFromDuckDbAndEachOrderCompletesOnce) {
   MTG_REQUIRE_STACK();
-  System sys;
+  testkit::SystemOptions options;
+  options.instance_prefix = testkit::fresh_instance_prefix("rmt");  // the backend's first refill reads only ours
+  System sys(options);
   const std::string dir = sys.config_path().substr(0, sys.config_path().rfind('/'));
   sys.start_engine();
   Process backend({MTG_BINARY, "backend", "--config", sys.config_path()}, dir + "/backend.log");

@@ -42,6 +42,8 @@ std::string random_hex(size_t n) {
 
 }  // namespace
 
+std::string fresh_instance_prefix(const std::string& tag) { return tag + System::new_uuid().substr(0, 8) + "-"; }
+
 System::System(SystemOptions options) : options_(options), prefix_("t" + random_hex(8) + ":") {
   auto stack = load_config(std::getenv("MTG_CONFIG"));
   if (!stack) throw std::runtime_error(stack.status().to_string());

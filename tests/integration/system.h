@@ -22,8 +22,9 @@ namespace mtg::testkit {
 
 struct SystemOptions {
   int instances = 3;  // <instance_prefix>1 .. <instance_prefix>N
-  // "demo-" shares ClickHouse history with every other System; a fresh prefix starts
-  // from none (a backend's first DuckDB refill then reads only this System's rows).
+  // "demo-" shares ClickHouse history with every other System; a fresh prefix
+  // (fresh_instance_prefix) starts from none: a backend's first DuckDB refill then reads
+  // only this System's rows.
   std::string instance_prefix = "demo-";
   SimConfig sim;      // broker behaviour of every simulator (seed + instance number)
   double max_volume = 10.0;
@@ -38,6 +39,9 @@ struct SystemOptions {
   // database, which must not roll back what other tests keep in the shared one.
   bool private_postgres = false;
 };
+
+// An instance prefix no other System uses: `tag`, 8 random hex digits and "-".
+std::string fresh_instance_prefix(const std::string& tag);
 
 class System {
  public:

@@ -131,7 +131,13 @@ TEST(DuckDbRecovery, AnRtrsReplayCutOffResumesWhereItStopped) {
     auto fresh = refill_progress(*restored->db);
     ASSERT_TRUE(fresh.is_ok());
     EXPECT_FALSE(fresh->clickhouse_filled);
+    EXPECT_EQ(fresh->clickhouse_filled_through, "");
     EXPECT_EQ(fresh->rtrs_replayed_through, "0");
+    ASSERT_TRUE(record_clickhouse_filled_through(*restored->db, "u0412-final").is_ok());
+    auto filling = refill_progress(*restored->db);
+    ASSERT_TRUE(filling.is_ok());
+    EXPECT_FALSE(filling->clickhouse_filled);  // the gap fill goes in steps too
+    EXPECT_EQ(filling->clickhouse_filled_through, "u0412-final");
     ASSERT_TRUE(record_clickhouse_filled(*restored->db).is_ok());
     ASSERT_TRUE(record_rtrs_replayed_through(*restored->db, "1795537131565-0").is_ok());
     ASSERT_TRUE(record_rtrs_replayed_through(*restored->db, "1795537789764-3").is_ok());
@@ -144,6 +150,7 @@ TEST(DuckDbRecovery, AnRtrsReplayCutOffResumesWhereItStopped) {
     auto resumed = refill_progress(*again->db);
     ASSERT_TRUE(resumed.is_ok());
     EXPECT_TRUE(resumed->clickhouse_filled);
+    EXPECT_EQ(resumed->clickhouse_filled_through, "u0412-final");
     EXPECT_EQ(resumed->rtrs_replayed_through, "1795537789764-3");
     EXPECT_EQ(resumed->rtrs_replay_until, "1795537800000-1");  // later entries the loop recorded
     ASSERT_TRUE(clear_refill_pending(*again->db).is_ok());  // the refill finished
@@ -155,7 +162,7 @@ TEST(DuckDbRecovery, AnRtrsReplayCutOffResumesWhereItStopped) {
     auto snapshot = open_backend_duckdb(config_at(path), {}, clock);
     ASSERT_TRUE(snapshot.is_ok());
     ASSERT_TRUE(mark_refill_pending(*snapshot->db).is_ok());
-    ASSERT_TRUE(record_clickhouse_filled(*snapshot->db).is_ok());
+    ASSERT_TRUE(record_clickhouse_filled_through(*snapshot->db, "u0412-final").is_ok());
     ASSERT_TRUE(record_rtrs_replayed_through(*snapshot->db, "1795537789764-3").is_ok());
     ASSERT_TRUE(record_rtrs_replay_until(*snapshot->db, "1795537800000-1").is_ok());
     ASSERT_TRUE(HistoryWriter(*snapshot->db, clock).write({filled_result("u7")}, "1795537900000-0").is_ok());
@@ -163,6 +170,7 @@ TEST(DuckDbRecovery, AnRtrsReplayCutOffResumesWhereItStopped) {
     auto restarted = refill_progress(*snapshot->db);
     ASSERT_TRUE(restarted.is_ok());
     EXPECT_FALSE(restarted->clickhouse_filled);
+    EXPECT_EQ(restarted->clickhouse_filled_through, "");  // the gap is filled again from its start
     EXPECT_EQ(restarted->rtrs_replayed_through, "1795537789764-3");
     EXPECT_EQ(restarted->rtrs_replay_until, "");  // the restore lacks more: bound again
     ASSERT_TRUE(clear_refill_pending(*snapshot->db).is_ok());
@@ -172,6 +180,7 @@ TEST(DuckDbRecovery, AnRtrsReplayCutOffResumesWhereItStopped) {
   auto cleared = refill_progress(*settled->db);
   ASSERT_TRUE(cleared.is_ok());
   EXPECT_FALSE(cleared->clickhouse_filled);
+  EXPECT_EQ(cleared->clickhouse_filled_through, "");
   EXPECT_EQ(cleared->rtrs_replayed_through, "0");
   EXPECT_EQ(cleared->rtrs_replay_until, "");
 }

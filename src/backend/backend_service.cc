@@ -115,8 +115,7 @@ Status Backend::loop(const std::atomic<bool>& stop) {
       ingest_behind_ = entries->size() == kMaxHistoryBatch;  // a full batch: more are waiting
       MTG_RETURN_IF_ERROR(store(*entries));
     } else if (entries.status().code() == Code::kUnavailable || entries.status().code() == Code::kTimeout) {
-      spdlog::warn("backend: redis: {}", entries.status().to_string());
-      sleep_ms(kRetryPauseMs);
+      return entries.status();  // run_backend waits for Redis, without the file if it stays away
     } else if (entries.status().message().find("NOGROUP") == std::string::npos) {
       return entries.status();
     }
@@ -210,6 +209,34 @@ Result<DuckOpenOutcome> open_duckdb_waiting(const Config& config, const std::ato
   }
 }
 
+// Redis answers a data command: it is up and done loading its AOF.
+bool redis_answers(RedisClient& redis, const std::string& key) {
+  return redis.command({"EXISTS", key}).is_ok();
+}
+
+void wait_for_redis(RedisClient& redis, const std::string& key, const std::atomic<bool>& stop) {
+  while (!stop.load() && !redis_answers(redis, key)) sleep_ms(kRetryPauseMs);
+}
+
+// Runs the backend on the file `opened` while Redis answers. Redis going away for a
+// moment (a dropped connection, a slow reply) is waited out: start() again re-reads what
+// was delivered and never acknowledged, so nothing is lost. Returns ok when Redis stays
+// away, or on `stop`; the backend is then destroyed, which closes the file.
+Status run_while_redis_answers(const Config& config, RedisClient& redis, DuckOpenOutcome opened, SyncSink& sink,
+                               ClickHouseClient& clickhouse, notify::Notifier& notifier,
+                               const std::atomic<bool>& stop) {
+  Backend backend(config, redis, std::move(opened.db), sink, clickhouse, notifier);
+  if (opened.refill_pending) backend.refill_when_started();
+  for (;;) {
+    Status s = backend.start();
+    if (s.is_ok()) s = backend.loop(stop);
+    if (stop.load() || !redis_went_away(s)) return s;
+    spdlog::warn("backend: redis went away: {}", s.to_string());
+    sleep_ms(kRetryPauseMs);
+    if (!redis_answers(redis, BackendKeys{config.redis.prefix}.heartbeat())) return Status::ok();
+  }
+}
+
 }  // namespace
 
 Status run_backend(const Config& config, const std::atomic<bool>& stop) {
@@ -219,22 +246,20 @@ Status run_backend(const Config& config, const std::atomic<bool>& stop) {
   if (!clickhouse) return clickhouse.status();
   Status migrated = migrate_clickhouse(**clickhouse, config.clickhouse.database);
   if (!migrated.is_ok()) spdlog::warn("backend: clickhouse not ready (sync will retry): {}", migrated.to_string());
-  auto opened = open_duckdb_waiting(config, stop);
-  if (!opened) return opened.status().with_context("open DuckDB " + config.duckdb.path);
   auto sink = make_clickhouse_sync_sink(config.clickhouse);
   if (!sink) return sink.status();
   auto notifier = notify::make_configured_notifier(config, SystemClock::instance());
-  Backend backend(config, **redis, std::move(opened->db), **sink, **clickhouse, *notifier);
-  if (opened->refill_pending) backend.refill_when_started();
   Status s;
-  // Redis going away (killed, restarting, loading its AOF) is waited out: start() again
-  // re-reads what was delivered and never acknowledged, so nothing is lost.
-  for (;;) {
-    s = backend.start();
-    if (s.is_ok()) s = backend.loop(stop);
-    if (stop.load() || !redis_went_away(s)) break;
-    spdlog::warn("backend: redis went away, starting again: {}", s.to_string());
-    sleep_ms(kRetryPauseMs);
+  while (!stop.load()) {
+    auto opened = open_duckdb_waiting(config, stop);
+    if (!opened) {
+      s = opened.status().with_context("open DuckDB " + config.duckdb.path);
+      break;
+    }
+    s = run_while_redis_answers(config, **redis, std::move(*opened), **sink, **clickhouse, *notifier, stop);
+    if (!s.is_ok() || stop.load()) break;
+    spdlog::warn("backend: DuckDB file closed until Redis answers again (backups read it themselves meanwhile)");
+    wait_for_redis(**redis, BackendKeys{config.redis.prefix}.heartbeat(), stop);
   }
   (void)notifier->flush(kNotifyFlushMs);
   spdlog::info("backend: stopped: {}", s.to_string());

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "backend/history_writer.h"
+#include "store/duckdb/refill_mark.h"
 #include "store/duckdb/duckdb_migrations.h"
 #include "util/check.h"
 
@@ -173,82 +174,6 @@ Result<DuckOpenOutcome> open_backend_duckdb(const Config& config,
   if (!pending) return pending.status();
   out.refill_pending = pending->has_value();
   return out;
-}
-
-Status mark_refill_pending(DuckDatabase& db) {
-  // The ClickHouse gap is filled again: what the file lacks may have left RTRS since its
-  // snapshot was taken. The RTRS replay starts after the last entry the file holds for
-  // sure: the last one ingested, or, when the file was refilling already (a snapshot
-  // taken mid-refill), the last one that refill replayed — entries between those two
-  // are what it had not replayed yet.
-  return db.exec(std::string("DELETE FROM sync_state WHERE key IN ('refill_clickhouse_filled', "
-                             "'refill_clickhouse_filled_through', 'refill_rtrs_replay_until'); "
-                             "DELETE FROM sync_state WHERE key = 'refill_rtrs_replayed_through' AND NOT EXISTS "
-                             "(SELECT 1 FROM sync_state WHERE key = 'refill_pending'); "
-                             "INSERT INTO sync_state(key, value) SELECT 'refill_rtrs_replayed_through', value "
-                             "FROM sync_state WHERE key = '") +
-                 kRtrsRecordedThroughKey +
-                 "' AND NOT EXISTS (SELECT 1 FROM sync_state WHERE key = 'refill_pending'); "
-                 "INSERT OR IGNORE INTO sync_state(key, value) SELECT 'refill_pending', "
-                 "CAST(greatest(coalesce(max(recorded_at), 0) - " + std::to_string(kFillClockMarginMs) +
-                 ", 0) AS VARCHAR) FROM trade_history");
-}
-
-Status clear_refill_pending(DuckDatabase& db) {
-  return db.exec("DELETE FROM sync_state WHERE key IN ('refill_pending', 'refill_clickhouse_filled', "
-                 "'refill_clickhouse_filled_through', 'refill_rtrs_replayed_through', 'refill_rtrs_replay_until')");
-}
-
-Result<RefillProgress> refill_progress(DuckDatabase& db) {
-  auto rows = db.query("SELECT key, value FROM sync_state WHERE key IN ('refill_clickhouse_filled', "
-                       "'refill_clickhouse_filled_through', 'refill_rtrs_replayed_through', "
-                       "'refill_rtrs_replay_until')");
-  if (!rows) return rows.status();
-  RefillProgress progress;
-  for (const auto& row : rows->rows) {
-    const std::string key = row.at(0).value_or("");
-    if (key == "refill_clickhouse_filled") progress.clickhouse_filled = true;
-    if (key == "refill_clickhouse_filled_through") progress.clickhouse_filled_through = row.at(1).value_or("");
-    if (key == "refill_rtrs_replayed_through") progress.rtrs_replayed_through = row.at(1).value_or("0");
-    if (key == "refill_rtrs_replay_until") progress.rtrs_replay_until = row.at(1).value_or("");
-  }
-  return progress;
-}
-
-Status record_clickhouse_filled(DuckDatabase& db) {
-  return db.exec("INSERT OR REPLACE INTO sync_state(key, value) VALUES ('refill_clickhouse_filled', '1')");
-}
-
-namespace {
-
-Status record_progress(DuckDatabase& db, const char* key, const std::string& stream_id) {
-  return db.exec_params("INSERT OR REPLACE INTO sync_state(key, value) VALUES (?, ?)", {std::string(key), stream_id});
-}
-
-}  // namespace
-
-Status record_clickhouse_filled_through(DuckDatabase& db, const std::string& result_id) {
-  return record_progress(db, "refill_clickhouse_filled_through", result_id);
-}
-
-Status record_rtrs_replayed_through(DuckDatabase& db, const std::string& stream_id) {
-  return record_progress(db, "refill_rtrs_replayed_through", stream_id);
-}
-
-Status record_rtrs_replay_until(DuckDatabase& db, const std::string& stream_id) {
-  return record_progress(db, "refill_rtrs_replay_until", stream_id);
-}
-
-Result<std::optional<int64_t>> pending_refill_since(DuckDatabase& db) {
-  auto rows = db.query("SELECT value FROM sync_state WHERE key = 'refill_pending'");
-  if (!rows) return rows.status();
-  if (rows->rows.empty()) return std::optional<int64_t>();
-  const std::string since = rows->rows.at(0).at(0).value_or("");
-  try {
-    return std::optional<int64_t>(std::stoll(since));
-  } catch (const std::exception&) {
-    return Status::corruption("sync_state refill_pending is not a time: '" + since + "'");
-  }
 }
 
 }  // namespace mtg

@@ -19,14 +19,13 @@
 
 #include "order/trade_result.h"
 #include "store/duckdb/duckdb_database.h"
+#include "store/duckdb/refill_mark.h"
 #include "util/clock.h"
 
 namespace mtg {
 
 // Most results one write() takes.
 inline constexpr size_t kMaxHistoryBatch = 500;
-// The sync_state key under which write() records the last RTRS entry ingested in order.
-inline constexpr const char* kRtrsRecordedThroughKey = "rtrs_recorded_through";
 
 class HistoryWriter {
  public:

@@ -9,6 +9,7 @@
 #include "backup/duckdb_snapshot.h"
 #include "backup/lz4_frame.h"
 #include "store/duckdb/duckdb_database.h"
+#include "store/duckdb/refill_mark.h"
 #include "store/redis/redis_client.h"
 
 namespace mtg::backup {
@@ -19,9 +20,10 @@ namespace {
 
 constexpr const char* kRawSnapshotName = "snapshot.duckdb";
 
-// The backend's channel, or nullopt-like null when it is not running. A Redis that
-// cannot be reached means no backend can be asked: the file is opened directly (and
-// DuckDB's own lock refuses it if a backend does hold it).
+// The backend's channel, or null when it is not running. A Redis that cannot be
+// reached means no backend can be asked: the file is opened directly. The backend lets
+// go of the file while Redis stays away (backend_service.h), so that works then too;
+// DuckDB's own lock refuses it while a backend does hold the file.
 std::unique_ptr<RedisClient> running_backend(const Config& config) {
   auto redis = RedisClient::connect(config.redis);
   if (!redis) return nullptr;
@@ -115,7 +117,10 @@ Status DuckdbHandler::restore(const BackupEntry& entry, const std::string& /*scr
     s = channel.request("restore-duckdb", fs::absolute(restored).string(), env_.backend_timeout_ms,
                         BackendChannel::Wait::kReply, [this](int64_t ms) { waiting_progress(env_.progress, "restore-duckdb", ms); });
   } else {
-    s = swap_file(restored);
+    // No backend holds the file (stopped, or waiting for Redis): it refills the restored
+    // file from ClickHouse and RTRS when it opens it, as after its own restore.
+    s = mark_file_refill_pending(restored);
+    if (s.is_ok()) s = swap_file(restored);
   }
   fs::remove(restored, ec);  // gone after a successful swap; left over after a failure
   return s;

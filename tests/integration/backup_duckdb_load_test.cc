@@ -13,6 +13,7 @@
 #include "backup/duckdb_snapshot.h"
 #include "backup_fixture.h"
 #include "store/duckdb/duckdb_database.h"
+#include "store/duckdb/duckdb_migrations.h"
 
 namespace mtg::backup::itest {
 namespace {
@@ -26,8 +27,7 @@ class FakeBackend {
     auto db = DuckDatabase::open(config.duckdb.path);
     EXPECT_TRUE(db.is_ok()) << db.status().to_string();
     db_ = std::move(db).value();
-    EXPECT_TRUE(db_->exec("CREATE TABLE trade_history (id BIGINT PRIMARY KEY, v VARCHAR); "
-                          "CREATE TABLE trade_state (id BIGINT PRIMARY KEY, s VARCHAR)").is_ok());
+    EXPECT_TRUE(migrate_duckdb(*db_).is_ok());  // the backend's schema
     writer_ = std::thread([this] { write_loop(); });
     server_ = std::thread([this] { serve_loop(); });
   }
@@ -47,8 +47,9 @@ class FakeBackend {
     ASSERT_TRUE(conn.is_ok());
     for (int64_t id = 0; !stop_; ++id) {
       const std::string i = std::to_string(id);
-      Status s = (*conn)->exec("BEGIN TRANSACTION; INSERT INTO trade_history VALUES (" + i + ", 'x'); "
-                               "INSERT INTO trade_state VALUES (" + i + ", 'y'); COMMIT");
+      Status s = (*conn)->exec("BEGIN TRANSACTION; INSERT INTO trade_history(result_id, uuid, status, ts, "
+                               "recorded_at) VALUES ('r" + i + "', 'u" + i + "', 'filled', " + i + ", " + i + "); "
+                               "INSERT INTO trade_state(uuid, state) VALUES ('u" + i + "', 'filled'); COMMIT");
       ASSERT_TRUE(s.is_ok()) << s.to_string();
       written_ = id + 1;
     }

@@ -9,6 +9,8 @@
 #include "backup/duckdb_snapshot.h"
 #include "backup_fixture.h"
 #include "store/duckdb/duckdb_database.h"
+#include "store/duckdb/duckdb_migrations.h"
+#include "store/duckdb/refill_mark.h"
 
 namespace mtg::backup::itest {
 namespace {
@@ -28,8 +30,9 @@ class BackupKinds : public ::testing::Test {
     ASSERT_TRUE(pg_->exec("INSERT INTO credentials VALUES ('demo-1', '" + password_ + "')").is_ok());
     auto duck = DuckDatabase::open(world_->config().duckdb.path);
     ASSERT_TRUE(duck.is_ok()) << duck.status().to_string();
-    ASSERT_TRUE((*duck)->exec("CREATE TABLE trade_history (uuid VARCHAR, v DOUBLE); "
-                              "INSERT INTO trade_history SELECT 'u' || range, 0.1 FROM range(500)").is_ok());
+    ASSERT_TRUE(migrate_duckdb(**duck).is_ok());  // the backend's schema
+    ASSERT_TRUE((*duck)->exec("INSERT INTO trade_history(result_id, uuid, status, ts, recorded_at) "
+                              "SELECT 'r' || range, 'u' || range, 'filled', range, range FROM range(500)").is_ok());
     auto redis = RedisClient::connect(world_->config().redis);
     ASSERT_TRUE(redis.is_ok());
     redis_ = std::move(redis).value();
@@ -159,6 +162,12 @@ TEST_F(BackupKinds, DuckdbRoundTripWithTheBackendDown) {
   auto counts = count_duckdb_rows(world_->config().duckdb.path);
   ASSERT_TRUE(counts.is_ok()) << counts.status().to_string();
   EXPECT_EQ(counts->at("trade_history"), 500);
+  // The backend refills what the snapshot lacks when it opens the restored file.
+  auto duck = DuckDatabase::open(world_->config().duckdb.path);
+  ASSERT_TRUE(duck.is_ok());
+  auto pending = pending_refill_since(**duck);
+  ASSERT_TRUE(pending.is_ok()) << pending.status().to_string();
+  EXPECT_TRUE(pending->has_value());
 }
 
 TEST_F(BackupKinds, PostgresRoundTripAndACorruptNewestFallsBack) {

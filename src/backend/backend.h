@@ -52,6 +52,11 @@ class Backend {
   Status loop(const std::atomic<bool>& stop);
 
   static constexpr int64_t kRefillRetryMs = 5'000;
+  // A refill step's RTRS replay stops after the batch that reaches this long, however
+  // many of refill_step_entries are left: ingest and the heartbeat (published before
+  // each step, BackendKeys::kPublishTtlMs) wait no longer than that, however slow the
+  // writer is.
+  static constexpr int64_t kRefillStepMaxMs = 2'000;
 
  private:
   std::unique_ptr<DuckPipeline> make_pipeline(std::unique_ptr<DuckDatabase> db);
@@ -89,9 +94,10 @@ class Backend {
     bool reached_end = false;  // RTRS had no more up to the bound
   };
   // Replays up to refill_step_entries of RTRS after the stream id `after` through
-  // `until`, recording its position.
+  // `until` (for about kRefillStepMaxMs at most), recording its position.
   Result<Replay> replay_rtrs(std::string after, const std::string& until);
-  // Runs a refill step; clears the mark (in DuckDB too) when the refill is complete,
+  // Publishes the heartbeat (backups ask a backend that has one), then runs a refill
+  // step; clears the mark (in DuckDB too) when the refill is complete,
   // else schedules the next step: at once, or after kRefillRetryMs when it failed.
   RefillStep try_refill();
   std::string reconcile_redis();

@@ -200,6 +200,7 @@ Backend::RefillStep Backend::refill_step() {
 
 Backend::RefillStep Backend::try_refill() {
   MTG_CHECK(refill_pending_);
+  publish();  // from start() and restore-duckdb too, which run steps before the loop publishes
   RefillStep step = refill_step();
   if (step.complete) {
     const Status cleared = clear_refill_pending(*pipe_->db);
@@ -226,6 +227,7 @@ Backend::RefillStep Backend::try_refill() {
 // harmless: trade_history's primary key drops what was recorded already.
 Result<Backend::Replay> Backend::replay_rtrs(std::string after, const std::string& until) {
   Replay replay;
+  const int64_t started_ms = clock_.steady_ms();
   while (replay.read < config_.backend.refill_step_entries) {
     const int batch = static_cast<int>(
         std::min<int64_t>(kMaxHistoryBatch, config_.backend.refill_step_entries - replay.read));
@@ -249,6 +251,7 @@ Result<Backend::Replay> Backend::replay_rtrs(std::string after, const std::strin
       replay.reached_end = true;
       break;
     }
+    if (clock_.steady_ms() - started_ms >= kRefillStepMaxMs) break;
   }
   MTG_CHECK(replay.read <= config_.backend.refill_step_entries);
   return replay;

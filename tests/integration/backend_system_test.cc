@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -50,6 +51,16 @@ class BackendSystemTest : public ::testing::Test {
   }
 
   std::string dir() const { return sys_->config_path().substr(0, sys_->config_path().rfind('/')); }
+  // Rewrites [backend] refill_step_entries in the config (read when the backend starts).
+  void set_refill_step_entries(int entries) {
+    std::ifstream in(sys_->config_path());
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string key = "refill_step_entries = ";
+    const size_t at = text.find(key);
+    ASSERT_NE(at, std::string::npos);
+    text.replace(at, text.find('\n', at) - at, key + std::to_string(entries));
+    std::ofstream(sys_->config_path(), std::ios::trunc) << text;
+  }
   void start_backend() {
     backend_ = std::make_unique<Process>(
         std::vector<std::string>{MTG_BINARY, "backend", "--config", sys_->config_path()}, dir() + "/backend.log");
@@ -464,6 +475,41 @@ TEST_F(BackendSystemTest, ARefillReplaysOnlyWhatTheGroupHadDeliveredWhenItBegan)
 // ClickHouse): a backend that started on a lost file with no snapshot filled the whole
 // ClickHouse history of its instances in one step, inside start(), and answered no
 // command for over 90 s. The gap fill goes in steps too, between which the loop runs.
+// Found by the 1,000-fault campaign (seed 1124, fifth run): a refill step replayed its
+// 2,000 RTRS entries in 6 s at the writer's speed under load, the first one inside
+// start(), and published no heartbeat meanwhile (5 s TTL); backups took the backend for
+// stopped and failed on its lock. A step's replay now stops after about 2 s, and the
+// heartbeat is published before each step.
+TEST_F(BackendSystemTest, ARefillStepStopsAfterTwoSecondsAndTheHeartbeatLivesThroughTheRefill) {
+  constexpr int kEarlier = 6'000;  // recorded, then lost with the file
+  start_backend();
+  wait_heartbeat();
+  add_results_to_rtrs(kEarlier);
+  wait_acknowledged();
+  const size_t steps_before = logged_refill_steps().size();  // the first start's, of an empty file
+  kill_backend_and_lose_its_file();
+  set_refill_step_entries(1'000'000);  // only the time bound can split this refill
+  backend_->restart();
+  int heartbeats_refilling = 0;
+  for (int waited = 0; waited < 5 * kWaitMs; waited += 100) {
+    auto v = sys_->redis().command({"GET", BackendKeys{sys_->config().redis.prefix}.heartbeat()});
+    if (v && !v->is_nil()) {
+      if (!nlohmann::json::parse(v->str).value("refill_pending", false)) break;
+      ++heartbeats_refilling;
+    }
+    sleep_ms(100);
+  }
+  ASSERT_TRUE(wait_refill_pending(false, 0)) << sys_->log_tail(dir() + "/backend.log");
+  EXPECT_GT(heartbeats_refilling, 0) << "no heartbeat while refilling\n" << sys_->log_tail(dir() + "/backend.log");
+  const auto steps = logged_refill_steps();
+  EXPECT_GE(steps.size() - steps_before, 2u) << "the refill went in one step\n"
+                                             << sys_->log_tail(dir() + "/backend.log");
+  ASSERT_EQ(backend_->stop(), 0);
+  EXPECT_EQ(refill_entries_read(), kEarlier);
+  EXPECT_EQ(duck_count("SELECT count(DISTINCT result_id) FROM trade_history"), kEarlier);
+  EXPECT_EQ(duck_count("SELECT count(*) FROM trade_history"), kEarlier);
+}
+
 TEST_F(BackendSystemTest, AWholeClickHouseHistoryIsFilledInStepsBetweenWhichTheLoopRuns) {
   constexpr int kHistory = 3'000;  // rows of our instances in ClickHouse: 15 steps of 200
   const std::string ids = "'" + sys_->instance_id(0) + "','" + sys_->instance_id(1) + "','" + sys_->instance_id(2) + "'";

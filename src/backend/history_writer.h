@@ -8,8 +8,9 @@
 //   side, volume, filled_volume, state = the status name, updated_at). A final result
 //   always wins; a `partial` never overwrites a final state; `duplicate` answers and
 //   results without a uuid leave trade_state alone.
-// Multi-row statements (100 rows each). Either every result of the batch is stored
-// or none is. Single-threaded.
+// Each table's rows are staged with DuckDB's appender in a temp table and moved by one
+// INSERT … SELECT. Either every result of the batch is stored or none is.
+// Single-threaded.
 #pragma once
 
 #include <cstdint>

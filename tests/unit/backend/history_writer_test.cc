@@ -49,6 +49,43 @@ TEST_F(HistoryWriterTest, DuplicateAnswerDoesNotReplaceTheOriginal) {
   EXPECT_EQ(count("SELECT count(*) FROM sync_outbox"), 2);
 }
 
+// The writer stages rows with the appender: a full batch with repeats stores each
+// result once, every column intact (a ticket beyond INT64_MAX included).
+TEST_F(HistoryWriterTest, AFullBatchWithRepeatsStoresEachResultOnce) {
+  HistoryWriter w(*db_, clock_);
+  std::vector<TradeResult> batch;
+  for (size_t i = 0; i < kMaxHistoryBatch; ++i) {
+    batch.push_back(result("u" + std::to_string(i % (kMaxHistoryBatch / 2)), ResultStatus::kFilled));
+    batch.back().ticket = 18'446'744'073'709'551'000ULL + i % 7;
+  }
+  auto n = w.write(batch, "");
+  ASSERT_TRUE(n.is_ok()) << n.status().to_string();
+  EXPECT_EQ(*n, static_cast<int64_t>(kMaxHistoryBatch / 2));
+  EXPECT_EQ(count("SELECT count(*) FROM trade_history"), static_cast<int64_t>(kMaxHistoryBatch / 2));
+  EXPECT_EQ(count("SELECT count(*) FROM sync_outbox"), static_cast<int64_t>(kMaxHistoryBatch / 2));
+  EXPECT_EQ(count("SELECT count(*) FROM trade_state WHERE state = 'filled'"), static_cast<int64_t>(kMaxHistoryBatch / 2));
+  EXPECT_EQ(scalar("SELECT max(ticket) FROM trade_history"), "18446744073709551006");
+  auto again = w.write(batch, "");
+  ASSERT_TRUE(again.is_ok());
+  EXPECT_EQ(*again, 0);
+}
+
+// The staged rows belong to the batch's transaction: a batch that fails half-way
+// (here on the outbox) leaves no history row behind, and the next batch is whole.
+TEST_F(HistoryWriterTest, ABatchThatFailsHalfWayStoresNothing) {
+  HistoryWriter w(*db_, clock_);
+  ASSERT_TRUE(db_->exec("ALTER TABLE sync_outbox RENAME TO sync_outbox_away").is_ok());
+  EXPECT_FALSE(w.write({result("u1", ResultStatus::kFilled), result("u2", ResultStatus::kFilled)}, "").is_ok());
+  EXPECT_EQ(count("SELECT count(*) FROM trade_history"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM trade_state"), 0);
+  ASSERT_TRUE(db_->exec("ALTER TABLE sync_outbox_away RENAME TO sync_outbox").is_ok());
+  auto n = w.write({result("u1", ResultStatus::kFilled), result("u3", ResultStatus::kFilled)}, "");
+  ASSERT_TRUE(n.is_ok()) << n.status().to_string();
+  EXPECT_EQ(*n, 2);
+  EXPECT_EQ(count("SELECT count(*) FROM trade_history"), 2);
+  EXPECT_EQ(count("SELECT count(*) FROM sync_outbox"), 2);
+}
+
 TEST_F(HistoryWriterTest, ClickHouseRowHasExactlyTheTableColumns) {
   const std::string row = HistoryWriter::clickhouse_row(result("u1", ResultStatus::kFilled));
   for (const char* column : {"result_id", "uuid", "instance", "symbol", "side", "status", "volume",

@@ -253,7 +253,9 @@ Status run_backend(const Config& config, const std::atomic<bool>& stop) {
   while (!stop.load()) {
     auto opened = open_duckdb_waiting(config, stop);
     if (!opened) {
-      s = opened.status().with_context("open DuckDB " + config.duckdb.path);
+      // A stop while another process holds the file is a clean stop.
+      const bool stopped_waiting = stop.load() && opened.status().code() == Code::kUnavailable;
+      if (!stopped_waiting) s = opened.status().with_context("open DuckDB " + config.duckdb.path);
       break;
     }
     s = run_while_redis_answers(config, **redis, std::move(*opened), **sink, **clickhouse, *notifier, stop);

@@ -371,6 +371,23 @@ TEST_F(BackendSystemTest, ADuckdbFileLockedByAnotherProcessIsWaitedFor) {
   EXPECT_NE(sys_->log_tail(dir() + "/backend.log").find("waiting for the DuckDB file"), std::string::npos);
 }
 
+// A stop that arrives while the backend waits for a locked DuckDB file ends it
+// cleanly (it returned the wait's lock error, a failed exit).
+TEST_F(BackendSystemTest, AStopWhileWaitingForALockedDuckdbFileIsClean) {
+  start_backend();
+  wait_heartbeat();
+  ASSERT_EQ(backend_->stop(), 0);
+  auto held = DuckDatabase::open(sys_->config().duckdb.path);  // this process holds the lock
+  ASSERT_TRUE(held.is_ok()) << held.status().to_string();
+  backend_->restart();
+  for (int waited = 0; waited < 10'000; waited += 100) {
+    if (sys_->log_tail(dir() + "/backend.log").find("waiting for the DuckDB file") != std::string::npos) break;
+    sleep_ms(100);
+  }
+  ASSERT_TRUE(backend_->running()) << sys_->log_tail(dir() + "/backend.log");
+  EXPECT_EQ(backend_->stop(), 0) << sys_->log_tail(dir() + "/backend.log");
+}
+
 // Found while adding backup faults to the chaos campaign: a backend that started on a
 // missing DuckDB file restored the latest snapshot and filled the gap from ClickHouse
 // only, once. Results acknowledged after the snapshot and not yet in ClickHouse (it was

@@ -26,7 +26,7 @@ Result<std::string> version_of(Result<std::unique_ptr<Client>> client) {
 }
 
 // DuckDB admits one process: while the backend holds the file, it vouches for it
-// through its heartbeat in Redis.
+// through its heartbeat in Redis, which also says whether a refill is under way.
 Result<std::string> duckdb_version(const Config& config) {
   auto db = DuckDatabase::open(config.duckdb.path);
   if (db) return (*db)->server_version();
@@ -39,7 +39,8 @@ Result<std::string> duckdb_version(const Config& config) {
   }
   auto j = nlohmann::json::parse(beat->str, nullptr, false);
   if (j.is_discarded() || !j.contains("duckdb_version")) return Status::corruption("bad backend heartbeat");
-  return j["duckdb_version"].get<std::string>() + " (held by backend)";
+  const bool refilling = j.value("refill_pending", false);  // after a restore, until caught up
+  return j["duckdb_version"].get<std::string>() + (refilling ? " (held by backend, refilling)" : " (held by backend)");
 }
 
 std::vector<StoreCheck> check_stores(const Config& c) {

@@ -498,7 +498,7 @@ TEST_F(BackendSystemTest, ARefillReplaysOnlyWhatTheGroupHadDeliveredWhenItBegan)
 // stopped and failed on its lock. A step's replay now stops after about 2 s, and the
 // heartbeat is published before each step.
 TEST_F(BackendSystemTest, ARefillStepStopsAfterTwoSecondsAndTheHeartbeatLivesThroughTheRefill) {
-  constexpr int kEarlier = 6'000;  // recorded, then lost with the file
+  constexpr int kEarlier = 20'000;  // recorded, then lost with the file: several seconds of replay
   start_backend();
   wait_heartbeat();
   add_results_to_rtrs(kEarlier);
@@ -512,12 +512,14 @@ TEST_F(BackendSystemTest, ARefillStepStopsAfterTwoSecondsAndTheHeartbeatLivesThr
     auto v = sys_->redis().command({"GET", BackendKeys{sys_->config().redis.prefix}.heartbeat()});
     if (v && !v->is_nil()) {
       if (!nlohmann::json::parse(v->str).value("refill_pending", false)) break;
-      ++heartbeats_refilling;
+      if (++heartbeats_refilling == 1) (void)std::system(run_cli("status").c_str());  // shows the refill
     }
     sleep_ms(100);
   }
   ASSERT_TRUE(wait_refill_pending(false, 0)) << sys_->log_tail(dir() + "/backend.log");
   EXPECT_GT(heartbeats_refilling, 0) << "no heartbeat while refilling\n" << sys_->log_tail(dir() + "/backend.log");
+  EXPECT_NE(sys_->log_tail(dir() + "/cli.log").find("held by backend, refilling"), std::string::npos)
+      << sys_->log_tail(dir() + "/cli.log");
   const auto steps = logged_refill_steps();
   EXPECT_GE(steps.size() - steps_before, 2u) << "the refill went in one step\n"
                                              << sys_->log_tail(dir() + "/backend.log");

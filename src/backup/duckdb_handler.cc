@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <thread>
 
 #include "backup/backend_channel.h"
 #include "backup/duckdb_snapshot.h"
@@ -11,6 +12,7 @@
 #include "store/duckdb/duckdb_database.h"
 #include "store/duckdb/refill_mark.h"
 #include "store/redis/redis_client.h"
+#include "util/clock.h"
 
 namespace mtg::backup {
 
@@ -22,8 +24,9 @@ constexpr const char* kRawSnapshotName = "snapshot.duckdb";
 
 // The backend's channel, or null when it is not running. A Redis that cannot be
 // reached means no backend can be asked: the file is opened directly. The backend lets
-// go of the file while Redis stays away (backend_service.h), so that works then too;
-// DuckDB's own lock refuses it while a backend does hold the file.
+// go of the file while Redis stays away (backend_service.h), so that works then too:
+// DuckDB's own lock refuses the file while a backend still holds it, which is waited
+// out for a while (open_when_let_go).
 std::unique_ptr<RedisClient> running_backend(const Config& config) {
   auto redis = RedisClient::connect(config.redis);
   if (!redis) return nullptr;
@@ -34,7 +37,26 @@ std::unique_ptr<RedisClient> running_backend(const Config& config) {
 }
 
 void waiting_progress(const ProgressFn& progress, const std::string& what, int64_t elapsed_ms) {
-  if (progress) progress("waiting for the backend to " + what, elapsed_ms / 1000, -1);
+  if (progress) progress("waiting for the " + what, elapsed_ms / 1000, -1);
+}
+
+// How long a direct backup waits for the DuckDB file's lock. A backend that lost Redis
+// lets go of the file within a few seconds (after a snapshot it had begun), and no
+// heartbeat can say so meanwhile.
+constexpr int64_t kFileLockWaitMs = 15'000;
+constexpr int kFileLockPollMs = 250;
+
+// Opens the DuckDB file, waiting up to kFileLockWaitMs while another process holds it.
+Result<std::unique_ptr<DuckDatabase>> open_when_let_go(const std::string& path, const ProgressFn& progress) {
+  const Clock& clock = SystemClock::instance();
+  const int64_t start = clock.steady_ms();
+  for (;;) {
+    auto db = DuckDatabase::open(path);
+    const int64_t waited = clock.steady_ms() - start;
+    if (db || db.status().code() != Code::kUnavailable || waited >= kFileLockWaitMs) return db;
+    waiting_progress(progress, "DuckDB file's lock", waited);
+    std::this_thread::sleep_for(std::chrono::milliseconds(kFileLockPollMs));
+  }
 }
 
 }  // namespace
@@ -44,7 +66,7 @@ Result<std::string> DuckdbHandler::snapshot(const std::string& raw_path) {
   if (auto redis = running_backend(config)) {
     BackendChannel channel(*redis, config.redis.prefix);
     Status asked = channel.request("snapshot", raw_path, env_.backend_timeout_ms, BackendChannel::Wait::kReplyOrDeath,
-                                   [this](int64_t ms) { waiting_progress(env_.progress, "snapshot", ms); });
+                                   [this](int64_t ms) { waiting_progress(env_.progress, "backend to snapshot", ms); });
     if (asked.is_ok()) {
       if (!fs::exists(raw_path)) {
         return Status::internal("the backend reported a snapshot but " + raw_path + " is missing");
@@ -54,12 +76,13 @@ Result<std::string> DuckdbHandler::snapshot(const std::string& raw_path) {
     // A backend that died meanwhile (or a Redis that did) leaves the file to us, as
     // below; anything else is an error.
     if (asked.code() != Code::kUnavailable) return asked;
-    std::error_code ec;
-    fs::remove(raw_path, ec);  // a snapshot the dead backend had begun
   }
   if (!fs::exists(config.duckdb.path)) return Status::not_found("no DuckDB file at " + config.duckdb.path);
-  auto db = DuckDatabase::open(config.duckdb.path);
+  auto db = open_when_let_go(config.duckdb.path, env_.progress);
   if (!db) return db.status().with_context("open the DuckDB file (no backend heartbeat)");
+  std::error_code ec;
+  fs::remove(raw_path, ec);  // a snapshot a backend that let go of the file had begun
+  fs::remove(raw_path + ".wal", ec);
   MTG_RETURN_IF_ERROR((*db)->snapshot_to(raw_path));
   return std::string("direct");
 }
@@ -115,7 +138,7 @@ Status DuckdbHandler::restore(const BackupEntry& entry, const std::string& /*scr
   if (auto redis = running_backend(config)) {
     BackendChannel channel(*redis, config.redis.prefix);
     s = channel.request("restore-duckdb", fs::absolute(restored).string(), env_.backend_timeout_ms,
-                        BackendChannel::Wait::kReply, [this](int64_t ms) { waiting_progress(env_.progress, "restore-duckdb", ms); });
+                        BackendChannel::Wait::kReply, [this](int64_t ms) { waiting_progress(env_.progress, "backend to restore-duckdb", ms); });
   } else {
     // No backend holds the file (stopped, or waiting for Redis): it refills the restored
     // file from ClickHouse and RTRS when it opens it, as after its own restore.

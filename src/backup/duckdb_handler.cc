@@ -46,12 +46,14 @@ void waiting_progress(const ProgressFn& progress, const std::string& what, int64
 constexpr int64_t kFileLockWaitMs = 15'000;
 constexpr int kFileLockPollMs = 250;
 
-// Opens the DuckDB file, waiting up to kFileLockWaitMs while another process holds it.
+// Opens the DuckDB file read-only, waiting up to kFileLockWaitMs while another process
+// holds it. A file deleted meanwhile (a backend that lost it) is not created again:
+// the backend must find it missing and restore it.
 Result<std::unique_ptr<DuckDatabase>> open_when_let_go(const std::string& path, const ProgressFn& progress) {
   const Clock& clock = SystemClock::instance();
   const int64_t start = clock.steady_ms();
   for (;;) {
-    auto db = DuckDatabase::open(path);
+    auto db = DuckDatabase::open_read_only(path);  // never creates the file the backend owns
     const int64_t waited = clock.steady_ms() - start;
     if (db || db.status().code() != Code::kUnavailable || waited >= kFileLockWaitMs) return db;
     waiting_progress(progress, "DuckDB file's lock", waited);
@@ -77,8 +79,8 @@ Result<std::string> DuckdbHandler::snapshot(const std::string& raw_path) {
     // below; anything else is an error.
     if (asked.code() != Code::kUnavailable) return asked;
   }
-  if (!fs::exists(config.duckdb.path)) return Status::not_found("no DuckDB file at " + config.duckdb.path);
   auto db = open_when_let_go(config.duckdb.path, env_.progress);
+  if (!db && db.status().code() == Code::kNotFound) return Status::not_found("no DuckDB file at " + config.duckdb.path);
   if (!db) return db.status().with_context("open the DuckDB file (no backend heartbeat)");
   std::error_code ec;
   fs::remove(raw_path, ec);  // a snapshot a backend that let go of the file had begun

@@ -28,7 +28,7 @@ Result<std::string> version_of(Result<std::unique_ptr<Client>> client) {
 // DuckDB admits one process: while the backend holds the file, it vouches for it
 // through its heartbeat in Redis, which also says whether a refill is under way.
 Result<std::string> duckdb_version(const Config& config) {
-  auto db = DuckDatabase::open(config.duckdb.path);
+  auto db = DuckDatabase::open_read_only(config.duckdb.path);  // a missing file stays missing
   if (db) return (*db)->server_version();
   if (db.status().message().find("lock") == std::string::npos) return db.status();
   auto redis = RedisClient::connect(config.redis);

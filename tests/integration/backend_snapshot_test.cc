@@ -284,6 +284,33 @@ TEST_F(BackendSnapshotTest, ADuckdbBackupWaitsForTheFileToBeLetGo) {
   EXPECT_NE(manifests().find(R"("taken_by": "direct")"), std::string::npos) << manifests();
 }
 
+// Found by the 1,000-fault campaign (seed 1124, sixth run): a direct backup opened the
+// file just after a fault had deleted it with the backend, so DuckDB created an empty
+// one, the backup stored it as a sound snapshot (0 tables), and the backend, finding a
+// file, would not have restored the lost one. Direct backups now open the file
+// read-only, which never creates it.
+TEST_F(BackendSnapshotTest, ADuckdbBackupNeverCreatesTheFileItWaitedFor) {
+  submit_and_sync(40);
+  ASSERT_EQ(backend_->stop(), 0);
+  testkit::stack_run("kill redis");
+  redis_killed_ = true;
+  const std::string path = sys_->config().duckdb.path;
+  auto held = DuckDatabase::open(path);
+  ASSERT_TRUE(held.is_ok()) << held.status().to_string();
+  testkit::ShellResult run;
+  std::thread backup([&] { run = cli("backup run duckdb"); });
+  sleep_ms(2'000);  // the backup waits for the lock
+  held->reset();
+  std::error_code ec;
+  std::filesystem::remove(path, ec);  // lost with its owner
+  std::filesystem::remove(path + ".wal", ec);
+  backup.join();
+  EXPECT_NE(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("no DuckDB file"), std::string::npos) << run.output;
+  EXPECT_FALSE(std::filesystem::exists(path)) << "the backup created the DuckDB file";
+  EXPECT_EQ(manifests().find(R"("taken_by": "direct")"), std::string::npos) << manifests();
+}
+
 // Found in review with the change above: `restore duckdb` with no backend running
 // swapped the file in unmarked, so the backend took it for its own and never refilled
 // what the snapshot lacked. The restored file is now marked refill-pending first.

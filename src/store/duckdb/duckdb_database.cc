@@ -37,6 +37,13 @@ struct PreparedGuard {
   ~PreparedGuard() { duckdb_destroy_prepare(&stmt); }
 };
 
+struct ConfigGuard {
+  duckdb_config config = nullptr;  // null: DuckDB's defaults
+  ~ConfigGuard() {
+    if (config != nullptr) duckdb_destroy_config(&config);
+  }
+};
+
 std::string quote_literal(const std::string& text) {
   std::string out = "'";
   for (char c : text) {
@@ -105,6 +112,15 @@ DuckDatabase::DuckDatabase(std::shared_ptr<Shared> shared, std::unique_ptr<Conne
 DuckDatabase::~DuckDatabase() = default;
 
 Result<std::unique_ptr<DuckDatabase>> DuckDatabase::open(const std::string& path) {
+  return open_file(path, false);
+}
+
+Result<std::unique_ptr<DuckDatabase>> DuckDatabase::open_read_only(const std::string& path) {
+  if (path == ":memory:") return Status::invalid("duckdb: an in-memory database cannot be opened read-only");
+  return open_file(path, true);
+}
+
+Result<std::unique_ptr<DuckDatabase>> DuckDatabase::open_file(const std::string& path, bool read_only) {
   std::string version = duckdb_library_version();
   if (version != kLibraryVersion) {
     return Status::precondition("duckdb: library is " + version + ", need " + kLibraryVersion);
@@ -114,19 +130,26 @@ Result<std::unique_ptr<DuckDatabase>> DuckDatabase::open(const std::string& path
   std::error_code ec;
   bool existed = !in_memory && fs::exists(path, ec);
   fs::path parent = fs::path(path).parent_path();
-  if (!in_memory && !parent.empty() && !fs::create_directories(parent, ec) && ec) {
+  if (!in_memory && !read_only && !parent.empty() && !fs::create_directories(parent, ec) && ec) {
     return Status::io("duckdb " + path + ": create directory: " + ec.message());
   }
   auto shared = std::make_shared<Shared>();
   shared->path = path;
+  ConfigGuard config;
+  if (read_only && (duckdb_create_config(&config.config) != DuckDBSuccess ||
+                    duckdb_set_config(config.config, "access_mode", "READ_ONLY") != DuckDBSuccess)) {
+    return Status::internal("duckdb " + path + ": cannot configure read-only access");
+  }
   char* open_error = nullptr;
-  if (duckdb_open_ext(in_memory ? nullptr : path.c_str(), &shared->db, nullptr, &open_error) !=
+  if (duckdb_open_ext(in_memory ? nullptr : path.c_str(), &shared->db, config.config, &open_error) !=
       DuckDBSuccess) {
     std::string message = "duckdb " + path + ": " + (open_error ? open_error : "open failed");
     bool locked = open_error != nullptr && std::strstr(open_error, "Could not set lock") != nullptr;
+    bool missing = open_error != nullptr && std::strstr(open_error, "database does not exist") != nullptr;
     duckdb_free(open_error);
     shared->db = nullptr;
     if (locked) return Status::unavailable(std::move(message));
+    if (read_only && missing) return Status::not_found(std::move(message));
     if (existed) return Status::corruption(std::move(message));
     return Status::io(std::move(message));
   }
@@ -235,7 +258,8 @@ Status DuckDatabase::snapshot_to(const std::string& dest_path) {
   if (!live.is_ok()) return live.status();
   MTG_CHECK(live->rows.size() == 1 && live->rows[0][0].has_value());
   static const std::string kAlias = "mtg_snapshot";
-  MTG_RETURN_IF_ERROR(exec("ATTACH " + quote_literal(dest_path) + " AS " + kAlias));
+  // READ_WRITE: a read-only database would attach the new file read-only too.
+  MTG_RETURN_IF_ERROR(exec("ATTACH " + quote_literal(dest_path) + " AS " + kAlias + " (READ_WRITE)"));
   Status copied = exec("COPY FROM DATABASE " + quote_identifier(*live->rows[0][0]) + " TO " + kAlias);
   Status detached = exec("DETACH " + kAlias);
   if (!copied.is_ok() || !detached.is_ok()) {

@@ -33,6 +33,12 @@ class DuckDatabase {
   // kUnavailable when another process holds the file's lock; kIoError otherwise.
   // ":memory:" opens a private in-memory database.
   static Result<std::unique_ptr<DuckDatabase>> open(const std::string& path);
+  // Opens an existing database file for reading only: kNotFound when there is no file
+  // (it is never created), and the file and its WAL are left as they are (the WAL is
+  // replayed in memory). For a process that does not own the file: DuckDB's shared
+  // lock excludes a read-write owner (kUnavailable while one holds it, and the owner
+  // waits meanwhile). snapshot_to() works; writes fail.
+  static Result<std::unique_ptr<DuckDatabase>> open_read_only(const std::string& path);
 
   ~DuckDatabase();
   DuckDatabase(const DuckDatabase&) = delete;
@@ -81,6 +87,7 @@ class DuckDatabase {
   struct Shared;      // the duckdb_database, shared by every connection
   struct Connection;  // this object's duckdb_connection
   DuckDatabase(std::shared_ptr<Shared> shared, std::unique_ptr<Connection> connection);
+  static Result<std::unique_ptr<DuckDatabase>> open_file(const std::string& path, bool read_only);
   Status error(const std::string& what) const;
   Result<QueryRows> run_prepared(const std::string& sql, const std::vector<DuckParam>& params,
                                  int64_t* rows_changed);

@@ -136,5 +136,41 @@ TEST(DuckDatabase, SnapshotIsACompleteOpenableCopy) {
   EXPECT_EQ(count(*snap, "SELECT count(*) FROM t"), 1000);
 }
 
+// A process that does not own the file (backups, `mtguard status`) must never create
+// it: a backend that lost its file restores it only when it finds it missing.
+TEST(DuckDatabase, OpenReadOnlyOfAMissingFileIsNotFoundAndCreatesNothing) {
+  testkit::TempDir dir;
+  auto db = DuckDatabase::open_read_only(dir.file("data/live.duckdb"));
+  ASSERT_FALSE(db.is_ok());
+  EXPECT_EQ(db.status().code(), Code::kNotFound) << db.status().to_string();
+  EXPECT_FALSE(std::filesystem::exists(dir.file("data/live.duckdb")));
+  EXPECT_FALSE(std::filesystem::exists(dir.file("data")));
+}
+
+TEST(DuckDatabase, OpenReadOnlySnapshotsAFileWithItsWalAndLeavesBothAsTheyAre) {
+  testkit::TempDir dir;
+  const std::string live = dir.file("live.duckdb");
+  {
+    auto db = open_or_die(live);
+    ASSERT_TRUE(db->exec("CREATE TABLE t AS SELECT range AS k FROM range(1000)").is_ok());
+    ASSERT_TRUE(db->exec("CHECKPOINT").is_ok());
+    ASSERT_TRUE(db->exec("PRAGMA disable_checkpoint_on_shutdown").is_ok());
+    ASSERT_TRUE(db->exec("INSERT INTO t SELECT range FROM range(500)").is_ok());  // in the WAL only
+  }
+  ASSERT_TRUE(std::filesystem::exists(live + ".wal"));
+  const auto wal_bytes = std::filesystem::file_size(live + ".wal");
+  {
+    auto db = DuckDatabase::open_read_only(live);
+    ASSERT_TRUE(db.is_ok()) << db.status().to_string();
+    EXPECT_EQ(count(**db, "SELECT count(*) FROM t"), 1500);
+    EXPECT_FALSE((*db)->exec("INSERT INTO t VALUES (1)").is_ok());
+    ASSERT_TRUE((*db)->snapshot_to(dir.file("snap.duckdb")).is_ok());
+  }
+  EXPECT_EQ(std::filesystem::file_size(live + ".wal"), wal_bytes);
+  auto snap = open_or_die(dir.file("snap.duckdb"));
+  ASSERT_NE(snap, nullptr);
+  EXPECT_EQ(count(*snap, "SELECT count(*) FROM t"), 1500);
+}
+
 }  // namespace
 }  // namespace mtg

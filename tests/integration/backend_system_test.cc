@@ -268,6 +268,10 @@ TEST_F(BackendSystemTest, BackendKilledMidBatchLosesAndDuplicatesNothing) {
     backend_->kill9();
     backend_->restart();
   }
+  // The last backend started (the killed one's heartbeat lives on for its TTL): a
+  // SIGTERM before its signal handler is in place would end it with the signal.
+  ASSERT_TRUE(sys_->redis().command({"DEL", BackendKeys{sys_->config().redis.prefix}.heartbeat()}).is_ok());
+  wait_heartbeat();
   ASSERT_TRUE(sys_->wait_final({uuids.begin(), uuids.end()}, kWaitMs));
   const auto ids = rtrs_result_ids();
   ASSERT_TRUE(wait_clickhouse(static_cast<int64_t>(ids.size()))) << sys_->log_tail(dir() + "/backend.log");
@@ -275,7 +279,8 @@ TEST_F(BackendSystemTest, BackendKilledMidBatchLosesAndDuplicatesNothing) {
   EXPECT_EQ(counts.first, static_cast<int64_t>(ids.size()));
   ASSERT_EQ(backend_->stop(), 0);
   const std::string ours = "FROM trade_history WHERE uuid IN (" + uuid_list() + ")";
-  EXPECT_EQ(duck_count("SELECT count(*) " + ours), static_cast<int64_t>(ids.size()));
+  EXPECT_EQ(duck_count("SELECT count(*) " + ours), static_cast<int64_t>(ids.size()))
+      << sys_->log_tail(dir() + "/backend.log");
   EXPECT_EQ(duck_count("SELECT count(DISTINCT result_id) " + ours), static_cast<int64_t>(ids.size()));
   EXPECT_EQ(duck_count("SELECT count(*) FROM sync_outbox"), 0);
 }

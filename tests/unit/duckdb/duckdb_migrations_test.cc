@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <string>
+
 #include "testkit/temp_dir.h"
 
 namespace mtg {
@@ -48,6 +51,42 @@ TEST(DuckDbMigrations, SchemaHoldsTradeHistoryAndOutboxSequences) {
   EXPECT_EQ(seqs->rows[1][0], "2");
   for (const char* table : {"trade_state", "failed_syncs", "notifications", "sync_state"}) {
     EXPECT_TRUE(d.query(std::string("SELECT * FROM ") + table).is_ok()) << table;
+  }
+}
+
+// Found by BackendSystemTest.BackendKilledMidBatchLosesAndDuplicatesNothing: after a
+// crash (a WAL left behind), the next open replayed it and its shutdown checkpoint
+// wrote DuckDB 1.4.4's secondary index on trade_history(uuid) wrongly, so that
+// `WHERE uuid = '…'` found none of the replayed rows (duckdb/duckdb#23788). The
+// schema has no secondary index any more; every row is found by each of its columns.
+TEST(DuckDbMigrations, RowsReplayedFromTheWalOfACrashAreFoundByUuidAfterTheNextCheckpoint) {
+  testkit::TempDir dir;
+  const std::string path = dir.file("crashed.duckdb");
+  const std::string uuid = "47d0ff5f-37aa-4d03-0c94-da97a02a65e5";
+  {
+    auto db = DuckDatabase::open(path);
+    ASSERT_TRUE(db.is_ok());
+    ASSERT_TRUE(migrate_duckdb(**db).is_ok());
+    ASSERT_TRUE((*db)->exec("CHECKPOINT").is_ok());
+    ASSERT_TRUE((*db)->exec("PRAGMA disable_checkpoint_on_shutdown").is_ok());  // as if killed
+    ASSERT_TRUE((*db)->exec("INSERT INTO trade_history(result_id, uuid, status, ts, recorded_at) VALUES ('" + uuid +
+                            ":final', '" + uuid + "', 'filled', 1, 2)")
+                    .is_ok());
+  }
+  ASSERT_TRUE(std::filesystem::exists(path + ".wal"));
+  {
+    auto replayed = DuckDatabase::open(path);  // replays the WAL, checkpoints when closed
+    ASSERT_TRUE(replayed.is_ok());
+    ASSERT_TRUE(migrate_duckdb(**replayed).is_ok());
+  }
+  ASSERT_FALSE(std::filesystem::exists(path + ".wal"));
+  auto db = DuckDatabase::open(path);
+  ASSERT_TRUE(db.is_ok());
+  for (const std::string& column : {std::string("uuid"), std::string("result_id")}) {
+    const std::string value = column == "uuid" ? uuid : uuid + ":final";
+    auto rows = (*db)->query("SELECT count(*) FROM trade_history WHERE " + column + " = '" + value + "'");
+    ASSERT_TRUE(rows.is_ok()) << rows.status().to_string();
+    EXPECT_EQ(rows->rows.at(0).at(0), "1") << column;
   }
 }
 

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "backend/backend_keys.h"
 #include "cli/command.h"
 #include "cli/instance_table.h"
 #include "store/clickhouse/clickhouse_client.h"
@@ -25,22 +26,36 @@ Result<std::string> version_of(Result<std::unique_ptr<Client>> client) {
   return (*client)->server_version();
 }
 
-// DuckDB admits one process: while the backend holds the file, it vouches for it
-// through its heartbeat in Redis, which also says whether a refill is under way.
-Result<std::string> duckdb_version(const Config& config) {
-  auto db = DuckDatabase::open_read_only(config.duckdb.path);  // a missing file stays missing
-  if (db) return (*db)->server_version();
-  if (db.status().message().find("lock") == std::string::npos) return db.status();
+// The backend's heartbeat in Redis: kNotFound when no backend runs.
+Result<nlohmann::json> backend_heartbeat(const Config& config) {
   auto redis = RedisClient::connect(config.redis);
-  if (!redis) return db.status();
-  auto beat = (*redis)->command({"GET", config.redis.prefix + "backend:heartbeat"});
-  if (!beat || beat->type != RedisReply::Type::kString) {
-    return Status::unavailable("file locked by another process and no backend heartbeat");
-  }
+  if (!redis) return redis.status();
+  auto beat = (*redis)->command({"GET", BackendKeys{config.redis.prefix}.heartbeat()});
+  if (!beat) return beat.status();
+  if (beat->type != RedisReply::Type::kString) return Status::not_found("no backend heartbeat");
   auto j = nlohmann::json::parse(beat->str, nullptr, false);
   if (j.is_discarded() || !j.contains("duckdb_version")) return Status::corruption("bad backend heartbeat");
-  const bool refilling = j.value("refill_pending", false);  // after a restore, until caught up
-  return j["duckdb_version"].get<std::string>() + (refilling ? " (held by backend, refilling)" : " (held by backend)");
+  return j;
+}
+
+// DuckDB admits one process: while the backend holds the file, it vouches for it
+// through its heartbeat in Redis, which also says whether a refill is under way. The
+// file is only ever opened read-only here: a missing file stays missing, for the
+// backend creates it (first start) or restores the latest snapshot (a lost file).
+Result<std::string> duckdb_version(const Config& config) {
+  auto db = DuckDatabase::open_read_only(config.duckdb.path);
+  if (db) return (*db)->server_version();
+  const Code code = db.status().code();
+  if (code != Code::kUnavailable && code != Code::kNotFound) return db.status();
+  auto beat = backend_heartbeat(config);
+  if (code == Code::kNotFound) {
+    if (beat) return Status::not_found("the running backend's file is gone from " + config.duckdb.path);
+    return std::string(DuckDatabase::kLibraryVersion) + " (no file yet: the backend creates it or restores it)";
+  }
+  if (!beat) return Status::unavailable("file locked by another process and no backend heartbeat");
+  const bool refilling = beat->value("refill_pending", false);  // after a restore, until caught up
+  return (*beat)["duckdb_version"].get<std::string>() +
+         (refilling ? " (held by backend, refilling)" : " (held by backend)");
 }
 
 std::vector<StoreCheck> check_stores(const Config& c) {

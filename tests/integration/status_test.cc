@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
+#include <filesystem>
 #include <string>
 
 #include "testkit/stack.h"
@@ -57,6 +58,29 @@ TEST(StatusTest, AllFourStoresOkWhenTheStackIsUp) {
   for (const auto& store : doc["stores"]) EXPECT_EQ(store["state"], "ok") << json.output;
   ASSERT_EQ(doc["instances"].size(), 3U) << json.output;
   for (const auto& instance : doc["instances"]) EXPECT_TRUE(instance.contains("attempts")) << json.output;
+}
+
+// Found with the read-only open of the DuckDB file: `mtguard status` created the file
+// when it was missing, so that a backend which had lost it would find an empty file
+// and restore nothing. A missing file with no backend running is reported (the backend
+// creates it or restores it) and stays missing.
+TEST(StatusTest, AMissingDuckdbFileIsReportedAndNeverCreated) {
+  MTG_REQUIRE_STACK();
+  const Config& stack = testkit::stack_config();
+  testkit::TempDir dir;
+  const std::string duckdb = dir.file("data/mtguard.duckdb");
+  const std::string config = dir.write(
+      "mtguard.toml", "[redis]\nport = " + std::to_string(stack.redis.port) + "\nprefix = \"status-missing:\"\n" +
+                          "[postgres]\nport = " + std::to_string(stack.postgres.port) + "\n" +
+                          "[clickhouse]\nhttp_port = " + std::to_string(stack.clickhouse.http_port) + "\n" +
+                          "[duckdb]\npath = \"" + duckdb + "\"\n[instances]\ndir = \"" + stack.instances_dir + "\"\n");
+  CommandRun r = run("status --config " + config);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const std::string line = row(r.output, "duckdb");
+  EXPECT_NE(line.find("no file yet"), std::string::npos) << r.output;
+  EXPECT_NE(line.find(" ok"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(duckdb)) << "status created the DuckDB file";
+  EXPECT_FALSE(std::filesystem::exists(dir.file("data"))) << "status created the DuckDB file's directory";
 }
 
 class StatusKillTest : public ::testing::TestWithParam<const char*> {};

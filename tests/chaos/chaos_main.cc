@@ -97,12 +97,25 @@ std::string keep_evidence(testkit::System& sys, uint64_t seed) {
   return ec ? "(copy failed: " + ec.message() + ")" : fs::weakly_canonical(dest).string();
 }
 
-// Runs the faults of `plan` one after another while the load runs.
-void run_campaign(const std::vector<Fault>& plan, FaultInjector& injector, int instances, FILE* progress) {
-  for (size_t i = 0; i < plan.size(); ++i) {
+int total(const std::map<std::string, int>& per_kind) {
+  int n = 0;
+  for (const auto& [name, count] : per_kind) n += count;
+  return n;
+}
+
+// Faults drawn beyond --faults: when one cannot be injected (the backup lock held too
+// long, a mount refused), the next of the schedule goes in, so that a campaign injects
+// --faults faults. The schedule's first faults are the same whatever the reserve.
+int reserve_for(int faults) { return faults / 10 + 10; }
+
+// Runs the faults of `plan` one after another while the load runs, until `faults` went in.
+void run_campaign(const std::vector<Fault>& plan, int faults, FaultInjector& injector, int instances,
+                  FILE* progress) {
+  for (size_t i = 0; i < plan.size() && total(injector.injected()) < faults; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(plan[i].gap_ms));
     injector.revive_dead();
-    std::fprintf(progress, "fault %zu/%zu: %s\n", i + 1, plan.size(), describe(plan[i], instances).c_str());
+    std::fprintf(progress, "fault %d/%d: %s\n", total(injector.injected()) + 1, faults,
+                 describe(plan[i], instances).c_str());
     std::fflush(progress);
     injector.inject(plan[i]);
   }
@@ -117,12 +130,6 @@ struct CampaignOutcome {
   bool quiet = false;
   double campaign_s = 0;
 };
-
-int total(const std::map<std::string, int>& per_kind) {
-  int n = 0;
-  for (const auto& [name, count] : per_kind) n += count;
-  return n;
-}
 
 // Prints the verdict lines (and the JSON object); returns the exit status.
 int report(const Options& opt, const CampaignOutcome& o, const FaultInjector& injector, double seconds) {
@@ -217,7 +224,7 @@ int run(const Options& opt) {
   const int instances = static_cast<int>(sys.config().instances.size());
   const PlanLimits limits = plan_limits(instances, sys.config().engine.disable_after_attempts);
   if (!limits.mount_faults) std::fprintf(progress, "chaos: mount(8) is not permitted: no backup-directory faults\n");
-  const auto plan = plan_faults(opt.seed, opt.faults, limits);
+  const auto plan = plan_faults(opt.seed, opt.faults + reserve_for(opt.faults), limits);
   std::fprintf(progress, "chaos: seed %llu, %d faults, %.0f signals/s, config %s\n",
                static_cast<unsigned long long>(opt.seed), opt.faults, opt.signals_per_s, sys.config_path().c_str());
   const Status key = sys.create_master_key();  // for the PostgreSQL backups
@@ -231,10 +238,10 @@ int run(const Options& opt) {
   FaultInjector injector(sys, testkit::source_dir(), testkit::stack_config().redis.port - kStackPortOffsetRedis);
   SignalLoad load(sys, opt.seed, opt.signals_per_s);
   load.start();
-  run_campaign(plan, injector, instances, progress);
+  run_campaign(plan, opt.faults, injector, instances, progress);
   const double campaign_s = seconds_since(started);
   CampaignOutcome outcome = finish(sys, load, injector, since_ms);
-  outcome.planned = plan.size();
+  outcome.planned = static_cast<size_t>(opt.faults);
   outcome.campaign_s = campaign_s;
   const int rc = report(opt, outcome, injector, seconds_since(started));
   if (rc != 0 || opt.keep) std::fprintf(stderr, "chaos: evidence kept in %s\n", keep_evidence(sys, opt.seed).c_str());

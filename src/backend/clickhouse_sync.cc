@@ -57,6 +57,18 @@ Result<bool> ClickHouseSync::due() {
 
 Result<int64_t> ClickHouseSync::tick() {
   MTG_CHECK_MSG(loaded_, "ClickHouseSync::load() first");
+  const int64_t start = clock_.steady_ms();
+  int64_t synced = 0;
+  for (;;) {
+    auto sent = send_if_due();
+    if (!sent) return sent.status();
+    synced += *sent;
+    // A batch that was not full (or not sent) leaves nothing waiting behind it.
+    if (*sent < policy_.options().batch_rows || clock_.steady_ms() - start >= kDrainBudgetMs) return synced;
+  }
+}
+
+Result<int64_t> ClickHouseSync::send_if_due() {
   if (suspended_) return int64_t{0};
   auto is_due = due();
   if (!is_due) return is_due.status();

@@ -36,10 +36,15 @@ class ClickHouseSync {
   // Reads the persisted state (suspended flag, open failed batch).
   Status load();
 
-  // Sends at most one batch when the policy says so. Returns the rows synced (0 when
-  // nothing was due, suspended, or the send failed; a failure is not an error: it is
-  // recorded). Errors are DuckDB failures only.
+  // Sends a batch when the policy says so, and while the batches sent are full (a
+  // backlog, e.g. after an outage or a suspension) more, back to back, for up to
+  // kDrainBudgetMs. Returns the rows synced (0 when nothing was due, suspended, or the
+  // send failed; a failure is not an error: it is recorded). Errors are DuckDB
+  // failures only.
   Result<int64_t> tick();
+  // How long one tick() may drain a backlog; the backend's loop (ingest, commands)
+  // waits meanwhile.
+  static constexpr int64_t kDrainBudgetMs = 250;
 
   // Clears the suspension; the failed batch is retried on the next tick.
   Status resume();
@@ -58,6 +63,7 @@ class ClickHouseSync {
     int attempts = 0;
     int64_t last_attempt_ms = 0;
   };
+  Result<int64_t> send_if_due();  // one batch at most
   struct Batch {
     int64_t first_seq = 0;
     int64_t last_seq = 0;

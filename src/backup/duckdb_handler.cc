@@ -20,7 +20,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
-constexpr const char* kRawSnapshotName = "snapshot.duckdb";
+// The raw snapshot goes beside the DuckDB file, on its file system, never into the
+// backup directory: a backup directory that fills up or turns read-only then fails only
+// our own compressed write. A DuckDB copy that failed there had to be rolled back, and
+// DuckDB 1.4.4 could not roll it back ("Attempted to dereference shared_ptr that is
+// NULL"): it invalidated the backend's database (bug 24 of the chaos campaign).
+std::string raw_snapshot_path(const Config& config) {
+  return fs::absolute(config.duckdb.path + ".backup-raw").string();
+}
+
+// Removes the raw snapshot (and a WAL DuckDB may have left beside it).
+void remove_raw(const std::string& raw_path) {
+  std::error_code ec;
+  fs::remove(raw_path, ec);
+  fs::remove(raw_path + ".wal", ec);
+}
 
 // The backend's channel, or null when it is not running. A Redis that cannot be
 // reached means no backend can be asked: the file is opened directly. The backend lets
@@ -82,25 +96,31 @@ Result<std::string> DuckdbHandler::snapshot(const std::string& raw_path) {
   auto db = open_when_let_go(config.duckdb.path, env_.progress);
   if (!db && db.status().code() == Code::kNotFound) return Status::not_found("no DuckDB file at " + config.duckdb.path);
   if (!db) return db.status().with_context("open the DuckDB file (no backend heartbeat)");
-  std::error_code ec;
-  fs::remove(raw_path, ec);  // a snapshot a backend that let go of the file had begun
-  fs::remove(raw_path + ".wal", ec);
+  remove_raw(raw_path);  // a snapshot a backend that let go of the file had begun
   MTG_RETURN_IF_ERROR((*db)->snapshot_to(raw_path));
   return std::string("direct");
 }
 
-Status DuckdbHandler::take(const std::string& dir, Manifest& manifest) {
-  const std::string raw_path = fs::absolute(dir + "/" + kRawSnapshotName).string();
-  auto how = snapshot(raw_path);
-  if (!how) return how.status();
+// Counts the raw snapshot's rows and compresses it into the backup's directory.
+Result<TableCounts> DuckdbHandler::compress_raw(const std::string& raw_path, const std::string& dir,
+                                                Manifest& manifest) {
   auto counts = count_duckdb_rows(raw_path);
   if (!counts) return counts.status().with_context("count the snapshot's rows");
   std::error_code ec;
   fs::remove(raw_path + ".wal", ec);
   manifest.raw_bytes = static_cast<int64_t>(fs::file_size(raw_path, ec));
   auto compressed = lz4_compress_file(raw_path, dir + "/" + kDuckdbPayload, env_.progress);
-  fs::remove(raw_path, ec);
   if (!compressed) return compressed.status();
+  return counts;
+}
+
+Status DuckdbHandler::take(const std::string& dir, Manifest& manifest) {
+  const std::string raw_path = raw_snapshot_path(*env_.config);
+  remove_raw(raw_path);  // left by a backup that died (one runs at a time: the kind's lock)
+  auto how = snapshot(raw_path);
+  auto counts = how ? compress_raw(raw_path, dir, manifest) : Result<TableCounts>(how.status());
+  remove_raw(raw_path);
+  if (!counts) return counts.status();
   MTG_RETURN_IF_ERROR(add_manifest_file(manifest, dir, kDuckdbPayload));
   manifest.source = {{"path", env_.config->duckdb.path}, {"taken_by", *how}};
   nlohmann::json tables = nlohmann::json::object();

@@ -1,8 +1,12 @@
 // The `duckdb` kind: a consistent snapshot (DuckDB ATTACH + COPY FROM DATABASE) taken
 // by the backend when it runs (it owns the file), else by opening the file directly;
 // row counts per table go into the manifest; the snapshot is stored as an LZ4 frame.
+// The raw snapshot is written beside the DuckDB file (<duckdb.path>.backup-raw), on the
+// file system the database lives on, and removed once compressed: faults of the backup
+// directory never reach a DuckDB write.
 #pragma once
 
+#include "backup/duckdb_snapshot.h"
 #include "backup/kind_handler.h"
 
 namespace mtg::backup {
@@ -20,6 +24,7 @@ class DuckdbHandler final : public KindHandler {
  private:
   // Writes a raw snapshot to `raw_path`; returns how ("backend" or "direct").
   Result<std::string> snapshot(const std::string& raw_path);
+  Result<TableCounts> compress_raw(const std::string& raw_path, const std::string& dir, Manifest& manifest);
   Status swap_file(const std::string& restored_path);
 
   BackupEnv env_;

@@ -52,6 +52,7 @@ class BackendSnapshotTest : public ::testing::Test {
   void TearDown() override {
     if (backend_) backend_->stop(10'000);
     if (redis_killed_) testkit::stack_run("start redis");
+    if (!mounted_.empty()) (void)testkit::run_shell("umount -l '" + mounted_ + "'");
   }
 
   std::string dir() const { return sys_->config_path().substr(0, sys_->config_path().rfind('/')); }
@@ -154,6 +155,7 @@ class BackendSnapshotTest : public ::testing::Test {
   std::unique_ptr<Process> backend_;
   std::set<std::string> all_;
   bool redis_killed_ = false;
+  std::string mounted_;  // a tmpfs this test put over a directory
 };
 
 TEST_F(BackendSnapshotTest, SnapshotUnderLoadIsAConsistentPrefixAndRestoreRefillsFromClickHouse) {
@@ -282,6 +284,37 @@ TEST_F(BackendSnapshotTest, ADuckdbBackupWaitsForTheFileToBeLetGo) {
   backup.join();
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(manifests().find(R"("taken_by": "direct")"), std::string::npos) << manifests();
+}
+
+// Found by the eighth 1,000-fault campaign (seed 1124): the backend wrote the raw
+// snapshot into the backup directory. When that directory filled up (or turned
+// read-only) under a running copy, DuckDB 1.4.4 failed to roll the copy back
+// ("Attempted to dereference shared_ptr that is NULL"), invalidated the backend's
+// database and the backend exited: 6 times in the run. The raw snapshot now goes beside
+// the DuckDB file, so a full backup directory fails only backupd's compressed write.
+TEST_F(BackendSnapshotTest, AFullBackupDirectoryNeverReachesTheBackendsDuckdb) {
+  submit_and_sync(40);
+  const std::string backups = dir() + "/backups";
+  std::filesystem::create_directories(backups);
+  if (testkit::run_shell("mount -t tmpfs -o size=8k mtgtest-full '" + backups + "'").exit_code != 0) {
+    GTEST_SKIP() << "cannot mount a tmpfs here (not root?)";
+  }
+  mounted_ = backups;
+  const auto run = cli("backup run duckdb");
+  EXPECT_NE(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find("duckdb.lz4"), std::string::npos) << "backupd's own write fails:\n" << run.output;
+  EXPECT_EQ(run.output.find("snapshot to"), std::string::npos) << "the backend's snapshot failed:\n" << run.output;
+  EXPECT_FALSE(std::filesystem::exists(sys_->config().duckdb.path + ".backup-raw")) << "the raw snapshot is removed";
+  ASSERT_EQ(testkit::run_shell("umount '" + backups + "'").exit_code, 0);
+  mounted_.clear();
+  submit_and_sync(40);  // the backend records on
+  EXPECT_TRUE(backend_->running()) << sys_->log_tail(dir() + "/backend.log");
+  const auto taken = cli("backup run duckdb");
+  EXPECT_EQ(taken.exit_code, 0) << taken.output;
+  ASSERT_EQ(backend_->stop(), 0);
+  const auto rtrs = rtrs_rows();
+  const auto duck = duck_rows(sys_->config().duckdb.path);
+  for (const auto& [id, row] : rtrs) EXPECT_EQ(duck.count(id), 1u) << id;
 }
 
 // Found by the 1,000-fault campaign (seed 1124, sixth run): a direct backup opened the

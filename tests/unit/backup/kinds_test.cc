@@ -59,7 +59,8 @@ TEST_F(KindsTest, DuckdbBackupRecordsRowCountsAndIsAnLz4Frame) {
   EXPECT_TRUE(entry->manifest->verified) << entry->manifest->drill;
   ASSERT_EQ(entry->manifest->files.size(), 1u);
   EXPECT_EQ(testing::slurp(entry->path + "/duckdb.lz4").substr(0, 4), std::string("\x04\x22\x4d\x18", 4));
-  EXPECT_FALSE(fs::exists(entry->path + "/snapshot.duckdb")) << "the raw snapshot is deleted";
+  EXPECT_FALSE(fs::exists(config_.duckdb.path + ".backup-raw")) << "the raw snapshot is deleted";
+  EXPECT_GT(entry->manifest->raw_bytes, 0);
 }
 
 TEST_F(KindsTest, RestorerWritesTheNewestValidSnapshotSkippingCorruptOnes) {

@@ -29,6 +29,7 @@ SyncOptions sync_options(const Config& config) {
   SyncOptions o;
   o.retry_interval_ms = config.backend.retry_interval_ms;
   o.max_attempts = config.backend.max_attempts;
+  o.auto_resume_after_ms = config.backend.auto_resume_after_ms;
   return o;
 }
 

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -29,9 +30,13 @@ ClickHouseSync::ClickHouseSync(DuckDatabase& db, SyncSink& sink, const Clock& cl
     : db_(db), sink_(sink), clock_(clock), policy_(options), notify_(std::move(notify)) {}
 
 Status ClickHouseSync::load() {
-  auto state = db_.query("SELECT value FROM sync_state WHERE key = 'suspended'");
+  auto state = db_.query("SELECT key, value FROM sync_state WHERE key IN ('suspended', 'suspended_by')");
   if (!state) return state.status();
-  suspended_ = !state->rows.empty() && state->rows[0][0].value_or("0") == "1";
+  suspended_ = unreachable_ = false;
+  for (const auto& row : state->rows) {
+    if (row[0] == "suspended") suspended_ = row[1].value_or("0") == "1";
+    if (row[0] == "suspended_by") unreachable_ = row[1].value_or("") == "unreachable";
+  }
   auto open = db_.query(
       "SELECT id, first_seq, last_seq, attempts, last_attempt_at, last_error FROM failed_syncs "
       "WHERE resolved_at IS NULL ORDER BY id LIMIT 1");
@@ -69,7 +74,10 @@ Result<int64_t> ClickHouseSync::tick() {
 }
 
 Result<int64_t> ClickHouseSync::send_if_due() {
-  if (suspended_) return int64_t{0};
+  if (suspended_) {
+    MTG_RETURN_IF_ERROR(probe());
+    return int64_t{0};  // a resumed sync sends on the next tick
+  }
   auto is_due = due();
   if (!is_due) return is_due.status();
   if (!*is_due) return int64_t{0};
@@ -152,19 +160,29 @@ Status ClickHouseSync::on_failure(const Batch& batch, const Status& error) {
         {static_cast<int64_t>(failed_.attempts), last_error_, now, failed_.id}));
   }
   spdlog::warn("sync: batch of {} rows failed (attempt {}): {}", batch.rows, failed_.attempts, last_error_);
-  if (policy_.exhausted(failed_.attempts)) return suspend(last_error_);
+  if (policy_.exhausted(failed_.attempts)) return suspend(error);
   return Status::ok();
 }
 
-Status ClickHouseSync::suspend(const std::string& error) {
+Status ClickHouseSync::suspend(const Status& error) {
+  const bool unreachable = error.code() == Code::kUnavailable || error.code() == Code::kTimeout;
+  const int64_t after_ms = policy_.options().auto_resume_after_ms;
   notify::Notification n;
   n.ts_ms = clock_.now_ms();
   n.severity = notify::Severity::kCritical;
   n.kind = "sync_suspended";
   n.message = "ClickHouse sync suspended after " + std::to_string(failed_.attempts) +
-              " failed attempts; rows stay in the outbox until `mtguard sync resume`: " + error;
+              " failed attempts; rows stay in the outbox until " +
+              (unreachable && after_ms > 0 ? "ClickHouse has answered for " + std::to_string(after_ms / 1000) +
+                                                 " s, or `mtguard sync resume`: "
+                                           : "`mtguard sync resume`: ") +
+              last_error_;
   MTG_RETURN_IF_ERROR(db_.begin());
   Status s = db_.exec("INSERT OR REPLACE INTO sync_state(key, value) VALUES ('suspended', '1')");
+  if (s.is_ok()) {
+    s = db_.exec_params("INSERT OR REPLACE INTO sync_state(key, value) VALUES ('suspended_by', ?)",
+                        {std::string(unreachable ? "unreachable" : "refused")});
+  }
   if (s.is_ok()) {
     s = db_.exec_params(
         "INSERT INTO notifications(ts, severity, instance, kind, message) VALUES (?, ?, '', ?, ?)",
@@ -176,6 +194,33 @@ Status ClickHouseSync::suspend(const std::string& error) {
   }
   MTG_RETURN_IF_ERROR(db_.commit());
   suspended_ = true;
+  unreachable_ = unreachable;
+  last_probe_ms_ = n.ts_ms;  // the first probe waits one interval
+  answering_since_ms_ = -1;
+  if (notify_) notify_(n);
+  return Status::ok();
+}
+
+Status ClickHouseSync::probe() {
+  MTG_CHECK(suspended_);
+  if (!resumes_itself()) return Status::ok();
+  const int64_t after_ms = policy_.options().auto_resume_after_ms;
+  const int64_t now = clock_.now_ms();
+  if (now - last_probe_ms_ < std::min(kProbeIntervalMs, after_ms)) return Status::ok();
+  last_probe_ms_ = now;
+  if (!sink_.ping().is_ok()) {
+    answering_since_ms_ = -1;
+    return Status::ok();
+  }
+  if (answering_since_ms_ < 0) answering_since_ms_ = now;
+  if (now - answering_since_ms_ < after_ms) return Status::ok();
+  MTG_RETURN_IF_ERROR(resume());
+  notify::Notification n;
+  n.ts_ms = now;
+  n.severity = notify::Severity::kInfo;
+  n.kind = "sync_resumed";
+  n.message = "ClickHouse sync resumed by itself: ClickHouse has answered for " + std::to_string(after_ms / 1000) +
+              " s; the outbox drains now";
   if (notify_) notify_(n);
   return Status::ok();
 }
@@ -206,6 +251,7 @@ Result<SyncStatus> ClickHouseSync::status() {
   s.lag_rows = as_int(outbox->rows[0][0]);
   s.oldest_unsent_age_ms = s.lag_rows > 0 ? s.ts_ms - as_int(outbox->rows[0][1]) : 0;
   s.suspended = suspended_;
+  s.resumes_itself = resumes_itself();
   s.attempts = failed_.attempts;
   s.failed_batches = as_int(failed->rows[0][0]);
   s.last_error = last_error_;

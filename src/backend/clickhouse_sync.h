@@ -9,6 +9,12 @@
 //   restarts), a critical "sync_suspended" notification is recorded in DuckDB
 //   `notifications` and passed to `notify`; rows stay in the outbox until resume().
 //   resume() restarts the count: failed_syncs.attempts of the open batch goes to 0.
+// - A suspension that came from ClickHouse being unreachable (the last failure was
+//   kUnavailable or kTimeout; sync_state 'suspended_by' = 'unreachable') lifts itself:
+//   tick() pings ClickHouse every kProbeIntervalMs (at most) and resumes once every
+//   ping has been answered for auto_resume_after_ms (an info "sync_resumed"
+//   notification). One that came from ClickHouse refusing the rows ('refused': an HTTP
+//   error) waits for `mtguard sync resume`: sent again, they would be refused again.
 // Every row carries synced_at = the send time, the ReplacingMergeTree version, so a
 // retried batch is harmless (read with FINAL). Single-threaded; uses the caller's
 // DuckDB connection.
@@ -36,7 +42,8 @@ class ClickHouseSync {
   // Reads the persisted state (suspended flag, open failed batch).
   Status load();
 
-  // Sends a batch when the policy says so, and while the batches sent are full (a
+  // While suspended: the probe above, nothing else. Otherwise sends a batch when the
+  // policy says so, and while the batches sent are full (a
   // backlog, e.g. after an outage or a suspension) more, back to back, for up to
   // kDrainBudgetMs. Returns the rows synced (0 when nothing was due, suspended, or the
   // send failed; a failure is not an error: it is recorded). Errors are DuckDB
@@ -45,6 +52,8 @@ class ClickHouseSync {
   // How long one tick() may drain a backlog; the backend's loop (ingest, commands)
   // waits meanwhile.
   static constexpr int64_t kDrainBudgetMs = 250;
+  // How often a suspended sync that may resume itself pings ClickHouse.
+  static constexpr int64_t kProbeIntervalMs = 15'000;
 
   // Clears the suspension; the failed batch is retried on the next tick.
   Status resume();
@@ -76,7 +85,9 @@ class ClickHouseSync {
   Result<int64_t> send(const Batch& batch);
   Status on_success(const Batch& batch);
   Status on_failure(const Batch& batch, const Status& error);
-  Status suspend(const std::string& error);
+  Status suspend(const Status& error);
+  Status probe();
+  bool resumes_itself() const { return suspended_ && unreachable_ && policy_.options().auto_resume_after_ms > 0; }
 
   DuckDatabase& db_;
   SyncSink& sink_;
@@ -85,6 +96,9 @@ class ClickHouseSync {
   NotifyFn notify_;
   bool loaded_ = false;
   bool suspended_ = false;
+  bool unreachable_ = false;        // the suspension came from ClickHouse not answering
+  int64_t last_probe_ms_ = -1;      // the last ping of a suspended sync
+  int64_t answering_since_ms_ = -1; // since when every ping was answered; -1: the last failed
   FailedBatch failed_;
   int64_t last_send_ms_ = -1;
   int64_t rows_synced_ = 0;

@@ -16,6 +16,7 @@ class ClickHouseSyncSink final : public SyncSink {
     }
     return client_->insert_json_each_row("trade_results", rows_ndjson);
   }
+  Status ping() override { return client_->ping(); }
 
  private:
   std::unique_ptr<ClickHouseClient> client_;

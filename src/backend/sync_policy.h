@@ -3,6 +3,7 @@
 // batch_window_ms, or at once when the sync was idle (nothing sent for batch_window_ms),
 // so a lone execution reaches ClickHouse without waiting. A failed batch is retried
 // every retry_interval_ms; after max_attempts failures the sync suspends. Pure logic.
+// (The probe that may lift a suspension is ClickHouseSync's.)
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,9 @@ struct SyncOptions {
   int64_t batch_window_ms = 500;
   int64_t retry_interval_ms = 5'000;
   int max_attempts = 5;
+  // A sync suspended because ClickHouse could not be reached resumes itself once
+  // ClickHouse has answered every probe for this long; 0: only `mtguard sync resume`.
+  int64_t auto_resume_after_ms = 60'000;
 };
 
 inline constexpr int kMaxBatchRows = 10'000;

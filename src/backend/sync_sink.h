@@ -17,6 +17,8 @@ class SyncSink {
   // request. An error means the rows may or may not be stored: the caller retries, and
   // the table tolerates duplicates (ReplacingMergeTree by result_id, read with FINAL).
   virtual Status insert_rows(const std::string& rows_ndjson) = 0;
+  // Whether the server answers (ClickHouse's /ping); the probe of a suspended sync.
+  virtual Status ping() = 0;
 };
 
 // The production sink: INSERT INTO <database>.trade_results FORMAT JSONEachRow, after

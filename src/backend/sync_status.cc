@@ -9,6 +9,7 @@ std::string SyncStatus::to_json() const {
                       {"lag_rows", lag_rows},
                       {"oldest_unsent_age_ms", oldest_unsent_age_ms},
                       {"suspended", suspended},
+                      {"resumes_itself", resumes_itself},
                       {"attempts", attempts},
                       {"failed_batches", failed_batches},
                       {"last_error", last_error},
@@ -24,6 +25,7 @@ Result<SyncStatus> SyncStatus::from_json(std::string_view text) {
     s.lag_rows = j.at("lag_rows").get<int64_t>();
     s.oldest_unsent_age_ms = j.at("oldest_unsent_age_ms").get<int64_t>();
     s.suspended = j.at("suspended").get<bool>();
+    s.resumes_itself = j.value("resumes_itself", false);  // absent from older backends
     s.attempts = j.at("attempts").get<int>();
     s.failed_batches = j.at("failed_batches").get<int64_t>();
     s.last_error = j.at("last_error").get<std::string>();

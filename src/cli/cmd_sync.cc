@@ -33,7 +33,7 @@ int run_status(const CliContext& ctx) {
   if (!s) return fail("sync status", s.status());
   Table table({"state", "lag_rows", "oldest_unsent_age_ms", "attempts", "failed_batches", "rows_synced",
                "last_error"});
-  table.add({s->suspended ? "suspended" : "active", std::to_string(s->lag_rows),
+  table.add({!s->suspended ? "active" : s->resumes_itself ? "suspended (resumes itself)" : "suspended", std::to_string(s->lag_rows),
              std::to_string(s->oldest_unsent_age_ms), std::to_string(s->attempts), std::to_string(s->failed_batches),
              std::to_string(s->rows_synced), s->last_error});
   table.print(std::cout, ctx.json);

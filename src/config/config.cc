@@ -118,6 +118,7 @@ Status read_tables(TableReader& r, Config& c) {
   r.read("notify.webhook_url", c.webhook_url);
   r.read("backend.retry_interval_ms", c.backend.retry_interval_ms);
   r.read("backend.max_attempts", c.backend.max_attempts);
+  r.read("backend.auto_resume_after_ms", c.backend.auto_resume_after_ms);
   r.read("backend.rtrs_retain_ms", c.backend.rtrs_retain_ms);
   r.read("backend.refill_step_entries", c.backend.refill_step_entries);
   r.read("instances.dir", c.instances_dir);
@@ -139,6 +140,7 @@ Status read_tables(TableReader& r, Config& c) {
   r.require_range("engine.disable_after_attempts", c.engine.disable_after_attempts, c.engine.notify_after_attempts, 1000);
   r.require_range("backend.retry_interval_ms", c.backend.retry_interval_ms, 10, 3'600'000);
   r.require_range("backend.max_attempts", c.backend.max_attempts, 1, 1000);
+  r.require_range("backend.auto_resume_after_ms", c.backend.auto_resume_after_ms, 0, 86'400'000);
   r.require_range("backend.rtrs_retain_ms", c.backend.rtrs_retain_ms, 0, 30LL * 86'400'000);
   r.require_range("backend.refill_step_entries", c.backend.refill_step_entries, 1, 1'000'000);
   if (c.redis.prefix.empty()) r.fail("redis.prefix", "must not be empty");

@@ -18,6 +18,7 @@
 #include "integration/system.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_database.h"
+#include "testkit/shell.h"
 #include "testkit/stack.h"
 
 namespace mtg {
@@ -40,7 +41,8 @@ class BackendSystemTest : public ::testing::Test {
     // Short retries so an outage "longer than max_attempts retries" stays short.
     std::ofstream(sys_->config_path(), std::ios::app)
         << "[backend]\nretry_interval_ms = 300\nmax_attempts = 5\nrtrs_retain_ms = 3600000\n"
-        << "refill_step_entries = 200\n";  // a refill of a few thousand entries takes many steps
+        << "refill_step_entries = 200\n"  // a refill of a few thousand entries takes many steps
+        << "auto_resume_after_ms = 60000\n";
     auto ch = ClickHouseClient::create(sys_->config().clickhouse);
     ASSERT_TRUE(ch.is_ok());
     clickhouse_ = std::move(*ch);
@@ -51,14 +53,14 @@ class BackendSystemTest : public ::testing::Test {
   }
 
   std::string dir() const { return sys_->config_path().substr(0, sys_->config_path().rfind('/')); }
-  // Rewrites [backend] refill_step_entries in the config (read when the backend starts).
-  void set_refill_step_entries(int entries) {
+  // Rewrites one [backend] option of the config (read when the backend starts).
+  void set_backend_option(const std::string& option, int64_t value) {
     std::ifstream in(sys_->config_path());
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    const std::string key = "refill_step_entries = ";
+    const std::string key = option + " = ";
     const size_t at = text.find(key);
     ASSERT_NE(at, std::string::npos);
-    text.replace(at, text.find('\n', at) - at, key + std::to_string(entries));
+    text.replace(at, text.find('\n', at) - at, key + std::to_string(value));
     std::ofstream(sys_->config_path(), std::ios::trunc) << text;
   }
   void start_backend() {
@@ -256,6 +258,36 @@ TEST_F(BackendSystemTest, ClickHouseOutageSuspendsTheSyncAndResumeDeliversEveryR
   EXPECT_EQ(counts.first, counts.second);  // FINAL: each result exactly once
   EXPECT_EQ(counts.second, static_cast<int64_t>(ids.size()));
   EXPECT_EQ(std::system(run_cli("sync status").c_str()), 0);
+}
+
+// Found by the eighth 1,000-fault campaign (seed 1124): a sync suspended while
+// ClickHouse was being killed stayed suspended for 85 minutes, until someone resumed it.
+// Now it resumes itself once ClickHouse has answered for auto_resume_after_ms.
+TEST_F(BackendSystemTest, ASyncSuspendedByAClickHouseOutageResumesItselfWhenClickHouseIsBack) {
+  set_backend_option("auto_resume_after_ms", 2'000);
+  sys_->start_engine();
+  sys_->start_sims();
+  start_backend();
+  testkit::stack_run("kill clickhouse");
+  clickhouse_killed_ = true;
+  auto lost_to_clickhouse = submit(30);
+  ASSERT_TRUE(sys_->wait_final({lost_to_clickhouse.begin(), lost_to_clickhouse.end()}, kWaitMs));
+  SyncStatus suspended = wait_status(true);
+  EXPECT_TRUE(suspended.resumes_itself);
+  ASSERT_EQ(std::system(run_cli("sync status").c_str()), 0);
+  const std::string shown = testkit::run_shell("cat " + dir() + "/cli.log").output;
+  EXPECT_NE(shown.find("suspended (resumes itself)"), std::string::npos) << shown;
+
+  testkit::stack_run("start clickhouse");
+  clickhouse_killed_ = false;
+  wait_status(false);  // nobody ran `mtguard sync resume`
+  const auto ids = rtrs_result_ids();
+  ASSERT_TRUE(wait_clickhouse(static_cast<int64_t>(ids.size()))) << sys_->log_tail(dir() + "/backend.log");
+  auto counts = clickhouse_counts();
+  EXPECT_EQ(counts.first, counts.second);  // FINAL: each result exactly once
+  EXPECT_EQ(counts.second, static_cast<int64_t>(ids.size()));
+  ASSERT_EQ(backend_->stop(), 0);
+  EXPECT_EQ(duck_count("SELECT count(*) FROM sync_outbox"), 0);
 }
 
 TEST_F(BackendSystemTest, BackendKilledMidBatchLosesAndDuplicatesNothing) {
@@ -510,7 +542,7 @@ TEST_F(BackendSystemTest, ARefillStepStopsAfterTwoSecondsAndTheHeartbeatLivesThr
   wait_acknowledged();
   const size_t steps_before = logged_refill_steps().size();  // the first start's, of an empty file
   kill_backend_and_lose_its_file();
-  set_refill_step_entries(1'000'000);  // only the time bound can split this refill
+  set_backend_option("refill_step_entries", 1'000'000);  // only the time bound can split this refill
   backend_->restart();
   int heartbeats_refilling = 0;
   for (int waited = 0; waited < 5 * kWaitMs; waited += 100) {

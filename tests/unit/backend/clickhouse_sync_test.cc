@@ -11,20 +11,28 @@
 namespace mtg {
 namespace {
 
-// Records every batch; fails while `down` is set.
+// Records every batch; fails while `down` is set (unreachable) or `refusing` is
+// (ClickHouse answers, but refuses the rows).
 class FakeSink final : public SyncSink {
  public:
   Status insert_rows(const std::string& rows_ndjson) override {
     ++calls;
     if (down) return Status::unavailable("clickhouse 127.0.0.1:1: connection refused");
+    if (refusing) return Status::io("clickhouse 127.0.0.1:1: HTTP 400: Cannot parse input");
     std::istringstream in(rows_ndjson);
     std::vector<std::string> batch;
     for (std::string line; std::getline(in, line);) batch.push_back(line);
     batches.push_back(batch);
     return Status::ok();
   }
+  Status ping() override {
+    ++pings;
+    return down ? Status::unavailable("clickhouse 127.0.0.1:1: connection refused") : Status::ok();
+  }
   bool down = false;
+  bool refusing = false;
   int calls = 0;
+  int pings = 0;
   std::vector<std::vector<std::string>> batches;
 };
 
@@ -34,8 +42,8 @@ class ClickHouseSyncTest : public BackendDbTest {
     BackendDbTest::SetUp();
     make_sync();
   }
-  void make_sync() {
-    sync_ = std::make_unique<ClickHouseSync>(*db_, sink_, clock_, SyncOptions{},
+  void make_sync(SyncOptions options = {}) {
+    sync_ = std::make_unique<ClickHouseSync>(*db_, sink_, clock_, options,
                                              [this](const notify::Notification& n) { notes_.push_back(n); });
     ASSERT_TRUE(sync_->load().is_ok());
   }
@@ -50,6 +58,9 @@ class ClickHouseSyncTest : public BackendDbTest {
     EXPECT_TRUE(r.is_ok()) << r.status().to_string();
     return r.is_ok() ? *r : -1;
   }
+
+  void fail_until_suspended();
+  int64_t tick_for(int64_t total_ms, int64_t step_ms);
 
   FakeSink sink_;
   std::unique_ptr<ClickHouseSync> sync_;
@@ -178,6 +189,117 @@ TEST_F(ClickHouseSyncTest, SuspendsAfterFiveFailuresNotifiesAndSurvivesRestart) 
   EXPECT_EQ(tick(), 3);
   EXPECT_FALSE(sync_->suspended());
   EXPECT_EQ(count("SELECT count(*) FROM sync_outbox"), 0);
+}
+
+// Five failed attempts, 5 s apart: the sync suspends.
+void ClickHouseSyncTest::fail_until_suspended() {
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_EQ(tick(), 0);
+    clock_.advance_ms(5'000);
+  }
+  ASSERT_TRUE(sync_->suspended());
+}
+
+// Ticks every `step_ms` for `total_ms`; returns the rows synced meanwhile.
+int64_t ClickHouseSyncTest::tick_for(int64_t total_ms, int64_t step_ms) {
+  int64_t synced = 0;
+  for (int64_t t = 0; t < total_ms; t += step_ms) {
+    clock_.advance_ms(step_ms);
+    synced += tick();
+  }
+  return synced;
+}
+
+// Found by the eighth 1,000-fault campaign (seed 1124): the sync suspended 2 minutes
+// in, while ClickHouse was being killed, and stayed suspended for 85 minutes until the
+// harness resumed it; the outbox held 74,000 rows. A suspension that came from
+// ClickHouse being unreachable now lifts itself once ClickHouse has answered for 60 s.
+TEST_F(ClickHouseSyncTest, ASyncSuspendedWhileClickHouseWasUnreachableResumesItselfOnceItAnswers) {
+  sink_.down = true;
+  add(3);
+  fail_until_suspended();
+  auto st = sync_->status();
+  ASSERT_TRUE(st.is_ok());
+  EXPECT_TRUE(st->resumes_itself);
+  EXPECT_NE(notes_.at(0).message.find("answered for 60 s"), std::string::npos) << notes_[0].message;
+
+  EXPECT_EQ(tick_for(120'000, 1'000), 0);  // still down: probed, not resumed
+  EXPECT_TRUE(sync_->suspended());
+  EXPECT_EQ(sink_.pings, 8);  // one probe per 15 s, not one per tick
+  EXPECT_EQ(sink_.calls, 5);  // and no batch sent
+
+  sink_.down = false;
+  EXPECT_EQ(tick_for(60'000, 1'000), 0);  // answered for 45 s so far: the first answer came 15 s in
+  EXPECT_TRUE(sync_->suspended());
+  EXPECT_EQ(tick_for(15'000, 1'000), 3);  // 60 s of answers: resumed, and the rows leave
+  EXPECT_FALSE(sync_->suspended());
+  ASSERT_EQ(notes_.size(), 2u);
+  EXPECT_EQ(notes_[1].kind, "sync_resumed");
+  EXPECT_EQ(notes_[1].severity, notify::Severity::kInfo);
+  EXPECT_EQ(count("SELECT count(*) FROM sync_outbox"), 0);
+  EXPECT_EQ(count("SELECT count(*) FROM failed_syncs WHERE resolved_at IS NULL"), 0);
+}
+
+TEST_F(ClickHouseSyncTest, AProbeThatFailsStartsTheAnsweringTimeAgain) {
+  sink_.down = true;
+  add(1);
+  fail_until_suspended();
+  sink_.down = false;
+  EXPECT_EQ(tick_for(45'000, 15'000), 0);  // answered at 15, 30, 45 s
+  sink_.down = true;
+  EXPECT_EQ(tick_for(15'000, 15'000), 0);  // a failed probe
+  sink_.down = false;
+  EXPECT_EQ(tick_for(60'000, 15'000), 0);  // answered since 75 s: 45 s only
+  EXPECT_TRUE(sync_->suspended());
+  EXPECT_EQ(tick_for(15'000, 15'000), 0);
+  EXPECT_FALSE(sync_->suspended());
+}
+
+TEST_F(ClickHouseSyncTest, ASyncSuspendedOnRefusedRowsWaitsForAPerson) {
+  sink_.refusing = true;
+  add(2);
+  fail_until_suspended();
+  EXPECT_EQ(tick_for(600'000, 5'000), 0);
+  EXPECT_TRUE(sync_->suspended());
+  EXPECT_EQ(sink_.pings, 0);
+  EXPECT_EQ(sink_.calls, 5);
+  make_sync();  // the reason survives a restart
+  auto st = sync_->status();
+  ASSERT_TRUE(st.is_ok());
+  EXPECT_TRUE(st->suspended);
+  EXPECT_FALSE(st->resumes_itself);
+  EXPECT_EQ(notes_.at(0).message.find("answered for"), std::string::npos) << notes_[0].message;
+  sink_.refusing = false;
+  ASSERT_TRUE(sync_->resume().is_ok());
+  EXPECT_EQ(tick(), 2);
+}
+
+TEST_F(ClickHouseSyncTest, TheSelfResumingSuspensionSurvivesARestart) {
+  sink_.down = true;
+  add(1);
+  fail_until_suspended();
+  make_sync();
+  auto st = sync_->status();
+  ASSERT_TRUE(st.is_ok());
+  EXPECT_TRUE(st->resumes_itself);
+  sink_.down = false;
+  EXPECT_EQ(tick_for(75'000, 15'000), 0);
+  EXPECT_FALSE(sync_->suspended());
+  EXPECT_EQ(tick(), 1);
+}
+
+TEST_F(ClickHouseSyncTest, WithAutoResumeOffOnlyAPersonResumes) {
+  SyncOptions manual;
+  manual.auto_resume_after_ms = 0;
+  make_sync(manual);
+  sink_.down = true;
+  add(1);
+  fail_until_suspended();
+  sink_.down = false;
+  EXPECT_EQ(tick_for(600'000, 5'000), 0);
+  EXPECT_TRUE(sync_->suspended());
+  EXPECT_EQ(sink_.pings, 0);
+  EXPECT_FALSE(sync_->status()->resumes_itself);
 }
 
 TEST_F(ClickHouseSyncTest, EveryRowIsSentOnceInOutboxOrder) {

@@ -57,6 +57,18 @@ TEST(ConfigTest, OutOfRangePortIsRejected) {
   EXPECT_NE(c.status().message().find("key engine.link_port"), std::string::npos);
 }
 
+TEST(ConfigTest, TheSyncProbeCanBeTurnedOffButNotMadeNegative) {
+  testkit::TempDir dir;
+  dir.write("var/instances/a.json", kInstance);
+  auto off = load_config(dir.write("off.toml", "[backend]\nauto_resume_after_ms = 0\n"));
+  ASSERT_TRUE(off.is_ok()) << off.status().to_string();
+  EXPECT_EQ(off->backend.auto_resume_after_ms, 0);
+  EXPECT_EQ(load_config(dir.write("default.toml", ""))->backend.auto_resume_after_ms, 60'000);
+  auto negative = load_config(dir.write("negative.toml", "[backend]\nauto_resume_after_ms = -1\n"));
+  ASSERT_FALSE(negative.is_ok());
+  EXPECT_NE(negative.status().message().find("key backend.auto_resume_after_ms"), std::string::npos);
+}
+
 TEST(InstanceTest, RejectsBadInstanceDocuments) {
   EXPECT_FALSE(parse_instance("{", "x.json").is_ok());
   EXPECT_FALSE(parse_instance("[]", "x.json").is_ok());

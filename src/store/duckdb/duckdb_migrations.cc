@@ -101,7 +101,8 @@ Result<bool> is_applied(DuckDatabase& db, int version) {
   return *rows->rows[0][0] != "0";
 }
 
-Status apply(DuckDatabase& db, const Migration& migration) {
+// Applies `migration` unless it was; returns whether it did.
+Result<bool> apply(DuckDatabase& db, const Migration& migration) {
   MTG_RETURN_IF_ERROR(db.begin());
   Result<bool> applied = is_applied(db, migration.version);
   Status status = applied.status();
@@ -117,7 +118,8 @@ Status apply(DuckDatabase& db, const Migration& migration) {
     (void)db.rollback();  // the original error is the one worth reporting
     return status.with_context("duckdb migration " + std::to_string(migration.version));
   }
-  return db.commit();
+  MTG_RETURN_IF_ERROR(db.commit());
+  return !*applied;
 }
 
 }  // namespace
@@ -129,12 +131,15 @@ Status migrate_duckdb(DuckDatabase& db) {
       "CREATE TABLE IF NOT EXISTS schema_migrations ("
       "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"));
   int previous = 0;
+  bool changed = false;
   for (const Migration& migration : kMigrations) {
     MTG_CHECK_MSG(migration.version > previous, "migrations must be in increasing order");
-    MTG_RETURN_IF_ERROR(apply(db, migration));
+    auto applied = apply(db, migration);
+    if (!applied) return applied.status();
+    changed = changed || *applied;
     previous = migration.version;
   }
-  return Status::ok();
+  return changed ? db.exec("CHECKPOINT") : Status::ok();
 }
 
 }  // namespace mtg

@@ -9,7 +9,9 @@ namespace mtg {
 
 // Applies every migration not yet recorded in schema_migrations(version, applied_at),
 // each in its own transaction, in version order. Idempotent: a second run changes
-// nothing. Must not be called inside begin()/commit().
+// nothing. Must not be called inside begin()/commit(). When it applied any, it
+// checkpoints, so that no WAL holds a schema change beside the rows written after it:
+// DuckDB 1.4.4 has replayed such a WAL wrongly (duckdb/duckdb#23788, an index).
 Status migrate_duckdb(DuckDatabase& db);
 
 // The highest migration version this build knows.

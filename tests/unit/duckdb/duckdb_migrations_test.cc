@@ -90,5 +90,20 @@ TEST(DuckDbMigrations, RowsReplayedFromTheWalOfACrashAreFoundByUuidAfterTheNextC
   }
 }
 
+// Defensive, after the bug above: a WAL that mixes a schema change with rows is the
+// kind DuckDB 1.4.4 has replayed wrongly. A migration that changed the schema is
+// checkpointed at once, before any row can follow it into the WAL.
+TEST(DuckDbMigrations, AMigrationThatChangedTheSchemaLeavesNoWal) {
+  testkit::TempDir dir;
+  const std::string path = dir.file("fresh.duckdb");
+  auto db = DuckDatabase::open(path);
+  ASSERT_TRUE(db.is_ok());
+  ASSERT_TRUE((*db)->exec("PRAGMA disable_checkpoint_on_shutdown").is_ok());
+  ASSERT_TRUE(migrate_duckdb(**db).is_ok());
+  std::error_code ec;
+  EXPECT_EQ(std::filesystem::exists(path + ".wal", ec) ? std::filesystem::file_size(path + ".wal", ec) : 0u, 0u)
+      << "the schema change is still in the WAL";
+}
+
 }  // namespace
 }  // namespace mtg

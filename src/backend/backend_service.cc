@@ -3,7 +3,6 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -193,17 +192,13 @@ Result<std::unique_ptr<RedisClient>> connect_redis(const Config& config, const s
 
 // Another process may hold DuckDB's file lock for a while: a backup taken directly
 // while the backend was down, an operator's command. Waited out like Redis.
+// A file an earlier attempt restored, then found locked, went live marked
+// refill-pending (open_backend_duckdb), so this attempt refills it too.
 Result<DuckOpenOutcome> open_duckdb_waiting(const Config& config, const std::atomic<bool>& stop) {
-  bool was_missing = false;  // by an earlier attempt that restored a snapshot, then found it locked
   for (;;) {
-    was_missing = was_missing || !std::filesystem::exists(config.duckdb.path);
     auto opened = open_backend_duckdb(
         config, [&config](const std::string& path) { return backup::restore_latest_duckdb_snapshot(config, path); },
         SystemClock::instance());
-    if (opened && was_missing && !opened->refill_pending) {
-      MTG_RETURN_IF_ERROR(mark_refill_pending(*opened->db));
-      opened->refill_pending = true;
-    }
     if (opened || opened.status().code() != Code::kUnavailable || stop.load()) return opened;
     spdlog::warn("backend: waiting for the DuckDB file: {}", opened.status().to_string());
     sleep_ms(kRetryPauseMs);

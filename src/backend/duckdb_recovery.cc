@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "backend/history_writer.h"
+#include "backup/file_util.h"
 #include "store/duckdb/refill_mark.h"
 #include "store/duckdb/duckdb_migrations.h"
 #include "util/check.h"
@@ -109,6 +110,31 @@ Result<int64_t> insert_in_one_transaction(DuckDatabase& db, const std::vector<st
   return inserted;
 }
 
+// Builds the file that replaces a missing one at `staged`: the newest sound snapshot
+// (restore_snapshot), else an empty database; migrated and marked refill-pending there,
+// checkpointed, then renamed to `path`. A kill at any point leaves either no file at
+// `path` (the next start builds it again) or a whole one that knows what it lacks,
+// never a part of a snapshot or a file without its mark. Returns whether a snapshot
+// was restored.
+Result<bool> build_missing_file(const std::string& path, const SnapshotRestorer& restore_snapshot) {
+  const std::string staged = path + ".restoring";
+  remove_duckdb_files(staged);  // left by a start that was killed while building it
+  bool restored = false;
+  if (restore_snapshot) {
+    auto outcome = restore_snapshot(staged);
+    if (!outcome) return outcome.status().with_context("restore DuckDB snapshot");
+    restored = *outcome;
+  }
+  MTG_RETURN_IF_ERROR(mark_file_refill_pending(staged));
+  if (fs::exists(staged + ".wal")) return Status::internal(staged + " kept a WAL after its checkpoint");
+  MTG_RETURN_IF_ERROR(backup::fsync_path(staged));
+  std::error_code ec;
+  fs::rename(staged, path, ec);
+  if (ec) return Status::io("rename " + staged + " to " + path + ": " + ec.message());
+  MTG_RETURN_IF_ERROR(backup::fsync_path(fs::path(path).parent_path().string()));
+  return restored;
+}
+
 }  // namespace
 
 Result<GapPage> fill_history_page_from_clickhouse(DuckDatabase& db, ClickHouseClient& clickhouse,
@@ -158,18 +184,15 @@ Result<DuckOpenOutcome> open_backend_duckdb(const Config& config,
     out.was_missing = true;
   }
   if (out.was_missing) {
-    if (restore_snapshot) {
-      auto restored = restore_snapshot(path);
-      if (!restored) return restored.status().with_context("restore DuckDB snapshot");
-      out.snapshot_restored = *restored;
-    }
+    auto restored = build_missing_file(path, restore_snapshot);
+    if (!restored) return restored.status();
+    out.snapshot_restored = *restored;
     spdlog::warn("backend: DuckDB file {} was missing; snapshot restored: {}", path, out.snapshot_restored);
     db = DuckDatabase::open(path);
   }
   if (!db) return db.status();
   out.db = std::move(*db);
   MTG_RETURN_IF_ERROR(migrate_duckdb(*out.db));
-  if (out.was_missing) MTG_RETURN_IF_ERROR(mark_refill_pending(*out.db));
   auto pending = pending_refill_since(*out.db);
   if (!pending) return pending.status();
   out.refill_pending = pending->has_value();

@@ -4,7 +4,11 @@
 //                                    then as if missing;
 //   file missing                  -> restore the latest valid snapshot through the
 //                                    SnapshotRestorer seam (the backups module plugs in
-//                                    here), open, migrate, and mark it refill-pending.
+//                                    here) into <path>.restoring (an empty database
+//                                    when there is none), migrate and mark it
+//                                    refill-pending there, checkpoint, rename it to
+//                                    <path>: a kill never leaves part of a file, or a
+//                                    file without its mark, in place.
 // A database that was missing lacks what happened after its snapshot: the backend then
 // refills it (Backend::refill_step: the gap from ClickHouse with
 // fill_history_from_clickhouse, then RTRS replayed in steps between which the loop

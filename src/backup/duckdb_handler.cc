@@ -29,12 +29,6 @@ std::string raw_snapshot_path(const Config& config) {
   return fs::absolute(config.duckdb.path + ".backup-raw").string();
 }
 
-// Removes the raw snapshot (and a WAL DuckDB may have left beside it).
-void remove_raw(const std::string& raw_path) {
-  std::error_code ec;
-  fs::remove(raw_path, ec);
-  fs::remove(raw_path + ".wal", ec);
-}
 
 // The backend's channel, or null when it is not running. A Redis that cannot be
 // reached means no backend can be asked: the file is opened directly. The backend lets
@@ -96,7 +90,7 @@ Result<std::string> DuckdbHandler::snapshot(const std::string& raw_path) {
   auto db = open_when_let_go(config.duckdb.path, env_.progress);
   if (!db && db.status().code() == Code::kNotFound) return Status::not_found("no DuckDB file at " + config.duckdb.path);
   if (!db) return db.status().with_context("open the DuckDB file (no backend heartbeat)");
-  remove_raw(raw_path);  // a snapshot a backend that let go of the file had begun
+  remove_duckdb_files(raw_path);  // a snapshot a backend that let go of the file had begun
   MTG_RETURN_IF_ERROR((*db)->snapshot_to(raw_path));
   return std::string("direct");
 }
@@ -116,10 +110,10 @@ Result<TableCounts> DuckdbHandler::compress_raw(const std::string& raw_path, con
 
 Status DuckdbHandler::take(const std::string& dir, Manifest& manifest) {
   const std::string raw_path = raw_snapshot_path(*env_.config);
-  remove_raw(raw_path);  // left by a backup that died (one runs at a time: the kind's lock)
+  remove_duckdb_files(raw_path);  // left by a backup that died (one runs at a time: the kind's lock)
   auto how = snapshot(raw_path);
   auto counts = how ? compress_raw(raw_path, dir, manifest) : Result<TableCounts>(how.status());
-  remove_raw(raw_path);
+  remove_duckdb_files(raw_path);
   if (!counts) return counts.status();
   MTG_RETURN_IF_ERROR(add_manifest_file(manifest, dir, kDuckdbPayload));
   manifest.source = {{"path", env_.config->duckdb.path}, {"taken_by", *how}};

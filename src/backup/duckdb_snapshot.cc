@@ -29,12 +29,6 @@ Result<TableCounts> expected_counts(const BackupEntry& entry) {
   return counts;
 }
 
-void remove_db_files(const std::string& path) {
-  std::error_code ec;
-  std::filesystem::remove(path, ec);
-  std::filesystem::remove(path + ".wal", ec);
-}
-
 int64_t total_rows(const TableCounts& counts) {
   int64_t total = 0;
   for (const auto& [table, rows] : counts) total += rows;
@@ -70,7 +64,7 @@ Result<std::string> materialize_duckdb_snapshot(const BackupEntry& entry, const 
   if (!written) return written.status();
   auto actual = count_duckdb_rows(dest_path);
   if (!actual) {
-    remove_db_files(dest_path);
+    remove_duckdb_files(dest_path);
     return Status::corruption(entry.path + ": snapshot does not open: " + actual.status().message());
   }
   std::error_code ec;
@@ -79,7 +73,7 @@ Result<std::string> materialize_duckdb_snapshot(const BackupEntry& entry, const 
     const auto it = actual->find(table);
     const int64_t got = it == actual->end() ? -1 : it->second;
     if (got != rows) {
-      remove_db_files(dest_path);
+      remove_duckdb_files(dest_path);
       return Status::corruption(entry.path + ": table " + table + " has " + std::to_string(got) +
                                 " rows, manifest says " + std::to_string(rows));
     }

@@ -274,4 +274,10 @@ Result<std::string> DuckDatabase::server_version() { return std::string(duckdb_l
 
 Status DuckDatabase::ping() { return query("SELECT 1").status(); }
 
+void remove_duckdb_files(const std::string& path) {
+  std::error_code ec;
+  fs::remove(path, ec);
+  fs::remove(path + ".wal", ec);
+}
+
 }  // namespace mtg

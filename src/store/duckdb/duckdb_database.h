@@ -97,4 +97,7 @@ class DuckDatabase {
   std::string path_;
 };
 
+// Removes the DuckDB database file at `path` and its WAL, when they exist.
+void remove_duckdb_files(const std::string& path);
+
 }  // namespace mtg

@@ -89,7 +89,8 @@ Status mark_file_refill_pending(const std::string& path) {
   auto db = DuckDatabase::open(path);
   if (!db) return db.status().with_context("open " + path + " to mark it refill-pending");
   MTG_RETURN_IF_ERROR(migrate_duckdb(**db));  // a snapshot of an older version lacks tables
-  return mark_refill_pending(**db);
+  MTG_RETURN_IF_ERROR(mark_refill_pending(**db));
+  return (*db)->exec("CHECKPOINT");  // whole in the one file before it goes live
 }
 
 }  // namespace mtg

@@ -3,8 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "backend/history_writer.h"
+#include "store/duckdb/duckdb_migrations.h"
+#include "store/duckdb/refill_mark.h"
 #include "testkit/temp_dir.h"
 
 namespace mtg {
@@ -45,6 +48,44 @@ TEST(DuckDbRecovery, CorruptFileIsMovedAsideAndAFreshDatabaseOpens) {
   EXPECT_EQ(restorer_calls, 1);
   auto rows = out->db->query("SELECT count(*) FROM trade_history");
   ASSERT_TRUE(rows.is_ok()) << rows.status().to_string();
+}
+
+// Found by the ninth 1,000-fault campaign (seed 1124): a backend killed while it
+// decompressed a snapshot into the missing file's place left part of a file there. Every
+// later start opened it and died on "Could not read enough bytes" (5 exits) until a
+// fault deleted it. And a start killed between the restore and the refill mark would
+// have left a whole file that never refilled what it lacked. The file is now built
+// beside its place, marked there, and renamed in.
+TEST(DuckDbRecovery, ARestoreKilledHalfwayLeavesNoFileInPlaceAndTheNextStartRestoresAgain) {
+  testkit::TempDir dir;
+  const std::string path = dir.file("mtguard.duckdb");
+  ManualClock clock;
+  SnapshotRestorer killed_halfway = [](const std::string& dest) -> Result<bool> {
+    std::ofstream(dest) << std::string(300'000, 'D');  // part of the snapshot, then the kill
+    return Status::io("killed while decompressing");
+  };
+  auto first = open_backend_duckdb(config_at(path), killed_halfway, clock);
+  EXPECT_FALSE(first.is_ok());
+  EXPECT_FALSE(std::filesystem::exists(path)) << "part of a snapshot went live";
+
+  SnapshotRestorer whole = [](const std::string& dest) -> Result<bool> {
+    auto db = DuckDatabase::open(dest);
+    if (!db) return db.status();
+    MTG_RETURN_IF_ERROR(migrate_duckdb(**db));
+    HistoryWriter writer(**db, SystemClock::instance());
+    auto written = writer.write({filled_result("5f0c6f0e-3c1e-4a43-9d7b-4f0bd6e8a001")}, "");
+    if (!written) return written.status();
+    return true;
+  };
+  auto second = open_backend_duckdb(config_at(path), whole, clock);
+  ASSERT_TRUE(second.is_ok()) << second.status().to_string();
+  EXPECT_TRUE(second->was_missing);
+  EXPECT_TRUE(second->snapshot_restored);
+  EXPECT_TRUE(second->refill_pending);
+  auto rows = second->db->query("SELECT count(*) FROM trade_history");
+  ASSERT_TRUE(rows.is_ok()) << rows.status().to_string();
+  EXPECT_EQ(rows->rows.at(0).at(0), "1");
+  EXPECT_FALSE(std::filesystem::exists(path + ".restoring"));
 }
 
 TEST(DuckDbRecovery, PresentFileIsOpenedAsItIs) {

@@ -29,7 +29,6 @@ std::string raw_snapshot_path(const Config& config) {
   return fs::absolute(config.duckdb.path + ".backup-raw").string();
 }
 
-
 // The backend's channel, or null when it is not running. A Redis that cannot be
 // reached means no backend can be asked: the file is opened directly. The backend lets
 // go of the file while Redis stays away (backend_service.h), so that works then too:

@@ -178,11 +178,9 @@ Status ClickHouseSync::suspend(const Status& error) {
                                            : "`mtguard sync resume`: ") +
               last_error_;
   MTG_RETURN_IF_ERROR(db_.begin());
-  Status s = db_.exec("INSERT OR REPLACE INTO sync_state(key, value) VALUES ('suspended', '1')");
-  if (s.is_ok()) {
-    s = db_.exec_params("INSERT OR REPLACE INTO sync_state(key, value) VALUES ('suspended_by', ?)",
-                        {std::string(unreachable ? "unreachable" : "refused")});
-  }
+  Status s = db_.exec_params(
+      "INSERT OR REPLACE INTO sync_state(key, value) VALUES ('suspended', '1'), ('suspended_by', ?)",
+      {std::string(unreachable ? "unreachable" : "refused")});
   if (s.is_ok()) {
     s = db_.exec_params(
         "INSERT INTO notifications(ts, severity, instance, kind, message) VALUES (?, ?, '', ?, ?)",

@@ -128,10 +128,7 @@ Result<bool> build_missing_file(const std::string& path, const SnapshotRestorer&
   MTG_RETURN_IF_ERROR(mark_file_refill_pending(staged));
   if (fs::exists(staged + ".wal")) return Status::internal(staged + " kept a WAL after its checkpoint");
   MTG_RETURN_IF_ERROR(backup::fsync_path(staged));
-  std::error_code ec;
-  fs::rename(staged, path, ec);
-  if (ec) return Status::io("rename " + staged + " to " + path + ": " + ec.message());
-  MTG_RETURN_IF_ERROR(backup::fsync_path(fs::path(path).parent_path().string()));
+  MTG_RETURN_IF_ERROR(backup::rename_durably(staged, path));
   return restored;
 }
 

@@ -1,8 +1,5 @@
 #include "backup/duckdb_handler.h"
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <thread>
 
@@ -100,7 +97,6 @@ Result<TableCounts> DuckdbHandler::compress_raw(const std::string& raw_path, con
   auto counts = count_duckdb_rows(raw_path);
   if (!counts) return counts.status().with_context("count the snapshot's rows");
   std::error_code ec;
-  fs::remove(raw_path + ".wal", ec);
   manifest.raw_bytes = static_cast<int64_t>(fs::file_size(raw_path, ec));
   auto compressed = lz4_compress_file(raw_path, dir + "/" + kDuckdbPayload, env_.progress);
   if (!compressed) return compressed.status();
@@ -135,10 +131,7 @@ Status DuckdbHandler::swap_file(const std::string& restored_path) {
   if (!aside) return aside.status();
   auto wal_aside = move_aside(live + ".wal", "pre-restore", now_ms);
   if (!wal_aside) return wal_aside.status();
-  if (::rename(restored_path.c_str(), live.c_str()) != 0) {
-    return Status::io("rename " + restored_path + " to " + live + ": " + std::strerror(errno));
-  }
-  return fsync_path(fs::path(live).parent_path().string());
+  return rename_durably(restored_path, live);
 }
 
 Status DuckdbHandler::restore(const BackupEntry& entry, const std::string& /*scratch*/) {

@@ -68,6 +68,11 @@ Status fsync_path(const std::string& path) {
   return Status::ok();
 }
 
+Status rename_durably(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) != 0) return errno_status("rename " + from + " to", to, errno);
+  return fsync_path(parent_dir(to));
+}
+
 Status write_file_atomic(const std::string& path, std::string_view data, mode_t mode) {
   const std::string tmp = path + ".tmp-" + crypto::random_hex(4);
   Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode));

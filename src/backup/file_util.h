@@ -26,6 +26,10 @@ Status write_file_atomic(const std::string& path, std::string_view data, mode_t 
 // fsync of a file or a directory.
 Status fsync_path(const std::string& path);
 
+// Renames `from` to `to` (replacing it) and fsyncs the directory of `to`, so that the
+// rename survives a crash. kIoError names the paths and errno.
+Status rename_durably(const std::string& from, const std::string& to);
+
 // Copies `src` to a new file `dest` (mode 0600), fsyncs it and returns its size and
 // SHA-256 (name left empty). kNotFound when src is missing.
 Result<ManifestFile> copy_file_hashed(const std::string& src, const std::string& dest,

@@ -70,6 +70,8 @@ class Backend {
   // Runs one command; an error Status is a failure of the backend itself (DuckDB
   // lost), a refused or failed command is answered through `reply`.
   Status run_command(const BackendCommand& command);
+  // Marks the command's lease taken; false (answered "dropped") when the lease is gone.
+  bool take(const BackendCommand& command);
   void reply(const std::string& request_id, const std::string& json);
   void reply_finished_snapshot();
   void reply_snapshot(const std::optional<SnapshotWorker::Done>& done);

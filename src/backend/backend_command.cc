@@ -59,6 +59,10 @@ Result<BackendCommand> parse_backend_command(const std::string& line) {
   return c;
 }
 
+bool runs_only_while_awaited(BackendCommand::Kind kind) {
+  return kind == BackendCommand::Kind::kSnapshot || kind == BackendCommand::Kind::kRestoreDuckdb;
+}
+
 std::optional<std::string> command_request_id(const std::string& line) {
   std::string rest = line.substr(0, kMaxCommandBytes);
   next_word(rest);

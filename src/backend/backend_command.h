@@ -8,6 +8,10 @@
 // kMaxCommandPathBytes, no control characters (the path is the rest of the line, so
 // it may hold spaces). Answers go to BackendKeys::reply(request_id) as JSON
 // {"ok":true,...} or {"ok":false,"error":"..."}.
+// A snapshot or restore-duckdb runs only while its requester still waits for it: the
+// backend takes it by marking its lease (BackendKeys::lease) and drops it, answering
+// "dropped: …", when the lease is gone. A late snapshot is noise; a late restore would
+// swap the database after its operator was told it failed.
 #pragma once
 
 #include <optional>
@@ -26,6 +30,9 @@ struct BackendCommand {
   std::string request_id;  // empty for resume
   std::string path;        // snapshot and restore-duckdb only
 };
+
+// True for the commands that need a live lease (snapshot, restore-duckdb).
+bool runs_only_while_awaited(BackendCommand::Kind kind);
 
 // Parses one command line; kInvalidArgument with the reason when it is malformed.
 Result<BackendCommand> parse_backend_command(const std::string& line);

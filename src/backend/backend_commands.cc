@@ -36,6 +36,7 @@ Status Backend::run_commands() {
       if (auto id = command_request_id(line->str)) reply(*id, error_reply(command.status().message()));
       continue;
     }
+    if (runs_only_while_awaited(command->kind) && !take(*command)) continue;
     MTG_RETURN_IF_ERROR(run_command(*command));
   }
   return Status::ok();
@@ -58,6 +59,17 @@ Status Backend::run_command(const BackendCommand& command) {
       return Status::ok();
   }
   MTG_CHECK_MSG(false, "unhandled backend command");
+}
+
+// A requester that gave up while Redis was down could not withdraw its command; it
+// stopped renewing the lease, so the command is dropped here instead of running late.
+bool Backend::take(const BackendCommand& command) {
+  auto taken = redis_.command({"SET", keys_.lease(command.request_id), "taken", "XX", "KEEPTTL"});
+  if (taken && !taken->is_nil()) return true;
+  const std::string why = taken ? "its requester stopped waiting" : taken.status().to_string();
+  spdlog::warn("backend: dropped request {} ({}): {}", command.request_id, command.path, why);
+  reply(command.request_id, error_reply("dropped: " + why));
+  return false;
 }
 
 // Best effort: the requester times out when Redis is down.

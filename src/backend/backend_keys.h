@@ -18,6 +18,9 @@ struct BackendKeys {
   std::string commands() const { return prefix + "backend:commands"; }
   // The JSON answer to the command with this request id, SET with PX kReplyTtlMs.
   std::string reply(const std::string& request_id) const { return prefix + "backend:reply:" + request_id; }
+  // A request's lease: "queued" while its requester waits (renewed on every poll,
+  // PX 10000), "taken" once the backend runs it (backup/backend_channel.h).
+  std::string lease(const std::string& request_id) const { return prefix + "backend:waiting:" + request_id; }
 
   static constexpr const char* kResumeCommand = "resume";
   // How long the published keys live without a refresh.

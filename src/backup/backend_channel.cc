@@ -34,30 +34,64 @@ Status BackendChannel::check_reply(const std::string& verb, const std::string& j
   }
 }
 
+Result<BackendChannel::Poll> BackendChannel::poll(const std::string& id, const std::string& command) {
+  auto replies = redis_.pipeline({{"GET", reply_key(id)},
+                                  {"PEXPIRE", lease_key(id), std::to_string(kRequestLeaseMs)},
+                                  {"GET", lease_key(id)},
+                                  {"LPOS", commands_key(), command},
+                                  {"EXISTS", heartbeat_key()}});
+  if (!replies) return replies.status();
+  for (const RedisReply& r : *replies) {
+    if (r.is_error()) return Status::unavailable("redis " + redis_.endpoint() + ": " + r.str);
+  }
+  const std::vector<RedisReply>& r = *replies;
+  Poll seen;
+  if (!r[0].is_nil()) seen.reply = r[0].str;
+  seen.lease_renewed = r[1].integer == 1;
+  seen.taken = r[2].str == "taken";
+  seen.queued = !r[3].is_nil();
+  seen.backend_alive = r[4].integer > 0;
+  return seen;
+}
+
 Status BackendChannel::request(const std::string& verb, const std::string& arg, int64_t timeout_ms, Wait wait,
                                const std::function<void(int64_t)>& waiting) {
   const std::string id = crypto::random_hex(kRequestIdBytes);
   const std::string command = verb + " " + id + (arg.empty() ? "" : " " + arg);
-  auto pushed = redis_.command({"RPUSH", commands_key(), command});
-  if (!pushed) return pushed.status().with_context("ask the backend to " + verb);
-  for (int64_t elapsed_ms = 0;; elapsed_ms += kBackendReplyPollMs) {
-    auto reply = redis_.command({"GET", reply_key(id)});
-    if (!reply) return reply.status().with_context("wait for the backend's " + verb + " reply");
-    if (!reply->is_nil()) {
-      (void)redis_.command({"DEL", reply_key(id)});  // best effort: it expires anyway
-      return check_reply(verb, reply->str);
+  auto sent = redis_.pipeline({{"SET", lease_key(id), "queued", "PX", std::to_string(kRequestLeaseMs)},
+                               {"RPUSH", commands_key(), command}});
+  Status pushed = sent.status();
+  if (sent && (*sent)[1].is_error()) pushed = Status::unavailable("redis " + redis_.endpoint() + ": " + (*sent)[1].str);
+  if (!pushed.is_ok()) return pushed.with_context("ask the backend to " + verb);
+  const int64_t start_ms = clock_.steady_ms();
+  int64_t heard_ms = 0;  // when Redis last answered a poll (since start_ms)
+  int lost_polls = 0;    // polls in a row that found the command neither queued nor taken
+  for (;;) {
+    auto seen = poll(id, command);
+    const int64_t elapsed_ms = clock_.steady_ms() - start_ms;
+    if (seen && seen->reply) {
+      (void)redis_.command({"DEL", reply_key(id), lease_key(id)});  // best effort: both expire anyway
+      return check_reply(verb, *seen->reply);
     }
+    if (seen) heard_ms = elapsed_ms;
+    // Two polls apart, so that a command the backend has just popped counts as taken.
+    lost_polls = seen && seen->lease_renewed && !seen->queued && !seen->taken ? lost_polls + 1 : 0;
     Status gave_up = Status::ok();
     if (elapsed_ms >= timeout_ms) {
       gave_up = Status::timeout("the backend did not answer " + verb + " within " + std::to_string(timeout_ms / 1000) +
                                 " s (is `mtguard backend` running?)");
-    } else if (wait == Wait::kReplyOrDeath) {
-      auto alive = backend_running();
-      if (alive && !*alive) gave_up = Status::unavailable("the backend stopped before it answered " + verb);
+    } else if (!seen && elapsed_ms - heard_ms >= kRequestLeaseMs) {
+      gave_up = seen.status().with_context("Redis unreachable for " + std::to_string(kRequestLeaseMs / 1000) +
+                                           " s while waiting for the backend's " + verb + " reply");
+    } else if (seen && (!seen->lease_renewed || lost_polls >= 2)) {
+      gave_up = Status::unavailable("Redis lost the " + verb + " request (restarted?)");
+    } else if (seen && wait == Wait::kReplyOrDeath && !seen->backend_alive) {
+      gave_up = Status::unavailable("the backend stopped before it answered " + verb);
     }
     if (!gave_up.is_ok()) {
-      // Withdraw the request if the backend has not taken it yet, so it never runs late.
-      (void)redis_.command({"LREM", commands_key(), "0", command});
+      // Withdraw the request if the backend has not taken it yet; with Redis down, the
+      // backend drops it once its lease lapses.
+      (void)redis_.pipeline({{"LREM", commands_key(), "0", command}, {"DEL", lease_key(id)}});
       return gave_up;
     }
     if (waiting) waiting(elapsed_ms);

@@ -1,27 +1,38 @@
 // BackendChannel: asks the backend (the one process that may open the DuckDB file)
 // to snapshot or swap its database, through Redis:
+//   lease:   SET <prefix>backend:waiting:<request_id> queued PX kRequestLeaseMs,
+//            renewed on every poll while the requester waits
 //   request: RPUSH <prefix>backend:commands "snapshot <request_id> <dest_path>"
 //            (or "restore-duckdb <request_id> <src_path>", "reconcile-redis <request_id>")
 //   reply:   SET <prefix>backend:reply:<request_id> {"ok":true} | {"ok":false,"error":"…"}
-// request_id is random hex. See docs/backup-format.md "Backend commands".
+// request_id is random hex. The backend takes a snapshot or restore-duckdb only while
+// its lease lives (SET … taken XX), so a request its requester stopped waiting for
+// (and could not withdraw, Redis being down) never runs late: at most kRequestLeaseMs
+// after the requester's last word. See docs/backup-format.md "Backend commands".
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "store/redis/redis_client.h"
+#include "util/clock.h"
 #include "util/status.h"
 
 namespace mtg::backup {
 
 inline constexpr int64_t kDefaultBackendReplyTimeoutMs = 300'000;
 inline constexpr int64_t kBackendReplyPollMs = 100;
+// How long a request's lease lives without renewal; also how long a requester keeps
+// waiting through a Redis it cannot reach.
+inline constexpr int64_t kRequestLeaseMs = 10'000;
 
 class BackendChannel {
  public:
-  // `redis` must outlive the channel.
-  BackendChannel(RedisClient& redis, std::string prefix) : redis_(redis), prefix_(std::move(prefix)) {}
+  // `redis` and `clock` (which times a request's waits) must outlive the channel.
+  BackendChannel(RedisClient& redis, std::string prefix, const Clock& clock = SystemClock::instance())
+      : redis_(redis), prefix_(std::move(prefix)), clock_(clock) {}
 
   // True when the backend's heartbeat key exists (it is running).
   Result<bool> backend_running();
@@ -33,11 +44,14 @@ class BackendChannel {
                     // keeps publishing while a worker snapshots); kUnavailable once it is gone
   };
 
-  // Sends "<verb> <request_id> [<arg>]" and waits (polling every kBackendReplyPollMs,
-  // at most timeout_ms) for the reply. `waiting` is called with the elapsed ms on each
-  // poll (progress). kTimeout when no reply came, kUnavailable when the backend died
-  // (Wait::kReplyOrDeath); either way a request the backend has not taken yet is
-  // withdrawn. kFailedPrecondition with the backend's error when it answered ok=false.
+  // Leases and sends "<verb> <request_id> [<arg>]" and waits (polling every
+  // kBackendReplyPollMs, at most timeout_ms) for the reply. `waiting` is called with
+  // the elapsed ms on each poll (progress). kTimeout when no reply came; kUnavailable
+  // when the backend died (Wait::kReplyOrDeath), when Redis lost the request (its
+  // lease, or the queued command, is gone: a restart from a truncated AOF) or stayed
+  // unreachable for kRequestLeaseMs. Whenever it gives up, a request the backend has
+  // not taken yet is withdrawn, or, with Redis down, dropped by the backend once its
+  // lease lapses. kFailedPrecondition with the backend's error when it answered ok=false.
   Status request(const std::string& verb, const std::string& arg, int64_t timeout_ms, Wait wait,
                  const std::function<void(int64_t elapsed_ms)>& waiting = {});
 
@@ -47,12 +61,24 @@ class BackendChannel {
   std::string commands_key() const { return prefix_ + "backend:commands"; }
   std::string reply_key(const std::string& request_id) const { return prefix_ + "backend:reply:" + request_id; }
   std::string heartbeat_key() const { return prefix_ + "backend:heartbeat"; }
+  std::string lease_key(const std::string& request_id) const { return prefix_ + "backend:waiting:" + request_id; }
 
  private:
+  // What one poll saw: the reply when there is one, else whether the request still
+  // stands. Fails when Redis could not be asked.
+  struct Poll {
+    std::optional<std::string> reply;
+    bool lease_renewed = false;  // false: Redis lost the lease (it lapsed or the data went)
+    bool queued = false;         // the command is still in the list
+    bool taken = false;          // the backend has taken the command
+    bool backend_alive = false;
+  };
+  Result<Poll> poll(const std::string& id, const std::string& command);
   Status check_reply(const std::string& verb, const std::string& json_text);
 
   RedisClient& redis_;
   std::string prefix_;
+  const Clock& clock_;
 };
 
 }  // namespace mtg::backup

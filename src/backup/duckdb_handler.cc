@@ -70,7 +70,7 @@ Result<std::unique_ptr<DuckDatabase>> open_when_let_go(const std::string& path, 
 Result<std::string> DuckdbHandler::snapshot(const std::string& raw_path) {
   const Config& config = *env_.config;
   if (auto redis = running_backend(config)) {
-    BackendChannel channel(*redis, config.redis.prefix);
+    BackendChannel channel(*redis, config.redis.prefix, *env_.clock);
     Status asked = channel.request("snapshot", raw_path, env_.backend_timeout_ms, BackendChannel::Wait::kReplyOrDeath,
                                    [this](int64_t ms) { waiting_progress(env_.progress, "backend to snapshot", ms); });
     if (asked.is_ok()) {
@@ -144,7 +144,7 @@ Status DuckdbHandler::restore(const BackupEntry& entry, const std::string& /*scr
   if (!checked) return checked.status();
   Status s;
   if (auto redis = running_backend(config)) {
-    BackendChannel channel(*redis, config.redis.prefix);
+    BackendChannel channel(*redis, config.redis.prefix, *env_.clock);
     s = channel.request("restore-duckdb", fs::absolute(restored).string(), env_.backend_timeout_ms,
                         BackendChannel::Wait::kReply, [this](int64_t ms) { waiting_progress(env_.progress, "backend to restore-duckdb", ms); });
   } else {

@@ -15,6 +15,7 @@
 #include "integration/system.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_database.h"
+#include "store/duckdb/duckdb_migrations.h"
 #include "testkit/shell.h"
 #include "testkit/stack.h"
 
@@ -66,10 +67,12 @@ class BackendSnapshotTest : public ::testing::Test {
     all_.insert(uuids.begin(), uuids.end());
     return uuids;
   }
-  // Sends a command and waits for its JSON reply, submitting `per_poll` signals on
-  // every poll so results keep flowing meanwhile.
-  nlohmann::json request(const std::string& verb_and_args, const std::string& id, int per_poll = 0) {
+  // Sends a command under a lease that lives `lease_ms` and waits for its JSON reply,
+  // submitting `per_poll` signals on every poll so results keep flowing meanwhile.
+  nlohmann::json request(const std::string& verb_and_args, const std::string& id, int per_poll = 0,
+                         int lease_ms = kWaitMs) {
     const BackendKeys keys{sys_->config().redis.prefix};
+    EXPECT_TRUE(sys_->redis().command({"SET", keys.lease(id), "queued", "PX", std::to_string(lease_ms)}).is_ok());
     EXPECT_TRUE(sys_->redis().command({"RPUSH", keys.commands(), verb_and_args}).is_ok());
     for (int waited = 0; waited < kWaitMs; waited += 100) {
       auto reply = sys_->redis().command({"GET", keys.reply(id)});
@@ -219,6 +222,43 @@ TEST_F(BackendSnapshotTest, BadRestoreSourceAndBadCommandsAreRefusedAndTheBacken
   ASSERT_TRUE(wait_clickhouse(static_cast<int64_t>(rtrs_rows().size()))) << sys_->log_tail(dir() + "/backend.log");
   ASSERT_EQ(backend_->stop(), 0);
   EXPECT_EQ(duck_rows(sys_->config().duckdb.path).size(), rtrs_rows().size());
+}
+
+// Seen in the ninth 1,000-fault campaign (seed 1124): backupd asked for a snapshot, Redis
+// went down, and backupd gave up without withdrawing the request; the backend ran it
+// when Redis was back. A late snapshot is noise, but a late restore would swap the
+// database after `mtguard restore duckdb` had reported a failure. The backend now runs
+// them only under a live lease, which a requester that gave up stops renewing.
+TEST_F(BackendSnapshotTest, ARestoreItsRequesterGaveUpOnIsDroppedNotRunLate) {
+  submit_and_sync(20);
+  ASSERT_EQ(backend_->stop(), 0);
+  const std::string source = dir() + "/restore-me.duckdb";
+  {
+    auto other = DuckDatabase::open(source);
+    ASSERT_TRUE(other.is_ok()) << other.status().to_string();
+    ASSERT_TRUE(migrate_duckdb(**other).is_ok());
+  }
+  const BackendKeys keys{sys_->config().redis.prefix};
+  ASSERT_TRUE(sys_->redis().command({"SET", keys.lease("0c01"), "queued", "PX", "1"}).is_ok());  // lapsed
+  ASSERT_TRUE(sys_->redis().command({"RPUSH", keys.commands(), "restore-duckdb 0c01 " + source}).is_ok());
+  backend_->restart();
+  auto dropped = request("snapshot 0c02 " + dir() + "/snap-late.duckdb", "0c02", 0, 1);  // answered after 0c01
+  auto reply = sys_->redis().command({"GET", keys.reply("0c01")});
+  ASSERT_TRUE(reply.is_ok() && !reply->is_nil());
+  const auto restore = nlohmann::json::parse(reply->str);
+  EXPECT_EQ(restore.value("ok", true), false) << restore.dump();
+  EXPECT_NE(restore.value("error", "").find("dropped"), std::string::npos) << restore.dump();
+  EXPECT_NE(dropped.value("error", "").find("dropped"), std::string::npos) << dropped.dump();
+  EXPECT_TRUE(std::filesystem::exists(source)) << "the restore ran";
+  EXPECT_FALSE(std::filesystem::exists(dir() + "/snap-late.duckdb")) << "the snapshot ran";
+
+  auto uuids = submit(20);  // the live database was never swapped: it records on
+  ASSERT_TRUE(sys_->wait_final({uuids.begin(), uuids.end()}, kWaitMs));
+  ASSERT_TRUE(wait_clickhouse(static_cast<int64_t>(rtrs_rows().size()))) << sys_->log_tail(dir() + "/backend.log");
+  ASSERT_EQ(backend_->stop(), 0);
+  const auto rtrs = rtrs_rows();
+  const auto duck = duck_rows(sys_->config().duckdb.path);
+  EXPECT_EQ(duck.size(), rtrs.size());
 }
 
 // Found by the chaos campaign: `backup run duckdb` right after the backend died asked

@@ -46,6 +46,15 @@ TEST(BackendCommand, RequestIdOfABadCommandWhenItHasOne) {
   EXPECT_EQ(command_request_id("resume"), std::nullopt);
 }
 
+// Running late is harmful only for what touches the database file; resume and
+// reconcile-redis are sent without a lease (nobody waits for them).
+TEST(BackendCommand, OnlySnapshotsAndRestoresNeedTheirRequesterWaiting) {
+  EXPECT_TRUE(runs_only_while_awaited(BackendCommand::Kind::kSnapshot));
+  EXPECT_TRUE(runs_only_while_awaited(BackendCommand::Kind::kRestoreDuckdb));
+  EXPECT_FALSE(runs_only_while_awaited(BackendCommand::Kind::kReconcileRedis));
+  EXPECT_FALSE(runs_only_while_awaited(BackendCommand::Kind::kResume));
+}
+
 TEST(BackendCommand, ErrorReplyIsJson) {
   const auto j = nlohmann::json::parse(error_reply("bad \"path\""));
   EXPECT_EQ(j["ok"], false);

@@ -1,0 +1,144 @@
+// BackendChannel against the real Redis of scripts/stack, with this test playing the
+// backend: a request leases itself while its requester waits, ends at once when Redis
+// loses it, and leaves neither command nor lease behind when its requester gives up.
+#include "backup/backend_channel.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "testkit/stack.h"
+
+namespace mtg::backup {
+namespace {
+
+constexpr int64_t kLongTimeoutMs = 120'000;  // far longer than any outcome below takes
+
+void sleep_ms(int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+class BackendChannelTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    MTG_REQUIRE_STACK();
+    requester_ = connect();
+    backend_ = connect();
+    channel_ = std::make_unique<BackendChannel>(*requester_, prefix_);
+    ASSERT_TRUE(backend_->command({"SET", channel_->heartbeat_key(), "{}", "PX", "600000"}).is_ok());
+  }
+  void TearDown() override {
+    if (the_backend_.joinable()) the_backend_.join();
+    if (redis_killed_) testkit::stack_run("start redis");
+    if (backend_ == nullptr) return;
+    (void)backend_->command({"EVAL", "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end",
+                             "0", prefix_ + "*"});
+  }
+  static std::unique_ptr<RedisClient> connect() {
+    auto client = RedisClient::connect(testkit::stack_config().redis);
+    EXPECT_TRUE(client.is_ok()) << client.status().to_string();
+    return client ? std::move(client).value() : nullptr;
+  }
+
+  // The command the requester queued, once it is there (popped, as the backend does).
+  std::string pop_command() {
+    for (int i = 0; i < 500; ++i) {
+      auto line = backend_->command({"LPOP", channel_->commands_key()});
+      if (line && !line->is_nil()) return line->str;
+      sleep_ms(20);
+    }
+    ADD_FAILURE() << "no command was queued";
+    return "";
+  }
+  static std::string request_id(const std::string& command) { return command.substr(command.find(' ') + 1, 16); }
+
+  // Plays the backend, busy for `delay_ms`: then pops and takes the next command (SET …
+  // taken XX, as the backend does) and answers ok when the take succeeded.
+  void serve_after(int64_t delay_ms) {
+    the_backend_ = std::thread([this, delay_ms] {
+      sleep_ms(delay_ms);
+      const std::string id = request_id(pop_command());
+      auto taken = backend_->command({"SET", channel_->lease_key(id), "taken", "XX", "KEEPTTL"});
+      took_ = taken && !taken->is_nil();
+      if (took_) (void)backend_->command({"SET", channel_->reply_key(id), R"({"ok":true})", "PX", "60000"});
+    });
+  }
+
+  int64_t keys_left() {
+    auto keys = backend_->command({"KEYS", prefix_ + "*"});
+    return keys ? static_cast<int64_t>(keys->elements.size()) : -1;
+  }
+
+  const std::string prefix_ = "mtgtest:" + std::to_string(getpid()) + ":";
+  std::unique_ptr<RedisClient> requester_;
+  std::unique_ptr<RedisClient> backend_;
+  std::unique_ptr<BackendChannel> channel_;
+  std::thread the_backend_;
+  std::atomic<bool> took_{false};
+  bool redis_killed_ = false;
+};
+
+TEST_F(BackendChannelTest, AnAnsweredRequestLeavesOnlyTheHeartbeat) {
+  serve_after(0);
+  const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
+  EXPECT_TRUE(asked.is_ok()) << asked.to_string();
+  the_backend_.join();
+  EXPECT_TRUE(took_);
+  EXPECT_EQ(keys_left(), 1) << "the lease and the reply are deleted";
+}
+
+// The backend's loop may be busy for longer than a lease lives; the requester renews it.
+TEST_F(BackendChannelTest, TheLeaseLivesAsLongAsItsRequesterWaits) {
+  serve_after(kRequestLeaseMs + 2'000);
+  const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
+  EXPECT_TRUE(asked.is_ok()) << asked.to_string();
+  the_backend_.join();
+  EXPECT_TRUE(took_) << "the lease lapsed while its requester waited";
+}
+
+// A Redis restarted from a truncated AOF (a chaos fault) can lose a queued request; its
+// requester used to wait for the whole reply timeout (300 s in backupd).
+TEST_F(BackendChannelTest, ARequestRedisLostWithItsLeaseEndsAtOnce) {
+  the_backend_ = std::thread([this] {
+    const std::string id = request_id(pop_command());
+    (void)backend_->command({"DEL", channel_->lease_key(id)});
+  });
+  const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
+  EXPECT_EQ(asked.code(), Code::kUnavailable) << asked.to_string();
+  EXPECT_NE(asked.message().find("Redis lost"), std::string::npos) << asked.to_string();
+}
+
+TEST_F(BackendChannelTest, ARequestRedisLostWhileItsLeaseSurvivedEndsAtOnce) {
+  the_backend_ = std::thread([this] { pop_command(); });  // popped and never taken
+  const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
+  EXPECT_EQ(asked.code(), Code::kUnavailable) << asked.to_string();
+  EXPECT_NE(asked.message().find("Redis lost"), std::string::npos) << asked.to_string();
+  EXPECT_EQ(keys_left(), 1) << "the lease is deleted";
+}
+
+TEST_F(BackendChannelTest, ARequestNobodyTookIsWithdrawnWithItsLease) {
+  const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", 1'000, BackendChannel::Wait::kReply);
+  EXPECT_EQ(asked.code(), Code::kTimeout) << asked.to_string();
+  EXPECT_EQ(keys_left(), 1) << "the command and its lease are gone";
+}
+
+// A requester that cannot reach Redis gives up once its lease has lapsed; it could not
+// withdraw the command, so the backend drops it (BackendSnapshotTest covers that side).
+TEST_F(BackendChannelTest, ARequesterGivesUpOnARedisGoneForALeaseTime) {
+  the_backend_ = std::thread([this] {
+    for (int i = 0; i < 500; ++i) {
+      auto queued = backend_->command({"LLEN", channel_->commands_key()});
+      if (queued && queued->integer > 0) break;
+      sleep_ms(20);
+    }
+    testkit::stack_run("kill redis");
+  });
+  redis_killed_ = true;
+  const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
+  EXPECT_EQ(asked.code(), Code::kUnavailable) << asked.to_string();
+  EXPECT_NE(asked.message().find("Redis unreachable"), std::string::npos) << asked.to_string();
+}
+
+}  // namespace
+}  // namespace mtg::backup

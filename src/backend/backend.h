@@ -8,7 +8,7 @@
 #include <optional>
 
 #include "backend/backend_command.h"
-#include "backend/backend_keys.h"
+#include "backup/backend_keys.h"
 #include "backend/clickhouse_sync.h"
 #include "backend/history_writer.h"
 #include "backend/order_mirror.h"

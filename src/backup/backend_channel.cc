@@ -13,14 +13,14 @@ constexpr size_t kRequestIdBytes = 8;
 }
 
 Result<bool> BackendChannel::backend_running() {
-  auto exists = redis_.command({"EXISTS", heartbeat_key()});
+  auto exists = redis_.command({"EXISTS", keys_.heartbeat()});
   if (!exists) return exists.status();
   return exists->integer > 0;
 }
 
 Status BackendChannel::send(const std::string& verb) {
   const std::string command = verb + " " + crypto::random_hex(kRequestIdBytes);
-  auto pushed = redis_.command({"RPUSH", commands_key(), command});
+  auto pushed = redis_.command({"RPUSH", keys_.commands(), command});
   return pushed.status();
 }
 
@@ -35,11 +35,11 @@ Status BackendChannel::check_reply(const std::string& verb, const std::string& j
 }
 
 Result<BackendChannel::Poll> BackendChannel::poll(const std::string& id, const std::string& command) {
-  auto replies = redis_.pipeline({{"GET", reply_key(id)},
-                                  {"PEXPIRE", lease_key(id), std::to_string(kRequestLeaseMs)},
-                                  {"GET", lease_key(id)},
-                                  {"LPOS", commands_key(), command},
-                                  {"EXISTS", heartbeat_key()}});
+  auto replies = redis_.pipeline({{"GET", keys_.reply(id)},
+                                  {"PEXPIRE", keys_.lease(id), std::to_string(kRequestLeaseMs)},
+                                  {"GET", keys_.lease(id)},
+                                  {"LPOS", keys_.commands(), command},
+                                  {"EXISTS", keys_.heartbeat()}});
   if (!replies) return replies.status();
   for (const RedisReply& r : *replies) {
     if (r.is_error()) return Status::unavailable("redis " + redis_.endpoint() + ": " + r.str);
@@ -58,8 +58,8 @@ Status BackendChannel::request(const std::string& verb, const std::string& arg, 
                                const std::function<void(int64_t)>& waiting) {
   const std::string id = crypto::random_hex(kRequestIdBytes);
   const std::string command = verb + " " + id + (arg.empty() ? "" : " " + arg);
-  auto sent = redis_.pipeline({{"SET", lease_key(id), "queued", "PX", std::to_string(kRequestLeaseMs)},
-                               {"RPUSH", commands_key(), command}});
+  auto sent = redis_.pipeline({{"SET", keys_.lease(id), "queued", "PX", std::to_string(kRequestLeaseMs)},
+                               {"RPUSH", keys_.commands(), command}});
   Status pushed = sent.status();
   if (sent && (*sent)[1].is_error()) pushed = Status::unavailable("redis " + redis_.endpoint() + ": " + (*sent)[1].str);
   if (!pushed.is_ok()) return pushed.with_context("ask the backend to " + verb);
@@ -70,7 +70,7 @@ Status BackendChannel::request(const std::string& verb, const std::string& arg, 
     auto seen = poll(id, command);
     const int64_t elapsed_ms = clock_.steady_ms() - start_ms;
     if (seen && seen->reply) {
-      (void)redis_.command({"DEL", reply_key(id), lease_key(id)});  // best effort: both expire anyway
+      (void)redis_.command({"DEL", keys_.reply(id), keys_.lease(id)});  // best effort: both expire anyway
       return check_reply(verb, *seen->reply);
     }
     if (seen) heard_ms = elapsed_ms;
@@ -91,7 +91,7 @@ Status BackendChannel::request(const std::string& verb, const std::string& arg, 
     if (!gave_up.is_ok()) {
       // Withdraw the request if the backend has not taken it yet; with Redis down, the
       // backend drops it once its lease lapses.
-      (void)redis_.pipeline({{"LREM", commands_key(), "0", command}, {"DEL", lease_key(id)}});
+      (void)redis_.pipeline({{"LREM", keys_.commands(), "0", command}, {"DEL", keys_.lease(id)}});
       return gave_up;
     }
     if (waiting) waiting(elapsed_ms);

@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 
+#include "backup/backend_keys.h"
 #include "store/redis/redis_client.h"
 #include "util/clock.h"
 #include "util/status.h"
@@ -32,7 +33,7 @@ class BackendChannel {
  public:
   // `redis` and `clock` (which times a request's waits) must outlive the channel.
   BackendChannel(RedisClient& redis, std::string prefix, const Clock& clock = SystemClock::instance())
-      : redis_(redis), prefix_(std::move(prefix)), clock_(clock) {}
+      : redis_(redis), keys_{std::move(prefix)}, clock_(clock) {}
 
   // True when the backend's heartbeat key exists (it is running).
   Result<bool> backend_running();
@@ -58,10 +59,7 @@ class BackendChannel {
   // Sends "<verb> <request_id>" without waiting for a reply.
   Status send(const std::string& verb);
 
-  std::string commands_key() const { return prefix_ + "backend:commands"; }
-  std::string reply_key(const std::string& request_id) const { return prefix_ + "backend:reply:" + request_id; }
-  std::string heartbeat_key() const { return prefix_ + "backend:heartbeat"; }
-  std::string lease_key(const std::string& request_id) const { return prefix_ + "backend:waiting:" + request_id; }
+  const BackendKeys& keys() const { return keys_; }
 
  private:
   // What one poll saw: the reply when there is one, else whether the request still
@@ -77,7 +75,7 @@ class BackendChannel {
   Status check_reply(const std::string& verb, const std::string& json_text);
 
   RedisClient& redis_;
-  std::string prefix_;
+  BackendKeys keys_;
   const Clock& clock_;
 };
 

@@ -4,7 +4,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "backend/backend_keys.h"
+#include "backup/backend_keys.h"
 #include "cli/command.h"
 #include "cli/instance_table.h"
 #include "store/clickhouse/clickhouse_client.h"

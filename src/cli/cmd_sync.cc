@@ -1,10 +1,10 @@
 // `mtguard sync status|resume`: the ClickHouse sync. The backend owns DuckDB (one
-// process per file), so these talk to it through Redis (backend/backend_keys.h).
+// process per file), so these talk to it through Redis (backup/backend_keys.h).
 #include <chrono>
 #include <iostream>
 #include <thread>
 
-#include "backend/backend_keys.h"
+#include "backup/backend_keys.h"
 #include "backend/sync_status.h"
 #include "cli/command.h"
 #include "cli/table.h"

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <thread>
 
-#include "backend/backend_keys.h"
+#include "backup/backend_keys.h"
 #include "backend/sync_status.h"
 #include "engine/redis_keys.h"
 #include "store/clickhouse/clickhouse_client.h"

@@ -26,7 +26,7 @@ class BackendChannelTest : public ::testing::Test {
     requester_ = connect();
     backend_ = connect();
     channel_ = std::make_unique<BackendChannel>(*requester_, prefix_);
-    ASSERT_TRUE(backend_->command({"SET", channel_->heartbeat_key(), "{}", "PX", "600000"}).is_ok());
+    ASSERT_TRUE(backend_->command({"SET", channel_->keys().heartbeat(), "{}", "PX", "600000"}).is_ok());
   }
   void TearDown() override {
     if (the_backend_.joinable()) the_backend_.join();
@@ -44,7 +44,7 @@ class BackendChannelTest : public ::testing::Test {
   // The command the requester queued, once it is there (popped, as the backend does).
   std::string pop_command() {
     for (int i = 0; i < 500; ++i) {
-      auto line = backend_->command({"LPOP", channel_->commands_key()});
+      auto line = backend_->command({"LPOP", channel_->keys().commands()});
       if (line && !line->is_nil()) return line->str;
       sleep_ms(20);
     }
@@ -59,9 +59,9 @@ class BackendChannelTest : public ::testing::Test {
     the_backend_ = std::thread([this, delay_ms] {
       sleep_ms(delay_ms);
       const std::string id = request_id(pop_command());
-      auto taken = backend_->command({"SET", channel_->lease_key(id), "taken", "XX", "KEEPTTL"});
+      auto taken = backend_->command({"SET", channel_->keys().lease(id), "taken", "XX", "KEEPTTL"});
       took_ = taken && !taken->is_nil();
-      if (took_) (void)backend_->command({"SET", channel_->reply_key(id), R"({"ok":true})", "PX", "60000"});
+      if (took_) (void)backend_->command({"SET", channel_->keys().reply(id), R"({"ok":true})", "PX", "60000"});
     });
   }
 
@@ -102,7 +102,7 @@ TEST_F(BackendChannelTest, TheLeaseLivesAsLongAsItsRequesterWaits) {
 TEST_F(BackendChannelTest, ARequestRedisLostWithItsLeaseEndsAtOnce) {
   the_backend_ = std::thread([this] {
     const std::string id = request_id(pop_command());
-    (void)backend_->command({"DEL", channel_->lease_key(id)});
+    (void)backend_->command({"DEL", channel_->keys().lease(id)});
   });
   const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
   EXPECT_EQ(asked.code(), Code::kUnavailable) << asked.to_string();
@@ -128,7 +128,7 @@ TEST_F(BackendChannelTest, ARequestNobodyTookIsWithdrawnWithItsLease) {
 TEST_F(BackendChannelTest, ARequesterGivesUpOnARedisGoneForALeaseTime) {
   the_backend_ = std::thread([this] {
     for (int i = 0; i < 500; ++i) {
-      auto queued = backend_->command({"LLEN", channel_->commands_key()});
+      auto queued = backend_->command({"LLEN", channel_->keys().commands()});
       if (queued && queued->integer > 0) break;
       sleep_ms(20);
     }

@@ -11,7 +11,7 @@
 #include <set>
 #include <thread>
 
-#include "backend/backend_keys.h"
+#include "backup/backend_keys.h"
 #include "integration/system.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_database.h"

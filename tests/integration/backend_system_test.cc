@@ -12,7 +12,7 @@
 #include <set>
 #include <thread>
 
-#include "backend/backend_keys.h"
+#include "backup/backend_keys.h"
 #include "backend/sync_status.h"
 #include "order/trade_result.h"
 #include "integration/system.h"

@@ -9,7 +9,7 @@
 #include <sstream>
 #include <thread>
 
-#include "backup/backend_channel.h"
+#include "backup/backend_keys.h"
 #include "backup/duckdb_snapshot.h"
 #include "backup_fixture.h"
 #include "store/duckdb/duckdb_database.h"
@@ -58,23 +58,23 @@ class FakeBackend {
   void serve_loop() {
     auto redis = RedisClient::connect(config_.redis);
     ASSERT_TRUE(redis.is_ok());
-    BackendChannel keys(**redis, config_.redis.prefix);
+    const BackendKeys keys{config_.redis.prefix};
     auto conn = db_->another_connection();
     ASSERT_TRUE(conn.is_ok());
     while (!stop_) {
-      (void)(*redis)->command({"SET", keys.heartbeat_key(), "{}", "PX", "5000"});
-      auto cmd = (*redis)->command({"LPOP", keys.commands_key()});
+      (void)(*redis)->command({"SET", keys.heartbeat(), "{}", "PX", "5000"});
+      auto cmd = (*redis)->command({"LPOP", keys.commands()});
       if (cmd && !cmd->is_nil()) {
         std::istringstream words(cmd->str);
         std::string verb, id, path;
         words >> verb >> id >> path;
         Status s = verb == "snapshot" ? (*conn)->snapshot_to(path) : Status::invalid("unknown " + verb);
         const std::string reply = s.is_ok() ? R"({"ok":true})" : R"({"ok":false,"error":"failed"})";
-        (void)(*redis)->command({"SET", keys.reply_key(id), reply, "PX", "600000"});
+        (void)(*redis)->command({"SET", keys.reply(id), reply, "PX", "600000"});
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
-    (void)(*redis)->command({"DEL", keys.heartbeat_key()});
+    (void)(*redis)->command({"DEL", keys.heartbeat()});
   }
 
   const Config& config_;

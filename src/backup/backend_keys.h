@@ -1,6 +1,7 @@
 // The Redis keys through which the backend (sole owner of the DuckDB file) talks to
 // operators' commands: `mtguard status`, `mtguard sync status|resume`, and the backup
-// module's snapshot/restore requests (backend_command.h).
+// module's snapshot/restore requests (backend/backend_command.h, backup/backend_channel.h).
+// Kept here, below both, so that the backend and the backup module spell them once.
 #pragma once
 
 #include <string>

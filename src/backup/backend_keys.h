@@ -15,6 +15,9 @@ struct BackendKeys {
   std::string heartbeat() const { return prefix + "backend:heartbeat"; }
   // SyncStatus JSON, SET every second with PX 5000 (gone when the backend is down).
   std::string sync() const { return prefix + "backend:sync"; }
+  // The backend process's liveness lease: who it is, SET every 300 ms with PX 2000 by
+  // a thread of its own (backup/backend_liveness.h), gone soon after the process is.
+  std::string alive() const { return prefix + "backend:alive"; }
   // A list of commands the backend LPOPs every second (backend_command.h).
   std::string commands() const { return prefix + "backend:commands"; }
   // The JSON answer to the command with this request id, SET with PX kReplyTtlMs.

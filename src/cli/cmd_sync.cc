@@ -4,6 +4,7 @@
 #include <iostream>
 #include <thread>
 
+#include "backup/backend_channel.h"
 #include "backup/backend_keys.h"
 #include "backend/sync_status.h"
 #include "cli/command.h"
@@ -49,9 +50,17 @@ int run_resume(const CliContext& ctx) {
   const BackendKeys keys{config->redis.prefix};
   const int64_t asked_at = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch()).count();
+  backup::BackendChannel backend(**redis, config->redis.prefix);
+  auto running = backend.backend_running();
+  if (running && !*running) running = Status::unavailable("no backend runs: start `mtguard backend`");
+  if (!running) return fail("sync resume", running.status());
   auto pushed = (*redis)->command({"RPUSH", keys.commands(), BackendKeys::kResumeCommand});
   if (!pushed) return fail("sync resume", pushed.status());
   for (int waited_ms = 0; waited_ms < kResumeWaitMs; waited_ms += kPollMs) {
+    // Wait only while there is a backend to answer.
+    if (auto alive = backend.backend_running(); alive && !*alive) {
+      return fail("sync resume", Status::unavailable("the backend stopped before it confirmed"));
+    }
     auto s = read_status(**redis, keys);
     if (s && s->ts_ms > asked_at && !s->suspended) {
       std::cout << "sync: active (" << s->lag_rows << " rows waiting)\n";

@@ -2,8 +2,10 @@
 // backend: a request leases itself while its requester waits, ends at once when Redis
 // loses it, and leaves neither command nor lease behind when its requester gives up.
 #include "backup/backend_channel.h"
+#include "backup/backend_liveness.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -27,9 +29,14 @@ class BackendChannelTest : public ::testing::Test {
     backend_ = connect();
     channel_ = std::make_unique<BackendChannel>(*requester_, prefix_);
     ASSERT_TRUE(backend_->command({"SET", channel_->keys().heartbeat(), "{}", "PX", "600000"}).is_ok());
+    RedisConfig config = testkit::stack_config().redis;
+    config.prefix = prefix_;
+    alive_ = std::make_unique<LivenessLease>(config, channel_->keys());
+    ASSERT_TRUE(wait_until_running()) << "the liveness lease never showed";
   }
   void TearDown() override {
     if (the_backend_.joinable()) the_backend_.join();
+    alive_.reset();
     if (redis_killed_) testkit::stack_run("start redis");
     if (backend_ == nullptr) return;
     (void)backend_->command({"EVAL", "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end",
@@ -65,27 +72,43 @@ class BackendChannelTest : public ::testing::Test {
     });
   }
 
+  // Keys of ours other than the heartbeat and the liveness lease.
   int64_t keys_left() {
     auto keys = backend_->command({"KEYS", prefix_ + "*"});
-    return keys ? static_cast<int64_t>(keys->elements.size()) : -1;
+    if (!keys) return -1;
+    int64_t left = 0;
+    for (const RedisReply& k : keys->elements) {
+      left += k.str == channel_->keys().heartbeat() || k.str == channel_->keys().alive() ? 0 : 1;
+    }
+    return left;
+  }
+
+  bool wait_until_running() {
+    for (int i = 0; i < 500; ++i) {
+      auto running = channel_->backend_running();
+      if (running && *running) return true;
+      sleep_ms(10);
+    }
+    return false;
   }
 
   const std::string prefix_ = "mtgtest:" + std::to_string(getpid()) + ":";
   std::unique_ptr<RedisClient> requester_;
   std::unique_ptr<RedisClient> backend_;
   std::unique_ptr<BackendChannel> channel_;
+  std::unique_ptr<LivenessLease> alive_;  // this process plays the backend's
   std::thread the_backend_;
   std::atomic<bool> took_{false};
   bool redis_killed_ = false;
 };
 
-TEST_F(BackendChannelTest, AnAnsweredRequestLeavesOnlyTheHeartbeat) {
+TEST_F(BackendChannelTest, AnAnsweredRequestLeavesNothingBehind) {
   serve_after(0);
   const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
   EXPECT_TRUE(asked.is_ok()) << asked.to_string();
   the_backend_.join();
   EXPECT_TRUE(took_);
-  EXPECT_EQ(keys_left(), 1) << "the lease and the reply are deleted";
+  EXPECT_EQ(keys_left(), 0) << "the lease and the reply are deleted";
 }
 
 // The backend's loop may be busy for longer than a lease lives; the requester renews it.
@@ -114,13 +137,13 @@ TEST_F(BackendChannelTest, ARequestRedisLostWhileItsLeaseSurvivedEndsAtOnce) {
   const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
   EXPECT_EQ(asked.code(), Code::kUnavailable) << asked.to_string();
   EXPECT_NE(asked.message().find("Redis lost"), std::string::npos) << asked.to_string();
-  EXPECT_EQ(keys_left(), 1) << "the lease is deleted";
+  EXPECT_EQ(keys_left(), 0) << "the lease is deleted";
 }
 
 TEST_F(BackendChannelTest, ARequestNobodyTookIsWithdrawnWithItsLease) {
   const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", 1'000, BackendChannel::Wait::kReply);
   EXPECT_EQ(asked.code(), Code::kTimeout) << asked.to_string();
-  EXPECT_EQ(keys_left(), 1) << "the command and its lease are gone";
+  EXPECT_EQ(keys_left(), 0) << "the command and its lease are gone";
 }
 
 // A requester that cannot reach Redis gives up once its lease has lapsed; it could not
@@ -138,6 +161,46 @@ TEST_F(BackendChannelTest, ARequesterGivesUpOnARedisGoneForALeaseTime) {
   const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
   EXPECT_EQ(asked.code(), Code::kUnavailable) << asked.to_string();
   EXPECT_NE(asked.message().find("Redis unreachable"), std::string::npos) << asked.to_string();
+}
+
+// A backend killed with kill -9 leaves its heartbeat for seconds; its liveness lease
+// names a process that is gone, and the requester stops waiting at once.
+TEST_F(BackendChannelTest, ARequestEndsAtOnceWhenTheBackendsProcessIsGone) {
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) _exit(0);
+  ASSERT_EQ(waitpid(child, nullptr, 0), child);
+  auto self = ProcessIdentity::self();
+  ASSERT_TRUE(self.is_ok()) << self.status().to_string();
+  ProcessIdentity gone = *self;
+  gone.pid = child;  // a process that ran here and is no more
+  alive_.reset();    // this process stops playing the backend's
+  ASSERT_TRUE(backend_->command({"SET", channel_->keys().alive(), gone.to_json(), "PX", "600000"}).is_ok());
+  auto running = channel_->backend_running();
+  ASSERT_TRUE(running.is_ok()) << running.status().to_string();
+  EXPECT_FALSE(*running) << "a heartbeat without a live process is no running backend";
+  int polls = 0;
+  const Status asked = channel_->request("restore-duckdb", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply,
+                                         [&polls](int64_t) { ++polls; });
+  EXPECT_EQ(asked.code(), Code::kUnavailable) << asked.to_string();
+  EXPECT_NE(asked.message().find("process is gone"), std::string::npos) << asked.to_string();
+  EXPECT_EQ(polls, 0) << "the first poll saw the process gone";
+  EXPECT_EQ(keys_left(), 0) << "the request is withdrawn";
+}
+
+// Elsewhere than on the backend's machine only the lease's lapse can tell.
+TEST_F(BackendChannelTest, ARequestEndsWhenTheLeaseOfARemoteBackendLapses) {
+  alive_.reset();
+  auto self = ProcessIdentity::self();
+  ASSERT_TRUE(self.is_ok()) << self.status().to_string();
+  ProcessIdentity remote = *self;
+  remote.boot_id = "another machine";
+  ASSERT_TRUE(backend_->command({"SET", channel_->keys().alive(), remote.to_json(), "PX", "1000"}).is_ok());
+  auto running = channel_->backend_running();
+  ASSERT_TRUE(running.is_ok() && *running) << "a remote backend's lease vouches for it while it lives";
+  const Status asked = channel_->request("restore-duckdb", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
+  EXPECT_EQ(asked.code(), Code::kUnavailable) << asked.to_string();
+  EXPECT_NE(asked.message().find("process is gone"), std::string::npos) << asked.to_string();
 }
 
 }  // namespace

@@ -1,15 +1,19 @@
 // `mtguard submit`: writes signals to RTSS exactly as a producer would, and with --wait
-// prints their final results as they arrive in RTRS.
+// keeps them until their final results arrive in RTRS, sending them again after Redis
+// changed (DESIGN.md "Durability contract"), and prints the results.
 #include <openssl/rand.h>
 
+#include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <iostream>
-#include <set>
+#include <thread>
 
 #include "cli/command.h"
 #include "cli/table.h"
-#include "engine/redis_keys.h"
 #include "order/trade_result.h"
+#include "producer/producer.h"
+#include "producer/redis_producer_link.h"
 #include "signal/signal.h"
 #include "signal/signal_parser.h"
 #include "signal/uuid.h"
@@ -19,7 +23,7 @@
 namespace mtg {
 namespace {
 
-constexpr size_t kSubmitBatch = 500;
+constexpr int kReadBlockMs = 500;  // one wait for new results
 
 struct SubmitFlags {
   std::string instance, symbol, side = "buy", type = "market", uuid, file;
@@ -71,40 +75,9 @@ Result<std::vector<std::string>> read_lines(const std::string& file) {
   return lines;
 }
 
-Result<std::string> last_result_id(RedisClient& redis, const RedisKeys& keys) {
-  auto last = redis.command({"XREVRANGE", keys.rtrs(), "+", "-", "COUNT", "1"});
-  if (!last) return last.status();
-  if (last->elements.empty()) return std::string("0-0");
-  return last->elements[0].elements[0].str;
-}
-
-// Waits for the final result of every uuid; prints them as a table (or JSON).
-int wait_results(RedisClient& redis, const RedisKeys& keys, std::string from, std::set<std::string> want,
-                 const SubmitFlags& f, bool json) {
-  Table table({"uuid", "status", "filled_volume", "reason"});
-  const int64_t deadline = SystemClock::instance().steady_ms() + f.timeout_ms;
-  while (!want.empty() && SystemClock::instance().steady_ms() < deadline) {
-    auto reply = redis.command({"XREAD", "COUNT", "1000", "BLOCK", "500", "STREAMS", keys.rtrs(), from});
-    if (!reply) return fail("waiting for results", reply.status());
-    if (reply->type != RedisReply::Type::kArray) continue;
-    for (const auto& e : reply->elements[0].elements[1].elements) {
-      from = e.elements[0].str;
-      const auto& fields = e.elements[1].elements;
-      if (fields.size() < 2) continue;
-      auto r = TradeResult::from_json(fields[1].str);
-      if (!r || !is_final(r->status) || want.erase(r->uuid) == 0) continue;
-      table.add({r->uuid, result_status_name(r->status), std::to_string(r->filled_volume), r->reason});
-    }
-  }
-  table.print(std::cout, json);
-  if (!want.empty()) {
-    std::cerr << "mtguard submit: " << want.size() << " signal(s) without a final result after "
-              << f.timeout_ms << " ms\n";
-    return kExitFailed;
-  }
-  return kExitOk;
-}
-
+// Sends the signals and, with --wait, keeps each until its final result (or
+// `duplicate`) and sends it again after Redis changed (producer/producer.h); prints the
+// uuids sent, or with --wait the results as a table (or JSON).
 int run_submit(const CliContext& ctx, const SubmitFlags& f) {
   auto config = ctx.load("submit");
   if (!config) return kExitFailed;
@@ -118,27 +91,41 @@ int run_submit(const CliContext& ctx, const SubmitFlags& f) {
     if (!one) return fail("submit", one.status());
     payloads.push_back(std::move(*one));
   }
-  auto redis = RedisClient::connect(config->redis);
+  RedisConfig rc = config->redis;
+  rc.command_timeout_ms = std::max(rc.command_timeout_ms, kReadBlockMs + 2'000);
+  auto redis = RedisClient::create(rc);  // a Redis that is down now is waited for by the producer
   if (!redis) return fail("submit", redis.status());
-  RedisKeys keys{config->redis.prefix};
-  auto from = last_result_id(**redis, keys);
-  if (!from) return fail("submit", from.status());
-  std::set<std::string> uuids;
-  for (size_t start = 0; start < payloads.size(); start += kSubmitBatch) {
-    std::vector<std::vector<std::string>> batch;
-    for (size_t i = start; i < std::min(payloads.size(), start + kSubmitBatch); ++i) {
-      batch.push_back({"XADD", keys.rtss(), "*", "signal", payloads[i]});
+  RedisProducerLink link(**redis, config->redis.prefix);
+  ProducerOptions options;
+  options.timeout_ms = f.timeout_ms;
+  options.read_block_ms = kReadBlockMs;
+  Producer producer(link, SystemClock::instance(),
+                    [](int64_t ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }, options,
+                    [](const std::string& line) { std::cerr << "mtguard submit: " << line << '\n'; });
+  auto outcome = producer.run(payloads, f.wait);
+  if (!outcome) return fail("submit", outcome.status());
+  if (!f.wait) {
+    for (const auto& p : payloads) {
+      const std::string uuid = extract_uuid(p);
+      std::cout << (uuid.empty() ? "-" : uuid) << '\n';
     }
-    auto replies = (*redis)->pipeline(batch);
-    if (!replies) return fail("submit", replies.status());
+    return kExitOk;
   }
-  for (const auto& p : payloads) {
-    const std::string uuid = extract_uuid(p);
-    if (!f.wait) std::cout << (uuid.empty() ? "-" : uuid) << '\n';
-    if (!uuid.empty()) uuids.insert(uuid);
+  Table table({"uuid", "status", "filled_volume", "reason"});
+  for (const TradeResult& r : outcome->settled) {
+    table.add({r.uuid, result_status_name(r.status), std::to_string(r.filled_volume), r.reason});
   }
-  if (!f.wait) return kExitOk;
-  return wait_results(**redis, keys, *from, std::move(uuids), f, ctx.json);
+  table.print(std::cout, ctx.json);
+  if (outcome->restarts > 0) {
+    std::cerr << "mtguard submit: Redis changed " << outcome->restarts << " time(s); " << outcome->resent
+              << " signal(s) sent again\n";
+  }
+  if (!outcome->unsettled.empty()) {
+    std::cerr << "mtguard submit: " << outcome->unsettled.size() << " signal(s) without a final result after "
+              << f.timeout_ms << " ms\n";
+    return kExitFailed;
+  }
+  return kExitOk;
 }
 
 }  // namespace
@@ -157,8 +144,9 @@ void add_submit_command(CLI::App& app, CliContext& ctx) {
   cmd->add_option("--ttl-ms", flags->ttl_ms, "Time to live (default 30000)");
   cmd->add_option("--uuid", flags->uuid, "Signal uuid (default: a new random one)");
   cmd->add_option("--file", flags->file, "JSONL file of signals, '-' for stdin (sent as they are)");
-  cmd->add_flag("--wait", flags->wait, "Wait for and print the final results");
-  cmd->add_option("--timeout-ms", flags->timeout_ms, "How long --wait waits");
+  cmd->add_flag("--wait", flags->wait,
+                "Wait for and print the final results; signals are sent again after a Redis restart");
+  cmd->add_option("--timeout-ms", flags->timeout_ms, "How long submit rides through Redis outages and --wait waits");
   cmd->callback([&ctx, flags] { ctx.exit_code = run_submit(ctx, *flags); });
 }
 

@@ -102,12 +102,17 @@ RedisClient::~RedisClient() {
   if (context_ != nullptr) redisFree(context_);
 }
 
-Result<std::unique_ptr<RedisClient>> RedisClient::connect(const RedisConfig& config) {
+Result<std::unique_ptr<RedisClient>> RedisClient::create(const RedisConfig& config) {
   if (config.connect_timeout_ms <= 0 || config.command_timeout_ms <= 0) {
     return Status::invalid("redis: timeouts must be positive");
   }
-  std::unique_ptr<RedisClient> client(new RedisClient(config));
-  MTG_RETURN_IF_ERROR(client->ensure_connected());
+  return std::unique_ptr<RedisClient>(new RedisClient(config));
+}
+
+Result<std::unique_ptr<RedisClient>> RedisClient::connect(const RedisConfig& config) {
+  auto client = create(config);
+  if (!client) return client.status();
+  MTG_RETURN_IF_ERROR((*client)->ensure_connected());
   return client;
 }
 

@@ -36,6 +36,9 @@ class RedisClient {
   // Connects within config.connect_timeout_ms and sets config.command_timeout_ms as
   // the read/write timeout. kUnavailable when the server cannot be reached.
   static Result<std::unique_ptr<RedisClient>> connect(const RedisConfig& config);
+  // A client that connects on its first call instead (for one that rides out a server
+  // that is down now). kInvalidArgument for timeouts that are not positive.
+  static Result<std::unique_ptr<RedisClient>> create(const RedisConfig& config);
 
   ~RedisClient();
   RedisClient(const RedisClient&) = delete;

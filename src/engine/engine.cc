@@ -154,8 +154,11 @@ Status Engine::decide_entry(const RtssEntry& e) {
   // when the order was accepted and is acknowledged with its final result. Deciding it
   // again would cost a store round trip per open order, and a volume cap lowered since
   // must not reject an order that is already under way.
-  if (auto open = orders_.find(signal->uuid); open != orders_.end() && open->second.stream_id == e.stream_id) {
-    return Status::ok();
+  if (auto open = orders_.find(signal->uuid); open != orders_.end()) {
+    if (open->second.stream_id == e.stream_id) return Status::ok();
+    // Open here under another entry: a resubmission, to be answered `duplicate`. A Redis
+    // that crashed may have lost the dedup record; restored first, it decides the intake.
+    MTG_RETURN_IF_ERROR(store_.reassert_open(open->second));
   }
   const auto cap = volume_caps_.find(signal->instance);
   const double volume_cap = cap == volume_caps_.end() ? 0.0 : cap->second;

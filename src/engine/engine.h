@@ -87,6 +87,13 @@ class Engine {
   // Timers: expiry of unsent orders, re-queries, retries of unsaved results.
   void on_tick();
 
+  // Redis restarted (a new run_id) and may have lost its last seconds of writes: every
+  // order open here is written again (OrderStore::reassert_open), and an order RTS holds
+  // open that this engine does not (its final result was lost) is taken up again: its
+  // terminal is asked about it before anything is sent. An error means the store is
+  // unreachable again; the call may be repeated.
+  Status on_store_restarted();
+
   // Operator command: enables or disables an instance (reason "operator"). Disabling
   // answers its unsent signals `dropped`. kNotFound for an unknown instance.
   Status set_enabled(const std::string& instance, bool enabled);

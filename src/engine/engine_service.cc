@@ -18,6 +18,7 @@
 #include "link/token_compare.h"
 #include "notify/configured_notifier.h"
 #include "prefs/prefs_watcher.h"
+#include "store/redis/redis_server_info.h"
 #include "util/check.h"
 
 namespace mtg {
@@ -184,6 +185,11 @@ Status run_engine(const Config& config, const std::atomic<bool>& stop) {
     spdlog::warn("engine: recovery waits for Redis: {}", s.to_string());
     std::this_thread::sleep_for(kRetryPause);
   }
+  // A Redis restarted under us may have lost its last seconds: the engine writes again
+  // what it holds and takes up what RTS holds, then re-decides the pending entries.
+  ServerChangeWatch redis_restarts;
+  (void)redis_restarts.changed(**redis);
+  bool store_restarted = false;
   std::atomic<bool> accepting{true};
   EntryQueue queue;
   std::thread intake([&] { intake_loop(config, stop, accepting, queue, **server); });
@@ -208,6 +214,11 @@ Status run_engine(const Config& config, const std::atomic<bool>& stop) {
     if (now - last_beat >= kHeartbeatEveryMs) {
       last_beat = now;
       publish_heartbeat(**redis, config, engine, clock);
+      if (auto changed = redis_restarts.changed(**redis); changed && *changed) store_restarted = true;
+      if (store_restarted && engine.on_store_restarted().is_ok()) {
+        store_restarted = false;
+        rescan = true;
+      }
     }
     if (now - last_trim >= kTrimEveryMs) {
       last_trim = now;

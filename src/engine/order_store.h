@@ -68,6 +68,12 @@ class OrderStore {
   // entry, atomically. Returns false when the order was already final (nothing written).
   virtual Result<bool> finalize(const Order& order, const TradeResult& result) = 0;
 
+  // Writes again what Redis may have lost of an order the engine holds open (a Redis
+  // that crashed loses its last seconds): its dedup record (the uuid taken from RTSS
+  // entry order.stream_id, unless a record exists), its state (unless RTS holds a
+  // final one) and its place among the open orders. Atomic.
+  virtual Status reassert_open(const Order& order) = 0;
+
   // Every open (not final) order in RTS.
   virtual Result<std::vector<Order>> load_open() = 0;
   // One order by uuid, open or final, if RTS still holds it.

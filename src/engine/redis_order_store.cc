@@ -62,6 +62,15 @@ if ARGV[5] ~= '' then redis.call('XACK', KEYS[4], ARGV[4], ARGV[5]) end
 return 1
 )lua");
 
+// KEYS: dedup, order, open set   ARGV: stream_id, dedup_ttl_s, order_json, uuid
+const RedisScript kReassertOpen(std::string(kFinalStates) + R"lua(
+redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2])
+if is_final(redis.call('GET', KEYS[2])) then return 0 end
+redis.call('SET', KEYS[2], ARGV[3])
+redis.call('SADD', KEYS[3], ARGV[4])
+return 1
+)lua");
+
 constexpr size_t kLoadBatch = 500;
 
 }  // namespace
@@ -113,6 +122,15 @@ Result<bool> RedisOrderStore::finalize(const Order& order, const TradeResult& re
        order.stream_id, std::to_string(options_.final_order_ttl_s)});
   if (!reply) return reply.status();
   return reply->integer == 1;
+}
+
+Status RedisOrderStore::reassert_open(const Order& order) {
+  MTG_CHECK(!is_final(order.state));
+  MTG_CHECK(!order.stream_id.empty());
+  const std::string& uuid = order.signal.uuid;
+  auto reply = redis_.eval(kReassertOpen, {keys_.dedup(uuid), keys_.order(uuid), keys_.open_orders()},
+                           {order.stream_id, std::to_string(options_.dedup_window_s), order.to_json(), uuid});
+  return reply.status();
 }
 
 Result<std::vector<Order>> RedisOrderStore::load_open() {

@@ -22,6 +22,7 @@ class RedisOrderStore final : public OrderStore {
   Result<IntakeOutcome> intake(const IntakeDecision& decision) override;
   Status update(const Order& order, const TradeResult* intermediate) override;
   Result<bool> finalize(const Order& order, const TradeResult& result) override;
+  Status reassert_open(const Order& order) override;
   Result<std::vector<Order>> load_open() override;
   Result<std::optional<Order>> load(const std::string& uuid) override;
   Status save_instance(const InstanceState& state) override;

@@ -54,6 +54,16 @@ class MemoryOrderStore final : public OrderStore {
     return Status::ok();
   }
 
+  Status reassert_open(const Order& o) override {
+    if (Status s = maybe_fail(); !s.is_ok()) return s;
+    dedup.emplace(o.signal.uuid, o.stream_id);
+    auto it = rts.find(o.signal.uuid);
+    if (it != rts.end() && is_final(it->second.state)) return Status::ok();
+    rts[o.signal.uuid] = o;
+    open.insert(o.signal.uuid);
+    return Status::ok();
+  }
+
   Result<bool> finalize(const Order& o, const TradeResult& r) override {
     if (Status s = maybe_fail(); !s.is_ok()) return s;
     auto it = rts.find(o.signal.uuid);

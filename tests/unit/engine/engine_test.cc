@@ -403,3 +403,53 @@ TEST_F(EngineTest, ThePendingEntryOfAnOpenOrderIsNotDecidedAgain) {
 
 }  // namespace
 }  // namespace mtg
+
+namespace mtg {
+namespace {
+
+// A Redis that crashed lost the last seconds: the dedup record and the state of an
+// order still open here. Its producer sends it again; it is answered `duplicate` and
+// sent to no terminal (it used to trip the engine's own check: a second open order).
+TEST_F(EngineTest, AResubmissionOfAnOrderOpenHereIsADuplicateEvenWhenRedisLostItsDedupRecord) {
+  auto engine = make_engine();
+  ASSERT_TRUE(engine->on_entries({entry("1-0", signal(kUuid))}).is_ok());
+  store_.dedup.clear();
+  store_.rts.clear();
+  store_.open.clear();
+  ASSERT_TRUE(engine->on_entries({entry("9-0", signal(kUuid))}).is_ok());
+  EXPECT_EQ(link_.sent_of<link::OrderFrame>("demo-1").size(), 1u);
+  ASSERT_EQ(store_.rtrs.size(), 1u);
+  EXPECT_EQ(store_.rtrs[0].status, ResultStatus::kDuplicate);
+  EXPECT_EQ(store_.dedup.at(kUuid), "1-0") << "the original's record is back";
+  EXPECT_EQ(store_.open.count(kUuid), 1u);
+}
+
+// After a Redis restart: what the engine holds open is written again, and an order RTS
+// holds open that the engine had finished (the final result was lost with the last
+// seconds) is taken up again: its terminal is asked, and its answer finishes it.
+TEST_F(EngineTest, ARedisRestartWritesBackOpenOrdersAndTakesUpThoseWhoseFinalResultWasLost) {
+  auto engine = make_engine();
+  ASSERT_TRUE(engine->on_entries({entry("1-0", signal(kUuid)), entry("2-0", signal(kUuid2))}).is_ok());
+  auto orders = link_.sent_of<link::OrderFrame>("demo-1");
+  ASSERT_EQ(orders.size(), 2u);
+  const Order sent_state = store_.rts.at(kUuid);  // as RTS had it before the final result
+  engine->on_link_events({result(orders[0], link::kRetcodeDone, 0.3)});
+  ASSERT_EQ(store_.finals(kUuid).size(), 1u);
+  // The restart lost kUuid's final result and state, and all of kUuid2.
+  store_.rtrs.clear();
+  store_.rts = {{kUuid, sent_state}};
+  store_.open = {kUuid};
+  store_.dedup = {{kUuid, "1-0"}};
+  ASSERT_TRUE(engine->on_store_restarted().is_ok());
+  EXPECT_EQ(store_.open.count(kUuid2), 1u) << "written again";
+  EXPECT_EQ(store_.dedup.at(kUuid2), "2-0");
+  auto queries = link_.sent_of<link::QueryFrame>("demo-1");
+  ASSERT_EQ(queries.size(), 1u) << "asked about the order taken up, never sent again";
+  EXPECT_EQ(link_.sent_of<link::OrderFrame>("demo-1").size(), 2u);
+  engine->on_link_events({result(orders[0], link::kRetcodeDone, 0.3)});  // the terminal's answer
+  ASSERT_EQ(store_.finals(kUuid).size(), 1u);
+  EXPECT_EQ(store_.finals(kUuid)[0].result_id, final_result_id(kUuid));
+}
+
+}  // namespace
+}  // namespace mtg

@@ -1,6 +1,8 @@
 // bench/engine: end-to-end throughput (signals/s, RTSS -> engine -> 3 simulators ->
 // RTRS) and latency (submit -> final result, p50/p99/p999) on the real stack, beside
-// redis-benchmark XADD measured in the same run. Prints figures, never passes or fails on time.
+// redis-benchmark XADD measured in the same run, once with Redis's appendfsync everysec
+// and once with always ([redis] durability), side by side. Prints figures, never passes
+// or fails on time.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -10,6 +12,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <vector>
 
 #include "integration/system.h"
 #include "testkit/stack.h"
@@ -105,6 +108,36 @@ double redis_benchmark_xadd(const Config& c, int pipeline) {
   return at == std::string::npos ? 0 : std::atof(out.c_str() + at + 2);
 }
 
+// Redis's appendfsync now, "" when it cannot be read.
+std::string appendfsync(RedisClient& redis) {
+  auto r = redis.command({"CONFIG", "GET", "appendfsync"});
+  return r && r->elements.size() == 2 ? r->elements[1].str : "";
+}
+
+// The figures of one durability mode ([redis] durability).
+struct ModeFigures {
+  std::string mode;
+  Run flood, paced;
+  double xadd = 0, xadd_p32 = 0;
+};
+
+// Switches the running Redis to appendfsync `mode` and measures everything in it.
+ModeFigures measure(testkit::System& sys, size_t n, const std::string& mode) {
+  ModeFigures f;
+  f.mode = mode;
+  (void)sys.redis().command({"CONFIG", "SET", "appendfsync", mode});
+  f.flood = run(sys, n, 500, 0);
+  f.paced = run(sys, 2'000, 10, 10'000);  // ~1,000 signals/s: latency without queueing
+  f.xadd = redis_benchmark_xadd(sys.config(), 1);
+  f.xadd_p32 = redis_benchmark_xadd(sys.config(), 32);
+  return f;
+}
+
+void print_row(const std::string& what, const Run& r) {
+  std::printf("%-52s %14.0f %10.2f %10.2f %10.2f\n", what.c_str(), r.signals_per_s, percentile(r.latency_ms, 0.5),
+              percentile(r.latency_ms, 0.99), percentile(r.latency_ms, 0.999));
+}
+
 }  // namespace
 }  // namespace mtg
 
@@ -119,24 +152,29 @@ int main(int argc, char** argv) {
   sys.start_engine();
   sys.start_sims();
   std::this_thread::sleep_for(std::chrono::seconds(2));  // terminals connect
-  std::printf("bench/engine: %zu signals over 3 simulators (zero latency, no faults)\n", n);
-  Run flood = run(sys, n, 500, 0);
-  Run paced = run(sys, 2'000, 10, 10'000);  // ~1,000 signals/s: latency without queueing
-  const double xadd = redis_benchmark_xadd(sys.config(), 1);
-  const double xadd_p32 = redis_benchmark_xadd(sys.config(), 32);
-  std::printf("\n%-44s %14s %10s %10s %10s\n", "measure", "signals/s", "p50 ms", "p99 ms", "p999 ms");
-  std::printf("%-44s %14.0f %10.2f %10.2f %10.2f\n", "mtguard end to end, flood (500/pipeline)",
-              flood.signals_per_s, percentile(flood.latency_ms, 0.5), percentile(flood.latency_ms, 0.99),
-              percentile(flood.latency_ms, 0.999));
-  std::printf("%-44s %14.0f %10.2f %10.2f %10.2f\n", "mtguard end to end, paced ~1000/s",
-              paced.signals_per_s, percentile(paced.latency_ms, 0.5), percentile(paced.latency_ms, 0.99),
-              percentile(paced.latency_ms, 0.999));
-  std::printf("%-44s %14.0f\n", "redis-benchmark XADD, 50 clients", xadd);
-  std::printf("%-44s %14.0f\n", "redis-benchmark XADD, 50 clients, -P 32", xadd_p32);
-  if (xadd > 0 && xadd_p32 > 0) {
-    std::printf("\nratio: mtguard flood / XADD = %.3f, / XADD -P 32 = %.3f\n", flood.signals_per_s / xadd,
-                flood.signals_per_s / xadd_p32);
+  std::printf("bench/engine: %zu signals over 3 simulators (zero latency, no faults), with Redis's appendfsync "
+              "everysec and always in turn\n", n);
+  const std::string original = appendfsync(sys.redis());
+  std::vector<ModeFigures> modes;
+  for (const char* mode : {"everysec", "always"}) modes.push_back(measure(sys, n, mode));
+  if (!original.empty()) (void)sys.redis().command({"CONFIG", "SET", "appendfsync", original});
+  std::printf("\n%-52s %14s %10s %10s %10s\n", "measure", "signals/s", "p50 ms", "p99 ms", "p999 ms");
+  size_t lost = 0;
+  for (const ModeFigures& f : modes) {
+    print_row("mtguard end to end, flood (500/pipeline), " + f.mode, f.flood);
+    print_row("mtguard end to end, paced ~1000/s, " + f.mode, f.paced);
+    std::printf("%-52s %14.0f\n", ("redis-benchmark XADD, 50 clients, " + f.mode).c_str(), f.xadd);
+    std::printf("%-52s %14.0f\n", ("redis-benchmark XADD, 50 clients, -P 32, " + f.mode).c_str(), f.xadd_p32);
+    lost += f.flood.lost + f.paced.lost;
   }
-  std::printf("lost: %zu (flood) %zu (paced)\n", flood.lost, paced.lost);
-  return flood.lost + paced.lost == 0 ? 0 : 1;
+  const ModeFigures& everysec = modes[0];
+  const ModeFigures& always = modes[1];
+  if (everysec.flood.signals_per_s > 0 && everysec.xadd > 0) {
+    std::printf("\nalways / everysec: flood %.3f, paced p50 latency %.2fx, XADD %.3f, XADD -P 32 %.3f\n",
+                always.flood.signals_per_s / everysec.flood.signals_per_s,
+                percentile(always.paced.latency_ms, 0.5) / std::max(1e-9, percentile(everysec.paced.latency_ms, 0.5)),
+                always.xadd / everysec.xadd, always.xadd_p32 / std::max(1.0, everysec.xadd_p32));
+  }
+  std::printf("lost: %zu\n", lost);
+  return lost == 0 ? 0 : 1;
 }

@@ -305,6 +305,8 @@ TEST_F(BackendSnapshotTest, ARestoreRightAfterTheBackendWasKilledSwapsTheFileIts
   EXPECT_NE(restored.output.find("restored duckdb/"), std::string::npos) << restored.output;
   EXPECT_EQ(duck_rows(sys_->config().duckdb.path), in_snapshot) << "the live file is the snapshot";
 
+  // The killed backend's heartbeat may still live: the restarted one publishes its own.
+  ASSERT_TRUE(sys_->redis().command({"DEL", BackendKeys{sys_->config().redis.prefix}.heartbeat()}).is_ok());
   backend_->restart();
   ASSERT_FALSE(wait_heartbeat("refill_pending", false).is_null());
   ASSERT_EQ(backend_->stop(), 0);

@@ -1,4 +1,4 @@
-// Broker credentials of one MT5 instance (seed §3.9) and how a password is sealed for
+// Broker credentials of one MT5 instance (docs/requirements.md §3.9) and how a password is sealed for
 // PostgreSQL: AES-256-GCM envelopes (crypto/aead.h) whose associated data binds the
 // instance id, so a ciphertext copied to another instance's row fails to open.
 // Passwords live only in SecretString; no function here puts one in a Status message.

@@ -1,4 +1,4 @@
-// CredentialStore: broker credentials in PostgreSQL table broker_credentials (seed §3.9).
+// CredentialStore: broker credentials in PostgreSQL table broker_credentials (docs/requirements.md §3.9).
 // Passwords are sealed (credential.h) before they leave the process and opened only
 // in get(); list() never reads them. Not thread-safe (one PgClient per thread).
 #pragma once

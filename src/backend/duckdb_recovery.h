@@ -1,4 +1,4 @@
-// Opening the backend's DuckDB file with the fallback chain of seed §4.4/§5.3:
+// Opening the backend's DuckDB file with the fallback chain of docs/requirements.md §4.4/§5.3:
 //   file present and sound        -> open it;
 //   file corrupt (kCorruption)    -> move it (and its .wal) aside to <path>.corrupt-<unix ms>,
 //                                    then as if missing;

@@ -115,7 +115,7 @@ Result<int64_t> HistoryWriter::write_batch(const std::vector<TradeResult>& resul
                        r.volume, r.filled_volume, r.avg_price, r.reason, std::to_string(r.ticket),
                        static_cast<int64_t>(r.retcode), r.ts_ms, now_ms});
   }
-  // A result logged already (a replay after a crash) is dropped (seed §3.5).
+  // A result logged already (a replay after a crash) is dropped (docs/requirements.md §3.5).
   auto inserted = insert_staged(db_, kHistoryStaging, history, "ON CONFLICT DO NOTHING RETURNING result_id");
   if (!inserted) return inserted.status();
   std::set<std::string> fresh;

@@ -2,7 +2,7 @@
 //
 // For each result, in ONE transaction for the whole batch:
 // - trade_history: INSERT … ON CONFLICT (result_id) DO NOTHING — a result already
-//   logged (a replay after a crash) is dropped (seed §3.5);
+//   logged (a replay after a crash) is dropped (docs/requirements.md §3.5);
 // - sync_outbox: the ClickHouse row, only for results newly logged;
 // - trade_state: the order's state mirrored from the result (uuid, instance, symbol,
 //   side, volume, filled_volume, state = the status name, updated_at). A final result

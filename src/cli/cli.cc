@@ -13,7 +13,7 @@ Result<Config> CliContext::load(const std::string& process) const {
   const std::string path = resolve_config_path(config_flag);
   auto config = load_config(path);
   std::vector<backup::ConfigReplacement> replaced;
-  if (!config) {  // seed §3.8: an instance file that fails to load is replaced by its last valid backup
+  if (!config) {  // docs/requirements.md R3.8-3: a bad instance file is replaced by its last valid backup
     auto restored = backup::restore_invalid_instance_configs(path, SystemClock::instance());
     if (restored && !restored->empty()) {
       replaced = std::move(restored).value();

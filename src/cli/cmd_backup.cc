@@ -1,5 +1,5 @@
 // `mtguard backupd`, `backup run KIND | list [KIND] | verify [KIND]`, `restore KIND
-// [--from ID]` (DESIGN.md "Backups"; rules in docs/operations.md "Backups").
+// [--from ID]` (docs/requirements.md "Backups"; rules in docs/operations.md "Backups").
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 

@@ -1,5 +1,5 @@
 // mtguard's configuration: one TOML file (--config PATH, env MTGUARD_CONFIG, default
-// ./mtguard.toml) plus one JSON file per MT5 instance in [instances].dir (seed §3.8).
+// ./mtguard.toml) plus one JSON file per MT5 instance in [instances].dir (docs/requirements.md §3.8).
 // Errors name the file and the key, on one line.
 #pragma once
 
@@ -44,7 +44,7 @@ struct EngineConfig {
   std::string link_host = "127.0.0.1";  // the terminal link server listens here
   int link_port = 7400;
   int64_t dedup_window_s = 7 * 24 * 3600;  // a uuid seen within this window is a duplicate
-  int64_t default_ttl_ms = 30'000;         // seed §3.4
+  int64_t default_ttl_ms = 30'000;         // docs/requirements.md §3.4
   int64_t max_signal_bytes = 16 * 1024;    // larger RTSS payloads are rejected
   std::string spill_path = "var/engine/spill.journal";  // results kept while Redis is down
   int64_t attempt_interval_ms = 3'000;  // connection-loss policy: one attempt per interval
@@ -86,7 +86,7 @@ struct InstanceConfig {
   SimConfig sim;
 };
 
-// One kind of backup's schedule (seed §2): taken every `interval_s`, newest `keep` kept.
+// One kind of backup's schedule (docs/requirements.md §2): taken every `interval_s`, newest `keep` kept.
 struct BackupSchedule {
   int64_t interval_s = 300;
   int keep = 5;

@@ -1,4 +1,4 @@
-// Parsing of one MT5 instance configuration (JSON, seed §3.8).
+// Parsing of one MT5 instance configuration (JSON, docs/requirements.md §3.8).
 #include <cmath>
 #include <nlohmann/json.hpp>
 

@@ -3,7 +3,7 @@
 // terminals only through link::TerminalLink, so tests drive it with fakes and a
 // ManualClock. Single-threaded: one thread calls every method.
 //
-// Rules (DESIGN.md "Recovery rules"):
+// Rules (docs/requirements.md "Recovery rules"):
 // - every RTSS entry gets exactly one final result: bad input -> rejected (and a dead
 //   letter), too old -> expired, seen uuid -> duplicate (never replaces the original);
 // - an order is marked `sent` in RTS before its frame leaves (write-ahead), so after a
@@ -34,7 +34,7 @@
 
 namespace mtg {
 
-// The connection-loss policy (seed §3.3, §5.1): while an instance's terminal link or
+// The connection-loss policy (docs/requirements.md §3.3, §5.1): while an instance's terminal link or
 // its broker connection is down, every attempt_interval_ms counts one attempt; at
 // notify_at a warning, at disable_at the instance is disabled (its unsent signals are
 // answered `dropped`), a critical notification is sent and the recovery action runs.

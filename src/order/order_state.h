@@ -1,4 +1,4 @@
-// The order state machine (seed §3): where one signal's order stands at its terminal.
+// The order state machine (docs/requirements.md §3.2): where one signal's order stands at its terminal.
 //
 //   received ─▶ sent ─▶ partial ─▶ filled
 //      │          │ ▲      │ ▲

@@ -1,4 +1,4 @@
-// Execution results as published on RTRS (DESIGN.md "Results out") and stored in
+// Execution results as published on RTRS (docs/requirements.md "Results out") and stored in
 // DuckDB trade_history and ClickHouse trade_results. Result ids are deterministic so
 // that a replay after a crash is idempotent downstream.
 #pragma once

@@ -1,4 +1,4 @@
-// A trade signal as producers write it to RTSS (DESIGN.md "Signals in"):
+// A trade signal as producers write it to RTSS (docs/requirements.md "Signals in"):
 // {"uuid":"6f1c…","instance":"demo-1","symbol":"EURUSD","side":"buy","type":"market",
 //  "volume":0.10,"price":0,"sl":0,"tp":0,"created_at":1763900000000,"ttl_ms":30000}
 #pragma once

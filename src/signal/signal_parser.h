@@ -1,4 +1,4 @@
-// Schema and type checks of a producer's signal JSON (DESIGN.md "Signals in").
+// Schema and type checks of a producer's signal JSON (docs/requirements.md "Signals in").
 // Semantic checks against the configuration live in signal_validator.h.
 #pragma once
 

@@ -1,5 +1,5 @@
 // The simulated broker's durable memory: the ledger file (one JSON line per executed
-// deal, DESIGN.md "Simulator ledger") and its journal (PATH + ".journal": an intent
+// deal, docs/requirements.md "Simulator ledger") and its journal (PATH + ".journal": an intent
 // line before every execution, and an outcome line for every order that executed no
 // deal). Every record is fsynced before the call returns.
 //

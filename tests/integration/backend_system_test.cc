@@ -1,4 +1,4 @@
-// The backend on the real stack (issue 5): ClickHouse outage beyond the retries,
+// The backend on the real stack: ClickHouse outage beyond the retries,
 // backend kill -9 mid-batch, Redis state lost while the backend was stopped.
 #include <gtest/gtest.h>
 

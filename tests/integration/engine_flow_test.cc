@@ -1,4 +1,4 @@
-// Issue 3 acceptance: 1,000 signals over three simulators on the real stack, mixed with
+// The engine end to end: 1,000 signals over three simulators on the real stack, mixed with
 // duplicates, expired, invalid and malformed ones.
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-// Seed §6 scenario 4 and the connection-loss policy (seed §3.3, §5.1) on real processes:
+// docs/requirements.md R6-4 and the connection-loss policy (§3.3, §5.1) on real processes:
 // a terminal gone for longer than the disable threshold. Notifications at attempt 5
 // (warning) and 10 (critical) reach a local webhook receiver, the instance's waiting
 // signals are answered `dropped`, and the instance is enabled again once its terminal

@@ -1,6 +1,6 @@
-// Seed §6 "Backup and Recovery Testing", scenarios 1-5, each against real processes:
+// docs/requirements.md §6 (backup and recovery testing), scenarios 1-5, each against real processes:
 // a steady stream of signals over three simulators, one kind of fault in the middle,
-// then DESIGN.md's invariants checked on RTRS and the simulators' ledgers. The
+// then the invariants of docs/requirements.md checked on RTRS and the simulators' ledgers. The
 // backend's own crash is BackendSystemTest.
 #include <gtest/gtest.h>
 
@@ -222,7 +222,7 @@ bool wait_clickhouse_finals(const System& sys, const std::set<std::string>& uuid
   return clickhouse_finals(sys, uuids) == static_cast<int64_t>(uuids.size());
 }
 
-// 5. PostgreSQL failure -> restore from the latest backup (seed §4.5): with signals
+// 5. PostgreSQL failure -> restore from the latest backup (docs/requirements.md §4.5): with signals
 // flowing, the stack's PostgreSQL is killed with -9 and restarted, the broker
 // credentials it held are lost (their table dropped), and `mtguard restore postgres`
 // brings back the latest backup. The engine and the backend keep no state in

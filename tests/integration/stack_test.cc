@@ -1,4 +1,4 @@
-// The local stack of scripts/stack (DESIGN.md "Local stack"): the config it writes,
+// The local stack of scripts/stack (docs/requirements.md "Local stack"): the config it writes,
 // its servers answering on loopback only, and a server's data surviving kill -9 + start.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>

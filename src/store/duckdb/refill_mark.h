@@ -1,6 +1,6 @@
 // The refill mark of a DuckDB history file: rows of its sync_state table saying that
 // the file lacks what happened after it was written — a snapshot restored, a new file —
-// and how far the backend's refill of it got (DESIGN.md "Recovery"; the refill itself is
+// and how far the backend's refill of it got (docs/requirements.md §4.4; the refill itself is
 // Backend::refill_step). The backend marks a file it restored or found missing; a
 // restore done while no backend runs (backupd swapping the file itself) marks the
 // restored file before it goes live, so the backend refills it when it starts.

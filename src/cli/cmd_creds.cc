@@ -7,7 +7,7 @@
 #include <iostream>
 #include <memory>
 
-#include "backend/credential_store.h"
+#include "credentials/credential_store.h"
 #include "cli/command.h"
 #include "cli/table.h"
 #include "crypto/master_key.h"

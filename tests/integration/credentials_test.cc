@@ -12,7 +12,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "backend/credential_store.h"
+#include "credentials/credential_store.h"
 #include "crypto/hex.h"
 #include "crypto/token.h"
 #include "store/postgres/pg_client.h"

@@ -11,7 +11,7 @@
 #include <functional>
 #include <thread>
 
-#include "backend/credential_store.h"
+#include "credentials/credential_store.h"
 #include "backup_fixture.h"
 #include "engine/redis_order_store.h"
 #include "integration/system.h"

@@ -7,7 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "backend/terminal_config.h"
+#include "credentials/terminal_config.h"
 #include "testkit/temp_dir.h"
 
 namespace mtg {

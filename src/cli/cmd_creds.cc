@@ -8,10 +8,10 @@
 #include <iostream>
 #include <memory>
 
-#include "credentials/credential_store.h"
-#include "credentials/terminal_config.h"
 #include "cli/command.h"
 #include "cli/table.h"
+#include "credentials/credential_store.h"
+#include "credentials/terminal_config.h"
 #include "crypto/master_key.h"
 #include "store/postgres/pg_client.h"
 
@@ -154,7 +154,8 @@ int run_terminal_config(const CliContext& ctx, const TerminalConfigArgs& args) {
 
 void add_creds_command(CLI::App& app, CliContext& ctx) {
   CLI::App* cmd = app.add_subcommand(
-      "creds", "creds set | list | rotate-key | terminal-config: broker credentials, encrypted in PostgreSQL");
+      "creds",
+      "creds set | list | rotate-key | terminal-config: broker credentials, encrypted in PostgreSQL");
   cmd->require_subcommand(1);
 
   auto args = std::make_shared<SetArgs>();
@@ -181,8 +182,9 @@ void add_creds_command(CLI::App& app, CliContext& ctx) {
   CLI::App* config = cmd->add_subcommand(
       "terminal-config", "Write an instance's MT5 start-up config (terminal64.exe /config:FILE), mode 0600");
   config->add_option("--instance", config_args->instance, "Instance id")->required();
-  config->add_option("--path", config_args->path,
-                     "File to write; replaced atomically, never when readable by group or others")
+  config
+      ->add_option("--path", config_args->path,
+                   "File to write; replaced atomically, never when readable by group or others")
       ->required();
   config->callback([&ctx, config_args] { ctx.exit_code = run_terminal_config(ctx, *config_args); });
 }

@@ -332,9 +332,10 @@ TEST_F(CredentialsCli, TerminalConfigWritesTheLoginToAnOwnerOnlyFileAndPrintsNoP
   EXPECT_NE(read_file(dir_.file("ini.out")).find("5012345"), std::string::npos);
   EXPECT_EQ(read_file(dir_.file("ini.out")).find(password), std::string::npos);
   EXPECT_EQ(read_file(dir_.file("ini.out.err")).find(password), std::string::npos);
-  EXPECT_EQ(run_cli("creds terminal-config --instance " + instance("none") + " --path " + dir_.file("none.ini"),
-                    "", "none.out"),
-            1);
+  EXPECT_EQ(
+      run_cli("creds terminal-config --instance " + instance("none") + " --path " + dir_.file("none.ini"), "",
+              "none.out"),
+      1);
   EXPECT_FALSE(std::filesystem::exists(dir_.file("none.ini")));
 }
 

@@ -1,6 +1,8 @@
 // The backend's main object (internal to src/backend/; run_backend in
-// backend_service.h is the public face). backend_service.cc holds the loop,
-// backend_commands.cc the operator/backup commands (backend_command.h).
+// backend_service.h is the public face, backend_service.cc the process around it).
+// backend.cc holds its lifecycle and loop, backend_ingest.cc RTRS -> DuckDB,
+// backend_refill.cc the refill of a restored database, backend_commands.cc the
+// operator/backup commands (backend_command.h).
 #pragma once
 
 #include <atomic>
@@ -59,11 +61,15 @@ class Backend {
   static constexpr int64_t kRefillStepMaxMs = 2'000;
 
  private:
+  // backend.cc
   std::unique_ptr<DuckPipeline> make_pipeline(std::unique_ptr<DuckDatabase> db);
-  Status drain_pending();
-  Status store(const std::vector<RtrsEntry>& entries);
   Status housekeeping();
   void publish();
+
+  // backend_ingest.cc
+  Status drain_pending();
+  // Writes RTRS entries to trade_history and acknowledges them after the commit.
+  Status ingest(const std::vector<RtrsEntry>& entries);
 
   // backend_commands.cc
   Status run_commands();
@@ -76,6 +82,9 @@ class Backend {
   void reply_finished_snapshot();
   void reply_snapshot(const std::optional<SnapshotWorker::Done>& done);
   Status restore_duckdb(const BackendCommand& command);
+  std::string reconcile_redis();
+
+  // backend_refill.cc
   // What one refill step did.
   struct RefillStep {
     int64_t filled = -1;    // rows from the ClickHouse gap; -1 when not run this step
@@ -102,7 +111,6 @@ class Backend {
   // step; clears the mark (in DuckDB too) when the refill is complete,
   // else schedules the next step: at once, or after kRefillRetryMs when it failed.
   RefillStep try_refill();
-  std::string reconcile_redis();
 
   const Config& config_;
   SystemClock clock_;

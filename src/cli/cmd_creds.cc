@@ -1,20 +1,27 @@
-// `mtguard creds set|list|rotate-key`: broker credentials sealed in PostgreSQL.
-// The password is read from standard input only (never argv, which `ps` shows), the
-// process cannot dump core while it holds one, and no output ever contains it.
+// `mtguard creds set|list|rotate-key|terminal-config`: broker credentials sealed in
+// PostgreSQL. The password is read from standard input only (never argv, which `ps`
+// shows), the process cannot dump core while it holds one, and no output ever contains
+// it; only the terminal config file it is written into (0600) does.
 #include <unistd.h>
 
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 
-#include "backend/credential_store.h"
 #include "cli/command.h"
 #include "cli/table.h"
+#include "credentials/credential_store.h"
+#include "credentials/terminal_config.h"
 #include "crypto/master_key.h"
 #include "store/postgres/pg_client.h"
 
 namespace mtg {
 namespace {
+
+struct TerminalConfigArgs {
+  std::string instance;
+  std::string path;
+};
 
 struct SetArgs {
   std::string instance;
@@ -128,11 +135,27 @@ int run_rotate(const CliContext& ctx, const std::string& new_key_file) {
   return kExitOk;
 }
 
+// Writes the instance's MT5 start-up config, for its recovery command to restart the
+// terminal with (`terminal64.exe /config:FILE`); prints where, never the password.
+int run_terminal_config(const CliContext& ctx, const TerminalConfigArgs& args) {
+  auto session = open_session(ctx, "creds terminal-config");
+  if (!session) return kExitFailed;
+  auto credential = session->store->get(args.instance);
+  if (!credential) return fail("creds terminal-config", credential.status());
+  Status status = render_terminal_config(*credential, args.path);
+  if (!status.is_ok()) return fail("creds terminal-config", status);
+  Table table({"instance", "login", "server", "path"});
+  table.add({credential->instance, std::to_string(credential->login), credential->server, args.path});
+  table.print(std::cout, ctx.json);
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_creds_command(CLI::App& app, CliContext& ctx) {
   CLI::App* cmd = app.add_subcommand(
-      "creds", "creds set | list | rotate-key: broker credentials, encrypted in PostgreSQL");
+      "creds",
+      "creds set | list | rotate-key | terminal-config: broker credentials, encrypted in PostgreSQL");
   cmd->require_subcommand(1);
 
   auto args = std::make_shared<SetArgs>();
@@ -154,6 +177,16 @@ void add_creds_command(CLI::App& app, CliContext& ctx) {
   rotate->add_option("--new-key-file", *new_key_file, "New key file (created with mode 0600 when missing)")
       ->required();
   rotate->callback([&ctx, new_key_file] { ctx.exit_code = run_rotate(ctx, *new_key_file); });
+
+  auto config_args = std::make_shared<TerminalConfigArgs>();
+  CLI::App* config = cmd->add_subcommand(
+      "terminal-config", "Write an instance's MT5 start-up config (terminal64.exe /config:FILE), mode 0600");
+  config->add_option("--instance", config_args->instance, "Instance id")->required();
+  config
+      ->add_option("--path", config_args->path,
+                   "File to write; replaced atomically, never when readable by group or others")
+      ->required();
+  config->callback([&ctx, config_args] { ctx.exit_code = run_terminal_config(ctx, *config_args); });
 }
 
 }  // namespace mtg

@@ -11,8 +11,8 @@
 #include <functional>
 #include <thread>
 
-#include "backend/credential_store.h"
 #include "backup_fixture.h"
+#include "credentials/credential_store.h"
 #include "engine/redis_order_store.h"
 #include "integration/system.h"
 #include "integration/workload.h"

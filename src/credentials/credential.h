@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "backend/credential_secret.h"
+#include "credentials/credential_secret.h"
 #include "crypto/master_key.h"
 #include "util/status.h"
 

@@ -1,4 +1,4 @@
-#include "backend/credential_secret.h"
+#include "credentials/credential_secret.h"
 
 #include <openssl/crypto.h>
 #include <sys/prctl.h>

@@ -1,4 +1,4 @@
-#include "backend/credential_store.h"
+#include "credentials/credential_store.h"
 
 #include <utility>
 

@@ -1,4 +1,4 @@
-#include "backend/terminal_config.h"
+#include "credentials/terminal_config.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "backend/credential.h"
+#include "credentials/credential.h"
 #include "util/status.h"
 
 namespace mtg {

@@ -1,4 +1,6 @@
-// Engine: what terminals say (connects, results, answers to queries) and the timers.
+// Engine: results from terminals (fills, partial fills, refusals) and how they finish an
+// order or continue it with a new leg; results the store refused wait (defer) and are
+// applied again on the next tick.
 #include <spdlog/spdlog.h>
 
 #include "engine/engine.h"
@@ -8,6 +10,21 @@
 #include "util/check.h"
 
 namespace mtg {
+
+OrderState state_of(ResultStatus status) {
+  switch (status) {
+    case ResultStatus::kFilled: return OrderState::kFilled;
+    case ResultStatus::kFailed: return OrderState::kFailed;
+    case ResultStatus::kRejected: return OrderState::kRejected;
+    case ResultStatus::kExpired: return OrderState::kExpired;
+    case ResultStatus::kDropped: return OrderState::kDropped;
+    case ResultStatus::kPartial:
+    case ResultStatus::kDuplicate: break;
+  }
+  MTG_CHECK_MSG(false, "not a final result status");
+  return OrderState::kFailed;
+}
+
 namespace {
 
 
@@ -17,73 +34,6 @@ template <class... F>
 Overloaded(F...) -> Overloaded<F...>;
 
 }  // namespace
-
-void Engine::on_link_events(const std::vector<link::LinkEvent>& events) {
-  MTG_CHECK(started_);
-  for (const auto& ev : events) {
-    switch (ev.kind) {
-      case link::LinkEvent::Kind::kConnected: {
-        // The hello's broker state comes as a heartbeat with the connect.
-        const auto* hello = std::get_if<link::Heartbeat>(&ev.frame);
-        instance_state(ev.instance).broker_connected =
-            hello == nullptr || !hello->broker_connected || *hello->broker_connected;
-        on_connected(ev.instance);
-        break;
-      }
-      case link::LinkEvent::Kind::kDisconnected: {
-        InstanceState& s = instance_state(ev.instance);
-        s.connected = false;
-        s.reason = ev.reason;
-        save_instance(s);
-        spdlog::warn("engine: terminal {} disconnected: {}", ev.instance, ev.reason);
-        break;
-      }
-      case link::LinkEvent::Kind::kFrame:
-        on_frame(ev.instance, ev.frame);
-        break;
-    }
-  }
-}
-
-void Engine::on_connected(const std::string& instance) {
-  InstanceState& s = instance_state(instance);
-  s.connected = true;
-  if (s.enabled) {  // a disabled instance keeps its reason until it is enabled again
-    s.attempts = 0;
-    s.reason.clear();
-  }
-  save_instance(s);
-  // Ask before any resend: the terminal may have executed what we never heard back about.
-  std::vector<std::string> ask;
-  std::vector<Order*> waiting;
-  for (auto& [uuid, o] : orders_) {
-    if (o.signal.instance != instance) continue;
-    if (in_flight(o)) ask.push_back(uuid);
-    else if (o.state == OrderState::kReceived) waiting.push_back(&o);
-  }
-  send_queries(instance, ask);
-  for (Order* o : waiting) {
-    if (!dispatch(*o).is_ok()) break;  // store down: dispatch_waiting() retries
-  }
-  spdlog::info("engine: terminal {} connected; asked about {} in-flight orders, sent {} waiting",
-               instance, ask.size(), waiting.size());
-}
-
-void Engine::send_queries(const std::string& instance, const std::vector<std::string>& uuids) {
-  link::QueryFrame q;
-  auto flush = [&] {
-    if (q.client_ids.empty()) return;
-    if (link_.send(instance, q)) ++stats_.queries_sent;
-    q.client_ids.clear();
-  };
-  for (const auto& uuid : uuids) {
-    const Order& o = orders_.at(uuid);
-    q.client_ids.push_back(client_id(uuid, o.leg));
-    flights_[uuid].queried = true;
-    if (q.client_ids.size() == link::kMaxQueryIds) flush();
-  }
-  flush();
-}
 
 void Engine::on_frame(const std::string& instance, const link::Frame& frame) {
   std::visit(Overloaded{
@@ -105,21 +55,6 @@ void Engine::on_frame(const std::string& instance, const link::Frame& frame) {
                  [&](const auto&) {},
              },
              frame);
-}
-
-void Engine::on_known(const std::string& instance, const link::KnownFrame& known) {
-  for (const auto& k : known.orders) {
-    if (k.result) {
-      on_frame(instance, *k.result);
-      continue;
-    }
-    auto id = parse_client_id(k.client_id);
-    if (!id) continue;
-    auto it = orders_.find(id->first);
-    if (it == orders_.end() || it->second.leg != id->second || !in_flight(it->second)) continue;
-    // The terminal provably never saw this leg: now it may be sent again.
-    send_leg(it->second);
-  }
 }
 
 Status Engine::on_result(const std::string& instance, const link::ResultFrame& r) {
@@ -205,17 +140,6 @@ Status Engine::finish(Order& o, ResultStatus status, const std::string& reason) 
   return Status::ok();
 }
 
-void Engine::on_tick() {
-  MTG_CHECK(started_);
-  retry_deferred();
-  watch_links();
-  run_due_recovery();
-  reenable_reconciled();
-  expire_unsent();
-  dispatch_waiting();
-  requery_silent();
-}
-
 // A result the store refused waits in memory and, durably, in the spill journal.
 void Engine::defer(const std::string& instance, const link::ResultFrame& r) {
   if (hooks_.spill != nullptr) {
@@ -240,37 +164,6 @@ void Engine::retry_deferred() {
   if (deferred_.empty() && hooks_.spill != nullptr) {
     if (Status s = hooks_.spill->clear(); !s.is_ok()) spdlog::warn("engine: {}", s.to_string());
   }
-}
-
-void Engine::expire_unsent() {
-  const int64_t now = clock_.now_ms();
-  std::vector<std::string> due;
-  for (const auto& [uuid, o] : orders_) {
-    if (o.state == OrderState::kReceived && now >= o.signal.expires_at_ms()) due.push_back(uuid);
-  }
-  for (const auto& uuid : due) {
-    Order o = orders_.at(uuid);
-    if (!finish(o, ResultStatus::kExpired, "expired before dispatch: terminal unavailable").is_ok()) return;
-    ++stats_.expired;
-  }
-}
-
-void Engine::dispatch_waiting() {
-  for (auto& [uuid, o] : orders_) {
-    if (o.state != OrderState::kReceived) continue;
-    if (!dispatch(o).is_ok()) return;
-  }
-}
-
-void Engine::requery_silent() {
-  const int64_t now = clock_.steady_ms();
-  std::map<std::string, std::vector<std::string>> ask;  // instance -> uuids
-  for (auto& [uuid, f] : flights_) {
-    if (f.queried || now - f.sent_steady_ms < limits_.query_after_ms) continue;
-    const Order& o = orders_.at(uuid);
-    if (link_.is_connected(o.signal.instance)) ask[o.signal.instance].push_back(uuid);
-  }
-  for (const auto& [instance, uuids] : ask) send_queries(instance, uuids);
 }
 
 }  // namespace mtg

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "backend/credential.h"
+#include "credentials/credential.h"
 #include "crypto/master_key.h"
 #include "store/postgres/pg_client.h"
 #include "util/status.h"

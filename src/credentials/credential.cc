@@ -1,4 +1,4 @@
-#include "backend/credential.h"
+#include "credentials/credential.h"
 
 #include <utility>
 

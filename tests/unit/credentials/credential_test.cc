@@ -1,5 +1,5 @@
 // Sealing broker passwords, field validation and secret handling, without a database.
-#include "backend/credential.h"
+#include "credentials/credential.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,6 @@
 // render_terminal_config: the MT5 start-up ini file, owner-only, never over a loose file.
+#include "credentials/terminal_config.h"
+
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -7,7 +9,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "backend/terminal_config.h"
 #include "testkit/temp_dir.h"
 
 namespace mtg {

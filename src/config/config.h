@@ -68,6 +68,9 @@ struct SimConfig {
   double partial_fill_prob = 0.0;   // probability that a market order fills only partly
   double requote_prob = 0.0;        // probability of retcode 10004 (requote)
   double reject_prob = 0.0;         // probability of retcode 10006 (reject)
+  // Probability that an order which executed is answered 10012 (request timed out), as
+  // a real MT5 does; the terminal's history keeps the real outcome, which a query reads.
+  double timeout_after_fill_prob = 0.0;
   int latency_ms_min = 0;
   int latency_ms_max = 0;
 };

@@ -50,10 +50,11 @@ void read_sim(JsonReader& r, const json& sim, SimConfig& s) {
   r.read(sim, "sim.", "partial_fill_prob", s.partial_fill_prob, false);
   r.read(sim, "sim.", "requote_prob", s.requote_prob, false);
   r.read(sim, "sim.", "reject_prob", s.reject_prob, false);
+  r.read(sim, "sim.", "timeout_after_fill_prob", s.timeout_after_fill_prob, false);
   r.read(sim, "sim.", "latency_ms_min", s.latency_ms_min, false);
   r.read(sim, "sim.", "latency_ms_max", s.latency_ms_max, false);
   if (s.account != "netting" && s.account != "hedging") r.fail("sim.account", "must be netting or hedging");
-  for (double p : {s.partial_fill_prob, s.requote_prob, s.reject_prob}) {
+  for (double p : {s.partial_fill_prob, s.requote_prob, s.reject_prob, s.timeout_after_fill_prob}) {
     if (!(p >= 0.0 && p <= 1.0)) r.fail("sim", "probabilities must be within [0, 1]");
   }
   if (s.latency_ms_min < 0 || s.latency_ms_max < s.latency_ms_min) {

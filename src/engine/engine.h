@@ -11,7 +11,10 @@
 // - a terminal that (re)connects is first asked what it knows of every in-flight order
 //   of its instance; only what it never saw is sent again;
 // - a fill never takes an order beyond its volume; a partial fill continues with the
-//   remainder as a new leg (a new client id) until filled, refused, out of legs or expired.
+//   remainder as a new leg (a new client id) until filled, refused, out of legs or expired;
+// - an outcome the terminal cannot vouch for (10012, 0, a code not in link/retcode.h) is
+//   never read as "not executed": the leg is asked about again, never sent under a new
+//   client id, until the terminal's durable history answers.
 #pragma once
 
 #include <deque>
@@ -67,6 +70,7 @@ struct EngineLimits {
 struct EngineStats {
   uint64_t accepted = 0, duplicates = 0, rejected = 0, expired = 0, dropped = 0, finalized = 0;
   uint64_t frames_sent = 0, queries_sent = 0, stale_results = 0, store_errors = 0;
+  uint64_t unknown_outcomes = 0;  // results no terminal vouched for (e.g. 10012), asked about again
 };
 
 class Engine {
@@ -126,6 +130,9 @@ class Engine {
   // Applies a terminal result; the in-memory order changes only when the store took it.
   Status on_result(const std::string& instance, const link::ResultFrame& result);
   Status continue_or_finish(Order& order, bool filled_now, const std::string& why);
+  // An outcome the terminal cannot vouch for (RetcodeClass::kUnknown): the leg stays in
+  // flight, unchanged, and its terminal is asked about it again after query_after_ms.
+  void await_outcome(const Order& order, const std::string& why);
   Status finish(Order& order, ResultStatus status, const std::string& reason);
   void send_queries(const std::string& instance, const std::vector<std::string>& uuids);
   void defer(const std::string& instance, const link::ResultFrame& result);

@@ -100,8 +100,23 @@ Status Engine::on_result(const std::string& instance, const link::ResultFrame& r
                     "broker: " + why);
     case link::RetcodeClass::kExpired:
       return finish(o, o.filled_volume > 0 ? ResultStatus::kFilled : ResultStatus::kExpired, why);
+    case link::RetcodeClass::kUnknown:
+      await_outcome(o, why);
+      return Status::ok();
   }
   return Status::ok();
+}
+
+void Engine::await_outcome(const Order& o, const std::string& why) {
+  MTG_CHECK(in_flight(o));
+  MTG_CHECK(orders_.at(o.signal.uuid).leg == o.leg);
+  // Nothing changes in RTS: the leg stays in flight under its client id, and only the
+  // terminal's durable answer to a query settles it.
+  flights_[o.signal.uuid] = Flight{clock_.steady_ms(), false};
+  ++stats_.unknown_outcomes;
+  spdlog::warn("engine: terminal {} cannot vouch for the outcome of {} ({}); asking it again in {} ms, "
+               "never sending it anew before it answers",
+               o.signal.instance, client_id(o.signal.uuid, o.leg), why, limits_.query_after_ms);
 }
 
 Status Engine::continue_or_finish(Order& o, bool filled_now, const std::string& why) {

@@ -73,6 +73,11 @@ Execution Broker::execute(const BrokerOrder& order) {
   return Execution{link::kRetcodeDone, lots(cents), price, ""};
 }
 
+bool Broker::draw_timeout_after_fill() {
+  if (config_.timeout_after_fill_prob <= 0) return false;
+  return rng_->uniform01() < config_.timeout_after_fill_prob;
+}
+
 int Broker::draw_latency_ms() {
   const int64_t ms = rng_->uniform_int(config_.latency_ms_min, config_.latency_ms_max);
   return static_cast<int>(std::min<int64_t>(ms, kMaxLatencyMs));

@@ -58,6 +58,10 @@ class Broker {
   // A latency in [latency_ms_min, latency_ms_max], capped at kMaxLatencyMs.
   int draw_latency_ms();
 
+  // Whether an executed order is answered 10012 (timeout_after_fill_prob). Draws
+  // nothing when that probability is 0, so other settings keep their sequences.
+  bool draw_timeout_after_fill();
+
   // Fresh order and deal tickets (strictly increasing, above every booked one).
   int64_t next_ticket() { return next_ticket_++; }
   int64_t next_deal() { return next_deal_++; }

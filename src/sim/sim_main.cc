@@ -20,7 +20,7 @@ Result<SimConfig> effective_config(const SimConfig& base, const SimOptions& opti
   if (options.partial_fill_prob) c.partial_fill_prob = *options.partial_fill_prob;
   if (options.requote_prob) c.requote_prob = *options.requote_prob;
   if (options.reject_prob) c.reject_prob = *options.reject_prob;
-  for (double p : {c.partial_fill_prob, c.requote_prob, c.reject_prob}) {
+  for (double p : {c.partial_fill_prob, c.requote_prob, c.reject_prob, c.timeout_after_fill_prob}) {
     if (!(p >= 0 && p <= 1)) return Status::invalid("sim probabilities must be in [0, 1]");
   }
   if (c.partial_fill_prob + c.requote_prob + c.reject_prob > 1) {

@@ -55,7 +55,13 @@ Result<link::ResultFrame> TerminalSim::execute(const link::OrderFrame& order) {
     return record(order, Execution{link::kRetcodeInvalidExpiration, 0, 0, "expired before execution"});
   }
   sleep_(broker_.draw_latency_ms());
-  return record(order, broker_.execute(BrokerOrder{order.symbol, order.side, order.volume}));
+  auto result = record(order, broker_.execute(BrokerOrder{order.symbol, order.side, order.volume}));
+  if (!result.is_ok() || result->filled_volume <= 0 || !broker_.draw_timeout_after_fill()) return result;
+  // What a real MT5 may answer for an order that executed; the ledger keeps the truth.
+  link::ResultFrame timed_out{order.client_id, order.uuid, order.leg, link::kRetcodeTimeout, 0, 0, 0, 0,
+                              "request timed out (simulated; the order executed)"};
+  MTG_CHECK(ledger_->find(order.client_id) != nullptr);
+  return timed_out;
 }
 
 Result<link::ResultFrame> TerminalSim::record(const link::OrderFrame& order, const Execution& execution) {

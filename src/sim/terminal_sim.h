@@ -35,7 +35,8 @@ class TerminalSim {
 
   // Executes an order at most once per client_id: a known client_id answers its
   // recorded result; an order received after expires_at answers 10022 unexecuted;
-  // otherwise intent (fsync) -> latency -> broker -> ledger (fsync) -> result.
+  // otherwise intent (fsync) -> latency -> broker -> ledger (fsync) -> result, which
+  // is 10012 instead, with probability timeout_after_fill_prob, when it executed.
   Result<link::ResultFrame> execute(const link::OrderFrame& order);
 
   std::vector<link::KnownFrame> answer(const link::QueryFrame& query) const;

@@ -62,6 +62,8 @@ TEST(EngineFlowTest, ThousandSignalsEachGetExactlyOneFinalResultAndNothingBadRea
   options.sim.partial_fill_prob = 0.1;
   options.sim.requote_prob = 0.02;
   options.sim.reject_prob = 0.02;
+  // 10012 for orders that executed: each must be asked about, never executed again.
+  options.sim.timeout_after_fill_prob = 0.1;
   System sys(options);
   sys.start_engine();
   sys.start_sims();

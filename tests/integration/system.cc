@@ -108,6 +108,7 @@ void System::write_config(const Config& stack) {
                           {"partial_fill_prob", options_.sim.partial_fill_prob},
                           {"requote_prob", options_.sim.requote_prob},
                           {"reject_prob", options_.sim.reject_prob},
+                          {"timeout_after_fill_prob", options_.sim.timeout_after_fill_prob},
                           {"latency_ms_min", options_.sim.latency_ms_min},
                           {"latency_ms_max", options_.sim.latency_ms_max}};
     nlohmann::json inst = {{"id", instance_id(i)},

@@ -137,14 +137,23 @@ TEST(Retcode, ClassifiesEveryListedCode) {
   EXPECT_EQ(classify_retcode(kRetcodeDone), RetcodeClass::kDone);
   EXPECT_EQ(classify_retcode(kRetcodePlaced), RetcodeClass::kDone);
   EXPECT_EQ(classify_retcode(kRetcodeDonePartial), RetcodeClass::kPartial);
-  for (int code : {kRetcodeRequote, kRetcodePriceOff, kRetcodeConnection, kRetcodeMarketClosed, 12345}) {
+  for (int code : {kRetcodeRequote, kRetcodePriceChanged, kRetcodePriceOff, kRetcodeConnection,
+                   kRetcodeMarketClosed}) {
     EXPECT_EQ(classify_retcode(code), RetcodeClass::kFailed) << code;
   }
-  for (int code : {kRetcodeReject, kRetcodeInvalidVolume, kRetcodeInvalidPrice, kRetcodeNoMoney, kRetcodeInvalidFill}) {
+  for (int code : {kRetcodeReject, kRetcodeInvalid, kRetcodeInvalidVolume, kRetcodeInvalidPrice,
+                   kRetcodeInvalidStops, kRetcodeTradeDisabled, kRetcodeNoMoney, kRetcodeInvalidFill}) {
     EXPECT_EQ(classify_retcode(code), RetcodeClass::kRejected) << code;
   }
   EXPECT_EQ(classify_retcode(kRetcodeInvalidExpiration), RetcodeClass::kExpired);
   EXPECT_STREQ(retcode_name(kRetcodeDone), "TRADE_RETCODE_DONE");
+  EXPECT_STREQ(retcode_name(kRetcodeTimeout), "TRADE_RETCODE_TIMEOUT");
+}
+
+TEST(Retcode, AnOutcomeNoTerminalVouchesForIsUnknownNeverFailed) {
+  for (int code : {kRetcodeTimeout, kRetcodeError, 0, -1, 10007, 10023, 12345}) {
+    EXPECT_EQ(classify_retcode(code), RetcodeClass::kUnknown) << code;
+  }
 }
 
 }  // namespace

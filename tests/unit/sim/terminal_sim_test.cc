@@ -168,6 +168,25 @@ TEST_F(TerminalSimTest, FailedOutcomesAreRecordedAndLatencyIsSlept) {
   EXPECT_TRUE(lines_of(ledger_).empty());
 }
 
+TEST_F(TerminalSimTest, ATimeoutAfterAFillIsAnsweredButTheHistoryKeepsTheExecution) {
+  SimConfig c;
+  c.timeout_after_fill_prob = 1.0;
+  auto sim = open_sim(c);
+  const link::ResultFrame r = exec(*sim, order("a.0", 0.1));
+  EXPECT_EQ(r.retcode, link::kRetcodeTimeout);
+  EXPECT_EQ(r.filled_volume, 0);
+  ASSERT_EQ(lines_of(ledger_).size(), 1u);
+  ASSERT_EQ(sim->positions().positions.size(), 1u);
+  // A query, or the same client id again, reads the real outcome: executed once.
+  auto known = sim->answer(link::QueryFrame{{"a.0"}});
+  ASSERT_EQ(known.size(), 1u);
+  ASSERT_TRUE(known[0].orders.at(0).result.has_value());
+  EXPECT_EQ(known[0].orders[0].result->retcode, link::kRetcodeDone);
+  EXPECT_NEAR(known[0].orders[0].result->filled_volume, 0.1, 1e-9);
+  EXPECT_EQ(exec(*sim, order("a.0", 0.1)).retcode, link::kRetcodeDone);
+  EXPECT_EQ(lines_of(ledger_).size(), 1u);
+}
+
 TEST_F(TerminalSimTest, HandleAnswersQueriesInChunksAndPositions) {
   auto sim = open_sim();
   exec(*sim, order("a.0", 0.1));

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <toml++/toml.h>
 
+#include "util/check.h"
 
 namespace mtg {
 namespace fs = std::filesystem;
@@ -55,7 +56,9 @@ class TableReader {
   }
 
   void fail(const std::string& key, const std::string& why) {
+    MTG_CHECK(!key.empty());
     if (status_.is_ok()) status_ = Status::invalid(file_ + ": key " + key + ": " + why);
+    MTG_CHECK(!status_.is_ok());  // the first error is kept, never cleared
   }
 
   const Status& status() const { return status_; }
@@ -67,11 +70,13 @@ class TableReader {
 };
 
 std::string resolve_path(const fs::path& base, const std::string& p) {
+  MTG_CHECK(base.is_absolute());
   if (p.empty() || fs::path(p).is_absolute()) return p;
   return (base / p).lexically_normal().string();
 }
 
 void read_schedule(TableReader& r, const std::string& kind, BackupSchedule& schedule) {
+  MTG_CHECK(!kind.empty());
   const std::string interval = "backup." + kind + "_interval_s";
   const std::string keep = "backup." + kind + "_keep";
   r.read(interval, schedule.interval_s);
@@ -149,6 +154,13 @@ Status read_tables(TableReader& r, Config& c) {
                    [&](const char* l) { return c.log_level == l; })) {
     r.fail("log.level", "must be one of trace, debug, info, warn, error, critical, off");
   }
+  if (r.status().is_ok()) {  // what the engine, the parser and the stores check in turn
+    MTG_CHECK(!c.redis.prefix.empty());
+    MTG_CHECK(c.engine.notify_after_attempts >= 1);
+    MTG_CHECK(c.engine.disable_after_attempts >= c.engine.notify_after_attempts);
+    MTG_CHECK(c.engine.default_ttl_ms > 0);
+    MTG_CHECK(c.engine.max_signal_bytes > 0);
+  }
   return r.status();
 }
 
@@ -173,6 +185,8 @@ Status load_instances(Config& c) {
   if (ec) return Status::io(c.instances_dir + ": " + ec.message());
   std::sort(c.instances.begin(), c.instances.end(),
             [](const auto& a, const auto& b) { return a.id < b.id; });
+  const auto out_of_order = [](const auto& a, const auto& b) { return a.id >= b.id; };
+  MTG_CHECK(std::adjacent_find(c.instances.begin(), c.instances.end(), out_of_order) == c.instances.end());
   return Status::ok();
 }
 
@@ -207,6 +221,10 @@ Result<Config> load_config(const std::string& path) {
   c.prefs_file = resolve_path(base, c.prefs_file);
   c.key_file = resolve_path(base, c.key_file);
   c.log_file = resolve_path(base, c.log_file);
+  for (const std::string* p : {&c.duckdb.path, &c.engine.spill_path, &c.instances_dir, &c.backup.dir,
+                               &c.prefs_file, &c.key_file, &c.log_file}) {
+    MTG_CHECK(p->empty() || fs::path(*p).is_absolute());
+  }
   MTG_RETURN_IF_ERROR(load_instances(c));
   return c;
 }

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "config/config.h"
+#include "util/check.h"
 
 namespace mtg {
 namespace {
@@ -33,7 +34,9 @@ class JsonReader {
   }
 
   void fail(const std::string& key, const std::string& why) {
+    MTG_CHECK(!key.empty());
     if (status_.is_ok()) status_ = Status::invalid(origin_ + ": key " + key + ": " + why);
+    MTG_CHECK(!status_.is_ok());  // the first error is kept, never cleared
   }
   const json& doc() const { return doc_; }
   const Status& status() const { return status_; }
@@ -65,6 +68,7 @@ void read_sim(JsonReader& r, const json& sim, SimConfig& s) {
 }  // namespace
 
 Result<InstanceConfig> parse_instance(const std::string& json_text, const std::string& origin) {
+  MTG_CHECK(!origin.empty());
   json doc = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return Status::invalid(origin + ": not valid JSON");
   if (!doc.is_object()) return Status::invalid(origin + ": expected a JSON object");
@@ -99,6 +103,10 @@ Result<InstanceConfig> parse_instance(const std::string& json_text, const std::s
         std::isfinite(inst.max_volume))) {
     return Status::invalid(origin + ": key max_volume: need 0 < min_volume <= max_volume, volume_step > 0");
   }
+  // read_sim's findings reached r.status() above: what `mtguard sim` relies on holds.
+  MTG_CHECK(inst.sim.account == "netting" || inst.sim.account == "hedging");
+  MTG_CHECK(inst.sim.latency_ms_min >= 0);
+  MTG_CHECK(inst.sim.latency_ms_max >= inst.sim.latency_ms_min);
   return inst;
 }
 

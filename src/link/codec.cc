@@ -92,6 +92,7 @@ class Reader {
 
   void fail(const std::string& key, const std::string& what) {
     if (error_.empty()) error_ = "field \"" + key + "\": " + what;
+    MTG_CHECK(!ok());  // the first failure is kept: later reads return defaults
   }
   bool ok() const { return error_.empty(); }
   const std::string& error() const { return error_; }
@@ -203,6 +204,7 @@ Frame read_query(Reader& r) {
     }
     f.client_ids.push_back(id.get<std::string>());
   }
+  MTG_CHECK(f.client_ids.size() <= kMaxQueryIds);
   return f;
 }
 
@@ -226,6 +228,7 @@ Frame read_known(Reader& r) {
     if (!er.ok()) r.fail("orders", er.error());
     f.orders.push_back(std::move(o));
   }
+  MTG_CHECK(f.orders.size() <= kMaxKnownPerFrame);
   return f;
 }
 
@@ -245,6 +248,7 @@ Frame read_positions(Reader& r) {
     if (!pr.ok()) r.fail("positions", pr.error());
     f.positions.push_back(std::move(p));
   }
+  MTG_CHECK(f.positions.size() <= kMaxPositionsPerFrame);
   f.truncated = r.optional_boolean("truncated").value_or(false);
   return f;
 }
@@ -298,6 +302,7 @@ const char* frame_type(const Frame& frame) {
   static const char* const kNames[] = {"hello", "welcome", "heartbeat", "order", "result",
                                        "query", "known", "positions_request", "positions", "error"};
   static_assert(std::size(kNames) == std::variant_size_v<Frame>);
+  MTG_CHECK(frame.index() < std::size(kNames));  // not valueless
   return kNames[frame.index()];
 }
 
@@ -306,6 +311,7 @@ std::string encode(const Frame& frame) {
   j["type"] = frame_type(frame);
   std::string line = j.dump(-1, ' ', false, json::error_handler_t::replace);
   line.push_back('\n');
+  MTG_CHECK(line.find('\n') == line.size() - 1);  // one frame, one line: JSON escapes newlines in strings
   return line;
 }
 
@@ -322,6 +328,7 @@ Result<Frame> decode(std::string_view line) {
   Reader r(j);
   Frame frame = read_frame(type, r);
   if (!r.ok()) return Status::invalid(type + ": " + r.error());
+  MTG_CHECK(type == frame_type(frame));
   return frame;
 }
 

@@ -24,6 +24,7 @@ std::string parser_reason(std::string_view what) {
   for (char& c : reason) {
     if (c < 0x20 || c > 0x7e) c = '?';
   }
+  MTG_CHECK(reason.size() <= kMaxParserReasonChars);
   return reason;
 }
 
@@ -50,6 +51,7 @@ std::string dump_json(const nlohmann::ordered_json& value) {
 }
 
 Status field_error(std::string_view key, std::string_view why) {
+  MTG_CHECK(!key.empty());
   return Status::invalid("field " + std::string(key) + ": " + std::string(why));
 }
 

@@ -1,5 +1,6 @@
 #include "signal/signal.h"
 
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "signal/json_fields.h"
@@ -8,7 +9,9 @@
 namespace mtg {
 
 int64_t Signal::expires_at_ms() const {
-  MTG_CHECK(ttl_ms >= 0 && created_at_ms >= 0);
+  MTG_CHECK(ttl_ms >= 0);
+  MTG_CHECK(created_at_ms >= 0);
+  MTG_CHECK(created_at_ms <= std::numeric_limits<int64_t>::max() - ttl_ms);  // parse_signal bounds both
   return created_at_ms + ttl_ms;
 }
 

@@ -91,7 +91,8 @@ SignalLimits signal_limits(const EngineConfig& engine) {
 
 Result<Signal> parse_signal_object(const json& object, const SignalLimits& limits) {
   MTG_CHECK(limits.max_bytes > 0);
-  MTG_CHECK(limits.default_ttl_ms > 0 && limits.default_ttl_ms <= limits.max_ttl_ms);
+  MTG_CHECK(limits.default_ttl_ms > 0);
+  MTG_CHECK(limits.default_ttl_ms <= limits.max_ttl_ms);
   if (!object.is_object()) return Status::invalid("signal: not a JSON object");
   const JsonFields f(object);
   Signal s;
@@ -109,7 +110,12 @@ Result<Signal> parse_signal_object(const json& object, const SignalLimits& limit
   if (s.type != OrderType::kMarket && !(s.price > 0)) {
     return field_error("price", std::string("must be > 0 for a ") + order_type_name(s.type) + " order");
   }
-  MTG_CHECK(s.uuid.size() == kUuidCanonicalChars && s.volume > 0);
+  MTG_CHECK(s.uuid.size() == kUuidCanonicalChars);
+  MTG_CHECK(s.volume > 0);
+  // What expires_at_ms() requires, whether ttl_ms came from the signal or the default.
+  MTG_CHECK(s.created_at_ms > 0);
+  MTG_CHECK(s.ttl_ms > 0);
+  MTG_CHECK(s.ttl_ms <= limits.max_ttl_ms);
   return s;
 }
 
@@ -123,6 +129,7 @@ std::string extract_uuid(std::string_view raw) {
   auto doc = parse_json_object(raw, kMaxExtractBytes);
   if (!doc) return "";
   auto uuid = read_uuid(JsonFields(*doc));
+  MTG_CHECK(!uuid || uuid->size() == kUuidCanonicalChars);
   return uuid ? *uuid : "";
 }
 

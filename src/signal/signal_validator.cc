@@ -10,7 +10,8 @@ namespace mtg {
 namespace {
 
 bool is_step_multiple(double volume, double step) {
-  MTG_CHECK(step > 0 && volume > 0);
+  MTG_CHECK(step > 0);
+  MTG_CHECK(volume > 0);
   const double steps = std::round(volume / step);
   return std::fabs(volume - steps * step) <= kVolumeStepTolerance * std::max(volume, step);
 }

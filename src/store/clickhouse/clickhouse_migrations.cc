@@ -40,15 +40,18 @@ ORDER BY result_id
 };
 
 std::string with_database(std::string sql, const std::string& database) {
+  MTG_CHECK(ClickHouseClient::is_identifier(database));  // so no "{db}" comes back in
   static const std::string kPlaceholder = "{db}";
   for (size_t at = sql.find(kPlaceholder); at != std::string::npos;
        at = sql.find(kPlaceholder, at + database.size())) {
     sql.replace(at, kPlaceholder.size(), database);
   }
+  MTG_CHECK(sql.find(kPlaceholder) == std::string::npos);
   return sql;
 }
 
 Status apply(ClickHouseClient& ch, const std::string& database, const Migration& migration) {
+  MTG_CHECK(migration.version > 0);
   std::string version = std::to_string(migration.version);
   Result<std::string> count = ch.query("SELECT count() FROM " + database +
                                        ".schema_migrations WHERE version = " + version);
@@ -83,6 +86,7 @@ Status migrate_clickhouse(ClickHouseClient& clickhouse, const std::string& datab
     }
     previous = migration.version;
   }
+  MTG_CHECK(previous == clickhouse_schema_version());
   return Status::ok();
 }
 

@@ -97,12 +97,14 @@ Result<bool> is_applied(DuckDatabase& db, int version) {
       db.query_params("SELECT count(*) FROM schema_migrations WHERE version = ?",
                       {static_cast<int64_t>(version)});
   if (!rows.is_ok()) return rows.status();
-  MTG_CHECK(rows->rows.size() == 1 && rows->rows[0][0].has_value());
+  MTG_CHECK(rows->rows.size() == 1);
+  MTG_CHECK(rows->rows[0][0].has_value());
   return *rows->rows[0][0] != "0";
 }
 
 // Applies `migration` unless it was; returns whether it did.
 Result<bool> apply(DuckDatabase& db, const Migration& migration) {
+  MTG_CHECK(migration.version > 0);
   MTG_RETURN_IF_ERROR(db.begin());
   Result<bool> applied = is_applied(db, migration.version);
   Status status = applied.status();
@@ -139,6 +141,7 @@ Status migrate_duckdb(DuckDatabase& db) {
     changed = changed || *applied;
     previous = migration.version;
   }
+  MTG_CHECK(previous == duckdb_schema_version());
   return changed ? db.exec("CHECKPOINT") : Status::ok();
 }
 

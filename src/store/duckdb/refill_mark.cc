@@ -1,8 +1,10 @@
 #include "store/duckdb/refill_mark.h"
 
 #include <exception>
+#include <string_view>
 
 #include "store/duckdb/duckdb_migrations.h"
+#include "util/check.h"
 
 namespace mtg {
 namespace {
@@ -23,6 +25,7 @@ std::string progress_key_list() {
 }
 
 Status record_progress(DuckDatabase& db, const char* key, const std::string& value) {
+  MTG_CHECK(std::string_view(key) != kPendingKey);  // progress never moves the gap's start
   return db.exec_params("INSERT OR REPLACE INTO sync_state(key, value) VALUES (?, ?)", {std::string(key), value});
 }
 
@@ -60,6 +63,7 @@ Result<std::optional<int64_t>> pending_refill_since(DuckDatabase& db) {
 Result<RefillProgress> refill_progress(DuckDatabase& db) {
   auto rows = db.query("SELECT key, value FROM sync_state WHERE key IN " + progress_key_list());
   if (!rows) return rows.status();
+  MTG_CHECK(rows->columns.size() == 2);  // key, value: what row.at(1) reads
   RefillProgress progress;
   for (const auto& row : rows->rows) {
     const std::string key = row.at(0).value_or("");

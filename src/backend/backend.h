@@ -8,13 +8,13 @@
 #include <optional>
 
 #include "backend/backend_command.h"
-#include "backup/backend_keys.h"
 #include "backend/clickhouse_sync.h"
 #include "backend/history_writer.h"
 #include "backend/order_mirror.h"
 #include "backend/rtrs_consumer.h"
 #include "backend/snapshot_worker.h"
 #include "config/config.h"
+#include "keys/backend_keys.h"
 #include "notify/notifier.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_database.h"

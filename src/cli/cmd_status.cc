@@ -4,9 +4,9 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "backup/backend_keys.h"
 #include "cli/command.h"
 #include "cli/instance_table.h"
+#include "keys/backend_keys.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_database.h"
 #include "store/postgres/pg_client.h"

@@ -14,7 +14,7 @@
 #include "backend/rtrs_consumer.h"
 #include "backend/snapshot_worker.h"
 #include "config/config.h"
-#include "keys/backend_keys.h"
+#include "keys/redis_keys.h"
 #include "notify/notifier.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_database.h"

@@ -16,7 +16,7 @@
 #include <optional>
 #include <string>
 
-#include "keys/backend_keys.h"
+#include "keys/redis_keys.h"
 #include "store/redis/redis_client.h"
 #include "util/clock.h"
 #include "util/status.h"

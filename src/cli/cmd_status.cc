@@ -6,7 +6,7 @@
 
 #include "cli/command.h"
 #include "cli/instance_table.h"
-#include "keys/backend_keys.h"
+#include "keys/redis_keys.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_database.h"
 #include "store/postgres/pg_client.h"

@@ -1,5 +1,5 @@
 // `mtguard sync status|resume`: the ClickHouse sync. The backend owns DuckDB (one
-// process per file), so these talk to it through Redis (keys/backend_keys.h).
+// process per file), so these talk to it through Redis (BackendKeys).
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -7,7 +7,7 @@
 #include "backend/sync_status.h"
 #include "cli/command.h"
 #include "cli/table.h"
-#include "keys/backend_keys.h"
+#include "keys/redis_keys.h"
 #include "store/redis/redis_client.h"
 
 namespace mtg {

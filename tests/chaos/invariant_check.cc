@@ -10,7 +10,6 @@
 #include <thread>
 
 #include "backend/sync_status.h"
-#include "keys/backend_keys.h"
 #include "keys/redis_keys.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_database.h"

@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "integration/system.h"
-#include "keys/backend_keys.h"
+#include "keys/redis_keys.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_database.h"
 #include "store/duckdb/duckdb_migrations.h"

@@ -14,7 +14,7 @@
 
 #include "backend/sync_status.h"
 #include "integration/system.h"
-#include "keys/backend_keys.h"
+#include "keys/redis_keys.h"
 #include "order/trade_result.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_database.h"

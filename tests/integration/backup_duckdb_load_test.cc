@@ -11,7 +11,7 @@
 
 #include "backup/duckdb_snapshot.h"
 #include "backup_fixture.h"
-#include "keys/backend_keys.h"
+#include "keys/redis_keys.h"
 #include "store/duckdb/duckdb_database.h"
 #include "store/duckdb/duckdb_migrations.h"
 

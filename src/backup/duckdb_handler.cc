@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "backup/backend_channel.h"
+#include "backend_channel/backend_channel.h"
 #include "backup/duckdb_snapshot.h"
 #include "backup/lz4_frame.h"
 #include "store/duckdb/duckdb_database.h"

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "backup/backend_channel.h"
+#include "backend_channel/backend_channel.h"
 #include "backup/file_util.h"
 
 namespace mtg::backup {

@@ -42,7 +42,7 @@ class RedisKeys {
 
 // The keys through which the backend (sole owner of the DuckDB file) talks to
 // operators' commands (`mtguard status`, `mtguard sync status|resume`) and to the
-// backup module's requests (backend/backend_command.h, backup/backend_channel.h).
+// backup module's requests (backend_channel/backend_command.h, backend_channel/backend_channel.h).
 class BackendKeys {
  public:
   // `prefix` must not be empty (the config refuses an empty redis.prefix).
@@ -53,7 +53,7 @@ class BackendKeys {
   std::string heartbeat() const { return prefix_ + "backend:heartbeat"; }
   // SyncStatus JSON, SET every second with PX kPublishTtlMs (gone when the backend is down).
   std::string sync() const { return prefix_ + "backend:sync"; }
-  // A list of command lines the backend LPOPs every second (backend/backend_command.h).
+  // A list of command lines the backend LPOPs every second (backend_channel/backend_command.h).
   std::string commands() const { return prefix_ + "backend:commands"; }
   // The JSON answer to the command with this request id, SET with PX kReplyTtlMs.
   std::string reply(const std::string& request_id) const {
@@ -61,7 +61,7 @@ class BackendKeys {
     return prefix_ + "backend:reply:" + request_id;
   }
   // A request's lease: "queued" while its requester waits (renewed on every poll),
-  // "taken" once the backend runs it (backup/backend_channel.h).
+  // "taken" once the backend runs it (backend_channel/backend_channel.h).
   std::string lease(const std::string& request_id) const {
     MTG_CHECK(!request_id.empty());
     return prefix_ + "backend:waiting:" + request_id;

@@ -1,7 +1,7 @@
 // BackendChannel against the real Redis of scripts/stack, with this test playing the
 // backend: a request leases itself while its requester waits, ends at once when Redis
 // loses it, and leaves neither command nor lease behind when its requester gives up.
-#include "backup/backend_channel.h"
+#include "backend_channel/backend_channel.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

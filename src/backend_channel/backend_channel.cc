@@ -1,4 +1,4 @@
-#include "backup/backend_channel.h"
+#include "backend_channel/backend_channel.h"
 
 #include <chrono>
 #include <nlohmann/json.hpp>

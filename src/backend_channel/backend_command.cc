@@ -1,4 +1,4 @@
-#include "backend/backend_command.h"
+#include "backend_channel/backend_command.h"
 
 #include <algorithm>
 #include <cctype>

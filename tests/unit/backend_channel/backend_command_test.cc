@@ -1,6 +1,6 @@
 // Parsing of the backend's command lines: valid forms, and every malformed one
 // refused with a reason (and answered when it carries a request id).
-#include "backend/backend_command.h"
+#include "backend_channel/backend_command.h"
 
 #include <gtest/gtest.h>
 

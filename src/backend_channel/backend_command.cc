@@ -4,10 +4,16 @@
 #include <cctype>
 #include <nlohmann/json.hpp>
 
+#include "util/check.h"
+
 namespace mtg {
 namespace {
 
 constexpr size_t kMaxCommandBytes = 64 + kMaxRequestIdBytes + kMaxCommandPathBytes;
+
+bool takes_path(BackendVerb verb) {
+  return verb == BackendVerb::kSnapshot || verb == BackendVerb::kRestoreDuckdb;
+}
 
 bool valid_id(const std::string& id) {
   return !id.empty() && id.size() <= kMaxRequestIdBytes &&
@@ -35,32 +41,71 @@ std::string next_word(std::string& rest) {
 
 }  // namespace
 
+const char* verb_name(BackendVerb verb) {
+  switch (verb) {
+    case BackendVerb::kResume: return "resume";
+    case BackendVerb::kSnapshot: return "snapshot";
+    case BackendVerb::kRestoreDuckdb: return "restore-duckdb";
+    case BackendVerb::kReconcileRedis: return "reconcile-redis";
+  }
+  MTG_CHECK_MSG(false, "bad BackendVerb");
+}
+
+Result<BackendVerb> parse_verb(std::string_view word) {
+  for (BackendVerb verb : kBackendVerbs) {
+    if (word == verb_name(verb)) return verb;
+  }
+  return Status::invalid("unknown command '" + std::string(word.substr(0, 32)) + "'");
+}
+
 Result<BackendCommand> parse_backend_command(const std::string& line) {
   if (line.size() > kMaxCommandBytes) return Status::invalid("command longer than " + std::to_string(kMaxCommandBytes));
   std::string rest = line;
-  const std::string verb = next_word(rest);
+  const std::string word = next_word(rest);
+  auto verb = parse_verb(word);
+  if (!verb) return verb.status();
   BackendCommand c;
-  if (verb == "resume") {
-    if (!rest.empty()) return Status::invalid("resume takes no arguments");
+  c.verb = *verb;
+  if (!takes_request_id(c.verb)) {
+    if (!rest.empty()) return Status::invalid(word + " takes no arguments");
     return c;
   }
-  if (verb == "snapshot") c.kind = BackendCommand::Kind::kSnapshot;
-  else if (verb == "restore-duckdb") c.kind = BackendCommand::Kind::kRestoreDuckdb;
-  else if (verb == "reconcile-redis") c.kind = BackendCommand::Kind::kReconcileRedis;
-  else return Status::invalid("unknown command '" + verb.substr(0, 32) + "'");
   c.request_id = next_word(rest);
-  if (!valid_id(c.request_id)) return Status::invalid(verb + ": request id must be 1..64 hex digits");
-  if (c.kind == BackendCommand::Kind::kReconcileRedis) {
-    if (!rest.empty()) return Status::invalid("reconcile-redis takes only a request id");
+  if (!valid_id(c.request_id)) return Status::invalid(word + ": request id must be 1..64 hex digits");
+  if (!takes_path(c.verb)) {
+    if (!rest.empty()) return Status::invalid(word + " takes only a request id");
     return c;
   }
   c.path = rest;
-  MTG_RETURN_IF_ERROR(check_path(c.path).with_context(verb));
+  MTG_RETURN_IF_ERROR(check_path(c.path).with_context(word));
   return c;
 }
 
-bool runs_only_while_awaited(BackendCommand::Kind kind) {
-  return kind == BackendCommand::Kind::kSnapshot || kind == BackendCommand::Kind::kRestoreDuckdb;
+Result<std::string> format_backend_command(const BackendCommand& command) {
+  const std::string verb = verb_name(command.verb);
+  if (takes_request_id(command.verb)) {
+    MTG_CHECK_MSG(valid_id(command.request_id), "a request id is 1..64 hex digits");
+  } else {
+    MTG_CHECK(command.request_id.empty());
+  }
+  if (takes_path(command.verb)) {
+    MTG_RETURN_IF_ERROR(check_path(command.path).with_context(verb));
+  } else {
+    MTG_CHECK(command.path.empty());
+  }
+  std::string line = verb;
+  if (!command.request_id.empty()) line += " " + command.request_id;
+  if (!command.path.empty()) line += " " + command.path;
+  const Result<BackendCommand> read_back = parse_backend_command(line);
+  MTG_CHECK(read_back.is_ok());
+  MTG_CHECK(*read_back == command);
+  return line;
+}
+
+bool takes_request_id(BackendVerb verb) { return verb != BackendVerb::kResume; }
+
+bool runs_only_while_awaited(BackendVerb verb) {
+  return takes_path(verb);  // the commands that touch the database file, named by their path
 }
 
 std::optional<std::string> command_request_id(const std::string& line) {

@@ -67,7 +67,6 @@ class BackendKeys {
     return prefix_ + "backend:waiting:" + request_id;
   }
 
-  static constexpr const char* kResumeCommand = "resume";
   // How long the published keys live without a refresh.
   static constexpr int kPublishTtlMs = 5'000;
   // How long a reply waits to be read.

@@ -95,7 +95,8 @@ Result<int64_t> HistoryWriter::write(const std::vector<TradeResult>& results, co
     return inserted.status();
   }
   MTG_RETURN_IF_ERROR(db_.commit());
-  MTG_CHECK(*inserted >= 0 && *inserted <= static_cast<int64_t>(results.size()));
+  MTG_CHECK(*inserted >= 0);
+  MTG_CHECK(*inserted <= static_cast<int64_t>(results.size()));
   return inserted;
 }
 

@@ -55,7 +55,8 @@ Result<int64_t> OrderMirror::poll() {
 
 Status OrderMirror::mirror_chunk(const std::vector<std::string>& uuids, int64_t& written,
                                  std::vector<std::string>& missing) {
-  MTG_CHECK(!uuids.empty() && uuids.size() <= kChunk);
+  MTG_CHECK(!uuids.empty());
+  MTG_CHECK(uuids.size() <= kChunk);
   std::vector<std::string> argv{"MGET"};
   for (const auto& u : uuids) argv.push_back(keys_.order(u));
   auto values = redis_.command(argv);
@@ -92,7 +93,8 @@ Status OrderMirror::mirror_chunk(const std::vector<std::string>& uuids, int64_t&
 }
 
 Status OrderMirror::restore_missing(const std::vector<std::string>& uuids) {
-  MTG_CHECK(!uuids.empty() && uuids.size() <= kChunk);
+  MTG_CHECK(!uuids.empty());
+  MTG_CHECK(uuids.size() <= kChunk);
   std::string placeholders;
   std::vector<DuckParam> params;
   for (const auto& u : uuids) {

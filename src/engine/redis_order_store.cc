@@ -69,7 +69,8 @@ constexpr size_t kLoadBatch = 500;
 
 RedisOrderStore::RedisOrderStore(RedisClient& redis, std::string prefix, RedisOrderStoreOptions options)
     : redis_(redis), keys_{std::move(prefix)}, options_(options) {
-  MTG_CHECK(options_.dedup_window_s > 0 && options_.final_order_ttl_s > 0);
+  MTG_CHECK(options_.dedup_window_s > 0);
+  MTG_CHECK(options_.final_order_ttl_s > 0);
 }
 
 Result<IntakeOutcome> RedisOrderStore::intake(const IntakeDecision& d) {

@@ -9,14 +9,14 @@
 #include <memory>
 #include <optional>
 
-#include "backend/backend_command.h"
-#include "backup/backend_keys.h"
 #include "backend/clickhouse_sync.h"
 #include "backend/history_writer.h"
 #include "backend/order_mirror.h"
 #include "backend/rtrs_consumer.h"
 #include "backend/snapshot_worker.h"
+#include "backend_channel/backend_command.h"
 #include "config/config.h"
+#include "keys/redis_keys.h"
 #include "notify/notifier.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_database.h"

@@ -35,25 +35,25 @@ Status Backend::run_commands() {
       if (auto id = command_request_id(line->str)) reply(*id, error_reply(command.status().message()));
       continue;
     }
-    if (runs_only_while_awaited(command->kind) && !take(*command)) continue;
+    if (runs_only_while_awaited(command->verb) && !take(*command)) continue;
     MTG_RETURN_IF_ERROR(run_command(*command));
   }
   return Status::ok();
 }
 
 Status Backend::run_command(const BackendCommand& command) {
-  switch (command.kind) {
-    case BackendCommand::Kind::kResume:
+  switch (command.verb) {
+    case BackendVerb::kResume:
       return pipe_->sync.resume();
-    case BackendCommand::Kind::kSnapshot: {
+    case BackendVerb::kSnapshot: {
       spdlog::info("backend: snapshot {} to {}", command.request_id, command.path);
       Status started = snapshots_.start(*pipe_->db, command.request_id, command.path);
       if (!started.is_ok()) reply(command.request_id, error_reply(started.to_string()));
       return Status::ok();
     }
-    case BackendCommand::Kind::kRestoreDuckdb:
+    case BackendVerb::kRestoreDuckdb:
       return restore_duckdb(command);
-    case BackendCommand::Kind::kReconcileRedis:
+    case BackendVerb::kReconcileRedis:
       reply(command.request_id, reconcile_redis());
       return Status::ok();
   }

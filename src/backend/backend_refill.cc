@@ -7,6 +7,7 @@
 
 #include "backend/backend.h"
 #include "backend/duckdb_recovery.h"
+#include "order/order_state.h"
 #include "util/check.h"
 
 namespace mtg {
@@ -64,9 +65,8 @@ Backend::RefillStep Backend::refill_step() {
   if (clickhouse_filled && reached_end && step.errors.empty()) {
     // Orders that finished after the snapshot was taken are final in trade_history.
     Status settled = pipe_->db->exec(
-        "UPDATE trade_state SET state = h.status FROM trade_history h WHERE h.uuid = trade_state.uuid AND h.status IN "
-        "('filled','failed','rejected','expired','dropped') AND trade_state.state NOT IN "
-        "('filled','failed','rejected','expired','dropped','closed')");
+        "UPDATE trade_state SET state = h.status FROM trade_history h WHERE h.uuid = trade_state.uuid AND h.status IN " +
+        final_states_sql_list() + " AND trade_state.state NOT IN " + settled_states_sql_list());
     if (settled.is_ok()) {
       step.complete = true;
     } else {

@@ -4,16 +4,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "order/order_state.h"
 #include "util/check.h"
 
 namespace mtg {
-namespace {
-
-// Final order states: a mirrored `partial` (or an open order polled from RTS) never
-// replaces one of these.
-constexpr const char* kFinalStatesSql = "('filled','failed','rejected','expired','dropped','closed')";
-
-}  // namespace
 
 std::string HistoryWriter::clickhouse_row(const TradeResult& r) {
   nlohmann::json j = {{"result_id", r.result_id}, {"uuid", r.uuid},
@@ -101,7 +95,8 @@ Result<int64_t> HistoryWriter::write(const std::vector<TradeResult>& results, co
     return inserted.status();
   }
   MTG_RETURN_IF_ERROR(db_.commit());
-  MTG_CHECK(*inserted >= 0 && *inserted <= static_cast<int64_t>(results.size()));
+  MTG_CHECK(*inserted >= 0);
+  MTG_CHECK(*inserted <= static_cast<int64_t>(results.size()));
   return inserted;
 }
 
@@ -144,9 +139,10 @@ Status HistoryWriter::mirror_states(const std::map<std::string, const TradeResul
   for (const auto& [uuid, r] : partials) {
     if (finals.count(uuid) == 0) partial_rows.push_back(state_row(*r, now_ms));
   }
-  // A final always wins; a partial never reopens a final state.
+  // A final always wins; a partial never reopens a final (or closed) state.
   MTG_RETURN_IF_ERROR(insert_staged(db_, kStateStaging, final_rows, kUpdate).status());
-  return insert_staged(db_, kStateStaging, partial_rows, kUpdate + " WHERE trade_state.state NOT IN " + kFinalStatesSql)
+  return insert_staged(db_, kStateStaging, partial_rows,
+                       kUpdate + " WHERE trade_state.state NOT IN " + settled_states_sql_list())
       .status();
 }
 

@@ -20,7 +20,7 @@
 #include <unordered_map>
 
 #include "config/config.h"
-#include "engine/redis_keys.h"
+#include "keys/redis_keys.h"
 #include "store/duckdb/duckdb_database.h"
 #include "store/redis/redis_client.h"
 #include "util/clock.h"

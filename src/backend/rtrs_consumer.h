@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "engine/redis_keys.h"
+#include "keys/redis_keys.h"
 #include "order/trade_result.h"
 #include "store/redis/redis_client.h"
 

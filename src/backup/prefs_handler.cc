@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "backup/file_util.h"
+#include "keys/redis_keys.h"
 #include "store/redis/redis_client.h"
 
 namespace mtg::backup {
@@ -12,7 +13,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string prefs_key(const Config& config) { return config.redis.prefix + "prefs"; }
+std::string prefs_key(const Config& config) { return RedisKeys{config.redis.prefix}.prefs(); }
 
 Result<json> read_prefs_file(const std::string& path) {
   auto text = read_small_file(path, kMaxPrefsBytes);

@@ -4,7 +4,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "backup/backend_channel.h"
+#include "backend_channel/backend_channel.h"
 #include "backup/file_util.h"
 
 namespace mtg::backup {
@@ -204,7 +204,8 @@ Status RedisHandler::restore(const BackupEntry& entry, const std::string& /*scra
   MTG_RETURN_IF_ERROR(put_files_in_place(entry, files));
   MTG_RETURN_IF_ERROR(start_redis());
   auto redis = RedisClient::connect(config.redis);
-  if (redis) (void)BackendChannel(**redis, config.redis.prefix).send("reconcile-redis");  // best effort
+  // Best effort: the backend re-asserts what the restored data may lack.
+  if (redis) (void)BackendChannel(**redis, config.redis.prefix).send(BackendVerb::kReconcileRedis);
   return Status::ok();
 }
 

@@ -6,6 +6,7 @@
 #include "cli/command.h"
 #include "cli/instance_table.h"
 #include "engine/redis_order_store.h"
+#include "keys/redis_keys.h"
 
 namespace mtg {
 namespace {
@@ -32,7 +33,7 @@ int run_toggle(const CliContext& ctx, const std::string& id, bool enable) {
   auto redis = RedisClient::connect(config->redis);
   if (!redis) return fail("instance", redis.status());
   const std::string verb = enable ? "enable" : "disable";
-  auto pushed = (*redis)->command({"RPUSH", config->redis.prefix + "engine:commands", verb + " " + id});
+  auto pushed = (*redis)->command({"RPUSH", RedisKeys{config->redis.prefix}.engine_commands(), verb + " " + id});
   if (!pushed) return fail("instance " + verb, pushed.status());
   RedisOrderStore store(**redis, config->redis.prefix, {});
   for (int waited_ms = 0; waited_ms < 10'000; waited_ms += 100) {

@@ -4,7 +4,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "backup/backend_keys.h"
+#include "backend_channel/backend_channel.h"
 #include "cli/command.h"
 #include "cli/instance_table.h"
 #include "store/clickhouse/clickhouse_client.h"
@@ -27,15 +27,10 @@ Result<std::string> version_of(Result<std::unique_ptr<Client>> client) {
 }
 
 // The backend's heartbeat in Redis: kNotFound when no backend runs.
-Result<nlohmann::json> backend_heartbeat(const Config& config) {
+Result<BackendHeartbeat> backend_heartbeat(const Config& config) {
   auto redis = RedisClient::connect(config.redis);
   if (!redis) return redis.status();
-  auto beat = (*redis)->command({"GET", BackendKeys{config.redis.prefix}.heartbeat()});
-  if (!beat) return beat.status();
-  if (beat->type != RedisReply::Type::kString) return Status::not_found("no backend heartbeat");
-  auto j = nlohmann::json::parse(beat->str, nullptr, false);
-  if (j.is_discarded() || !j.contains("duckdb_version")) return Status::corruption("bad backend heartbeat");
-  return j;
+  return BackendChannel(**redis, config.redis.prefix).heartbeat();
 }
 
 // DuckDB admits one process: while the backend holds the file, it vouches for it
@@ -53,9 +48,8 @@ Result<std::string> duckdb_version(const Config& config) {
     return std::string(DuckDatabase::kLibraryVersion) + " (no file yet: the backend creates it or restores it)";
   }
   if (!beat) return Status::unavailable("file locked by another process and no backend heartbeat");
-  const bool refilling = beat->value("refill_pending", false);  // after a restore, until caught up
-  return (*beat)["duckdb_version"].get<std::string>() +
-         (refilling ? " (held by backend, refilling)" : " (held by backend)");
+  return beat->duckdb_version +
+         (beat->refill_pending ? " (held by backend, refilling)" : " (held by backend)");
 }
 
 std::vector<StoreCheck> check_stores(const Config& c) {

@@ -8,7 +8,7 @@
 
 #include "cli/command.h"
 #include "cli/table.h"
-#include "engine/redis_keys.h"
+#include "keys/redis_keys.h"
 #include "order/trade_result.h"
 #include "signal/signal.h"
 #include "signal/signal_parser.h"

@@ -1,13 +1,14 @@
 // `mtguard sync status|resume`: the ClickHouse sync. The backend owns DuckDB (one
-// process per file), so these talk to it through Redis (backup/backend_keys.h).
+// process per file), so these talk to it through Redis (backend_channel/).
 #include <chrono>
 #include <iostream>
 #include <thread>
 
-#include "backup/backend_keys.h"
 #include "backend/sync_status.h"
+#include "backend_channel/backend_channel.h"
 #include "cli/command.h"
 #include "cli/table.h"
+#include "keys/redis_keys.h"
 #include "store/redis/redis_client.h"
 
 namespace mtg {
@@ -49,8 +50,8 @@ int run_resume(const CliContext& ctx) {
   const BackendKeys keys{config->redis.prefix};
   const int64_t asked_at = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch()).count();
-  auto pushed = (*redis)->command({"RPUSH", keys.commands(), BackendKeys::kResumeCommand});
-  if (!pushed) return fail("sync resume", pushed.status());
+  const Status pushed = BackendChannel(**redis, config->redis.prefix).send(BackendVerb::kResume);
+  if (!pushed.is_ok()) return fail("sync resume", pushed);
   for (int waited_ms = 0; waited_ms < kResumeWaitMs; waited_ms += kPollMs) {
     auto s = read_status(**redis, keys);
     if (s && s->ts_ms > asked_at && !s->suspended) {

@@ -14,6 +14,7 @@
 #include "engine/recovery_command.h"
 #include "engine/redis_order_store.h"
 #include "engine/signal_queue.h"
+#include "keys/redis_keys.h"
 #include "link/link_server.h"
 #include "link/token_compare.h"
 #include "notify/configured_notifier.h"
@@ -123,12 +124,12 @@ void publish_heartbeat(RedisClient& redis, const Config& config, const Engine& e
                       {"accepted", s.accepted},        {"duplicates", s.duplicates},
                       {"rejected", s.rejected},        {"expired", s.expired},
                       {"finalized", s.finalized},      {"store_errors", s.store_errors}};
-  (void)redis.command({"SET", config.redis.prefix + "engine:heartbeat", j.dump(), "PX", "5000"});
+  (void)redis.command({"SET", RedisKeys{config.redis.prefix}.engine_heartbeat(), j.dump(), "PX", "5000"});
 }
 
 // Operator commands ("enable ID", "disable ID") queued by `mtguard instance` in Redis.
 void run_operator_commands(RedisClient& redis, const Config& config, Engine& engine) {
-  const std::string key = config.redis.prefix + "engine:commands";
+  const std::string key = RedisKeys{config.redis.prefix}.engine_commands();
   for (int i = 0; i < 16; ++i) {
     auto cmd = redis.command({"LPOP", key});
     if (!cmd || cmd->type != RedisReply::Type::kString) return;

@@ -2,16 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include "order/order_state.h"
 #include "util/check.h"
 
 namespace mtg {
 namespace {
 
-// Lua: the states after which RTS never changes again (order/order_state.h is_final).
-constexpr const char* kFinalStates =
-    "local FINAL = {filled=true, failed=true, rejected=true, expired=true, dropped=true, closed=true}\n"
-    "local function is_final(json) if not json then return false end "
-    "return FINAL[cjson.decode(json)['state']] == true end\n";
+// Lua: the states after which RTS never changes again (order/order_state.h: the final
+// states and closed).
+const std::string kIsSettled = "local SETTLED = " + settled_states_lua_table() + "\n" +
+                               "local function is_settled(json) if not json then return false end "
+                               "return SETTLED[cjson.decode(json)['state']] == true end\n";
 
 // KEYS: dedup, order, open set, rtrs, rtss, dlq
 // ARGV: uuid, stream_id, group, dedup_ttl_s, mode, order_json, result_json,
@@ -42,16 +43,16 @@ return 'finalized'
 )lua");
 
 // KEYS: order, rtrs   ARGV: order_json, result_json or ''
-const RedisScript kUpdate(std::string(kFinalStates) + R"lua(
-if is_final(redis.call('GET', KEYS[1])) then return 0 end
+const RedisScript kUpdate(kIsSettled + R"lua(
+if is_settled(redis.call('GET', KEYS[1])) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 if ARGV[2] ~= '' then redis.call('XADD', KEYS[2], '*', 'result', ARGV[2]) end
 return 1
 )lua");
 
 // KEYS: order, open set, rtrs, rtss   ARGV: uuid, order_json, result_json, group, stream_id, ttl_s
-const RedisScript kFinalize(std::string(kFinalStates) + R"lua(
-if is_final(redis.call('GET', KEYS[1])) then
+const RedisScript kFinalize(kIsSettled + R"lua(
+if is_settled(redis.call('GET', KEYS[1])) then
   redis.call('SREM', KEYS[2], ARGV[1])
   return 0
 end
@@ -68,7 +69,8 @@ constexpr size_t kLoadBatch = 500;
 
 RedisOrderStore::RedisOrderStore(RedisClient& redis, std::string prefix, RedisOrderStoreOptions options)
     : redis_(redis), keys_{std::move(prefix)}, options_(options) {
-  MTG_CHECK(options_.dedup_window_s > 0 && options_.final_order_ttl_s > 0);
+  MTG_CHECK(options_.dedup_window_s > 0);
+  MTG_CHECK(options_.final_order_ttl_s > 0);
 }
 
 Result<IntakeOutcome> RedisOrderStore::intake(const IntakeDecision& d) {

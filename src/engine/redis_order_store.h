@@ -4,7 +4,7 @@
 #pragma once
 
 #include "engine/order_store.h"
-#include "engine/redis_keys.h"
+#include "keys/redis_keys.h"
 #include "store/redis/redis_client.h"
 
 namespace mtg {

@@ -1,5 +1,7 @@
 #include "order/order_state.h"
 
+#include <algorithm>
+#include <array>
 #include <string>
 
 #include "util/check.h"
@@ -13,7 +15,40 @@ constexpr OrderState kAllStates[kOrderStateCount] = {S::kReceived, S::kSent,    
                                                      S::kFilled,   S::kFailed,   S::kRejected,
                                                      S::kExpired,  S::kDropped,  S::kClosed};
 
+// The one definition of the final states (is_final and every copy in SQL and Lua).
+constexpr std::array<OrderState, 5> kFinalStates = {S::kFilled, S::kFailed, S::kRejected, S::kExpired, S::kDropped};
+
+// The final states and closed.
+constexpr auto kSettledStates = [] {
+  std::array<OrderState, kFinalStates.size() + 1> settled{};
+  std::copy(kFinalStates.begin(), kFinalStates.end(), settled.begin());
+  settled.back() = S::kClosed;
+  return settled;
+}();
+
 bool is_abort(OrderState to) { return to == S::kRejected || to == S::kExpired || to == S::kDropped; }
+
+// A state's name, checked to be a plain lowercase word (no quoting in SQL or Lua).
+std::string plain_name(OrderState state) {
+  const std::string name = state_name(state);
+  MTG_CHECK(!name.empty());
+  MTG_CHECK(std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; }));
+  return name;
+}
+
+template <size_t N>
+std::string sql_list(const std::array<OrderState, N>& states) {
+  std::string list = "(";
+  for (OrderState s : states) list += (list.size() > 1 ? ",'" : "'") + plain_name(s) + "'";
+  return list + ")";
+}
+
+template <size_t N>
+std::string lua_table(const std::array<OrderState, N>& states) {
+  std::string table = "{";
+  for (OrderState s : states) table += (table.size() > 1 ? ", " : "") + plain_name(s) + "=true";
+  return table + "}";
+}
 
 }  // namespace
 
@@ -40,7 +75,22 @@ Result<OrderState> parse_state(std::string_view name) {
 }
 
 bool is_final(OrderState state) {
-  return state == S::kFilled || state == S::kFailed || is_abort(state);
+  return std::find(kFinalStates.begin(), kFinalStates.end(), state) != kFinalStates.end();
+}
+
+const std::string& final_states_sql_list() {
+  static const std::string list = sql_list(kFinalStates);
+  return list;
+}
+
+const std::string& settled_states_sql_list() {
+  static const std::string list = sql_list(kSettledStates);
+  return list;
+}
+
+const std::string& settled_states_lua_table() {
+  static const std::string table = lua_table(kSettledStates);
+  return table;
 }
 
 bool can_transition(OrderState from, OrderState to) {

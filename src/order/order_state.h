@@ -9,6 +9,7 @@
 // A partial that ends short still finishes as `filled` with filled_volume < volume.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "util/status.h"
@@ -27,6 +28,16 @@ Result<OrderState> parse_state(std::string_view name);
 
 // True for the states that carry a final result: filled, failed, rejected, expired, dropped.
 bool is_final(OrderState state);
+
+// The final states, and the settled ones (the final states and closed: after one an
+// order never changes again), as the stores spell them. Built once from the same
+// definition as is_final; the names need no quoting.
+// SQL: "('filled','failed','rejected','expired','dropped')".
+const std::string& final_states_sql_list();
+// SQL: "('filled','failed','rejected','expired','dropped','closed')".
+const std::string& settled_states_sql_list();
+// Lua: "{filled=true, failed=true, rejected=true, expired=true, dropped=true, closed=true}".
+const std::string& settled_states_lua_table();
 
 // Whether the table above allows `from` → `to`.
 bool can_transition(OrderState from, OrderState to);

@@ -1,7 +1,7 @@
 // BackendChannel against the real Redis of scripts/stack, with this test playing the
 // backend: a request leases itself while its requester waits, ends at once when Redis
 // loses it, and leaves neither command nor lease behind when its requester gives up.
-#include "backup/backend_channel.h"
+#include "backend_channel/backend_channel.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -12,7 +12,7 @@
 
 #include "testkit/stack.h"
 
-namespace mtg::backup {
+namespace mtg {
 namespace {
 
 constexpr int64_t kLongTimeoutMs = 120'000;  // far longer than any outcome below takes
@@ -81,7 +81,8 @@ class BackendChannelTest : public ::testing::Test {
 
 TEST_F(BackendChannelTest, AnAnsweredRequestLeavesOnlyTheHeartbeat) {
   serve_after(0);
-  const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
+  const Status asked = channel_->request(BackendVerb::kSnapshot, "/tmp/x.duckdb", kLongTimeoutMs,
+                                         BackendChannel::Wait::kReply);
   EXPECT_TRUE(asked.is_ok()) << asked.to_string();
   the_backend_.join();
   EXPECT_TRUE(took_);
@@ -91,7 +92,8 @@ TEST_F(BackendChannelTest, AnAnsweredRequestLeavesOnlyTheHeartbeat) {
 // The backend's loop may be busy for longer than a lease lives; the requester renews it.
 TEST_F(BackendChannelTest, TheLeaseLivesAsLongAsItsRequesterWaits) {
   serve_after(kRequestLeaseMs + 2'000);
-  const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
+  const Status asked = channel_->request(BackendVerb::kSnapshot, "/tmp/x.duckdb", kLongTimeoutMs,
+                                         BackendChannel::Wait::kReply);
   EXPECT_TRUE(asked.is_ok()) << asked.to_string();
   the_backend_.join();
   EXPECT_TRUE(took_) << "the lease lapsed while its requester waited";
@@ -104,21 +106,24 @@ TEST_F(BackendChannelTest, ARequestRedisLostWithItsLeaseEndsAtOnce) {
     const std::string id = request_id(pop_command());
     (void)backend_->command({"DEL", channel_->keys().lease(id)});
   });
-  const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
+  const Status asked = channel_->request(BackendVerb::kSnapshot, "/tmp/x.duckdb", kLongTimeoutMs,
+                                         BackendChannel::Wait::kReply);
   EXPECT_EQ(asked.code(), Code::kUnavailable) << asked.to_string();
   EXPECT_NE(asked.message().find("Redis lost"), std::string::npos) << asked.to_string();
 }
 
 TEST_F(BackendChannelTest, ARequestRedisLostWhileItsLeaseSurvivedEndsAtOnce) {
   the_backend_ = std::thread([this] { pop_command(); });  // popped and never taken
-  const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
+  const Status asked = channel_->request(BackendVerb::kSnapshot, "/tmp/x.duckdb", kLongTimeoutMs,
+                                         BackendChannel::Wait::kReply);
   EXPECT_EQ(asked.code(), Code::kUnavailable) << asked.to_string();
   EXPECT_NE(asked.message().find("Redis lost"), std::string::npos) << asked.to_string();
   EXPECT_EQ(keys_left(), 1) << "the lease is deleted";
 }
 
 TEST_F(BackendChannelTest, ARequestNobodyTookIsWithdrawnWithItsLease) {
-  const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", 1'000, BackendChannel::Wait::kReply);
+  const Status asked =
+      channel_->request(BackendVerb::kSnapshot, "/tmp/x.duckdb", 1'000, BackendChannel::Wait::kReply);
   EXPECT_EQ(asked.code(), Code::kTimeout) << asked.to_string();
   EXPECT_EQ(keys_left(), 1) << "the command and its lease are gone";
 }
@@ -135,10 +140,11 @@ TEST_F(BackendChannelTest, ARequesterGivesUpOnARedisGoneForALeaseTime) {
     testkit::stack_run("kill redis");
   });
   redis_killed_ = true;
-  const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
+  const Status asked = channel_->request(BackendVerb::kSnapshot, "/tmp/x.duckdb", kLongTimeoutMs,
+                                         BackendChannel::Wait::kReply);
   EXPECT_EQ(asked.code(), Code::kUnavailable) << asked.to_string();
   EXPECT_NE(asked.message().find("Redis unreachable"), std::string::npos) << asked.to_string();
 }
 
 }  // namespace
-}  // namespace mtg::backup
+}  // namespace mtg

@@ -11,8 +11,8 @@
 #include <set>
 #include <thread>
 
-#include "backup/backend_keys.h"
 #include "integration/system.h"
+#include "keys/redis_keys.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_database.h"
 #include "store/duckdb/duckdb_migrations.h"

@@ -12,10 +12,10 @@
 #include <set>
 #include <thread>
 
-#include "backup/backend_keys.h"
 #include "backend/sync_status.h"
-#include "order/trade_result.h"
 #include "integration/system.h"
+#include "keys/redis_keys.h"
+#include "order/trade_result.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_database.h"
 #include "testkit/shell.h"

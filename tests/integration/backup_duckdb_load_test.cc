@@ -9,9 +9,9 @@
 #include <sstream>
 #include <thread>
 
-#include "backup/backend_keys.h"
 #include "backup/duckdb_snapshot.h"
 #include "backup_fixture.h"
+#include "keys/redis_keys.h"
 #include "store/duckdb/duckdb_database.h"
 #include "store/duckdb/duckdb_migrations.h"
 

@@ -64,5 +64,46 @@ TEST(OrderState, ParseRefusesUnknownNames) {
   EXPECT_EQ(parse_state("done").status().message(), "unknown order state done");
 }
 
+// The states a generated list names, read back: `open` + items separated by `separator`
+// + `close`, each item `before` + a state name + `after`.
+std::multiset<OrderState> read_list(const std::string& text, const std::string& open, const std::string& separator,
+                                    const std::string& close, const std::string& before, const std::string& after) {
+  std::multiset<OrderState> states;
+  EXPECT_EQ(text.substr(0, open.size()), open) << text;
+  EXPECT_GE(text.size(), open.size() + close.size()) << text;
+  EXPECT_EQ(text.substr(text.size() - close.size()), close) << text;
+  std::string rest = text.substr(open.size(), text.size() - open.size() - close.size());
+  for (;;) {
+    const size_t end = rest.find(separator);
+    const std::string item = rest.substr(0, end);
+    EXPECT_EQ(item.substr(0, before.size()), before) << item;
+    EXPECT_EQ(item.substr(item.size() - after.size()), after) << item;
+    auto state = parse_state(item.substr(before.size(), item.size() - before.size() - after.size()));
+    EXPECT_TRUE(state) << item;
+    if (state) states.insert(*state);
+    if (end == std::string::npos) break;
+    rest = rest.substr(end + separator.size());
+  }
+  return states;
+}
+
+// The SQL and Lua copies of the final states are generated from one definition: each
+// names every final state once (the settled ones closed too), and nothing else.
+TEST(OrderState, TheGeneratedListsNameExactlyTheFinalStates) {
+  std::multiset<OrderState> finals, settled;
+  for (OrderState s : kAll) {
+    if (is_final(s)) finals.insert(s);
+  }
+  settled = finals;
+  settled.insert(S::kClosed);
+  EXPECT_EQ(read_list(final_states_sql_list(), "(", ",", ")", "'", "'"), finals);
+  EXPECT_EQ(read_list(settled_states_sql_list(), "(", ",", ")", "'", "'"), settled);
+  EXPECT_EQ(read_list(settled_states_lua_table(), "{", ", ", "}", "", "=true"), settled);
+  EXPECT_EQ(final_states_sql_list(), "('filled','failed','rejected','expired','dropped')");
+  EXPECT_EQ(settled_states_sql_list(), "('filled','failed','rejected','expired','dropped','closed')");
+  EXPECT_EQ(settled_states_lua_table(),
+            "{filled=true, failed=true, rejected=true, expired=true, dropped=true, closed=true}");
+}
+
 }  // namespace
 }  // namespace mtg

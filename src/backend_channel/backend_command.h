@@ -12,10 +12,14 @@
 // backend takes it by marking its lease (BackendKeys::lease) and drops it, answering
 // "dropped: …", when the lease is gone. A late snapshot is noise; a late restore would
 // swap the database after its operator was told it failed.
+// The grammar lives here only: requesters write a line with format_backend_command,
+// the backend reads it with parse_backend_command, and each reads the other's back.
 #pragma once
 
+#include <array>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "util/status.h"
 
@@ -24,18 +28,40 @@ namespace mtg {
 inline constexpr size_t kMaxRequestIdBytes = 64;
 inline constexpr size_t kMaxCommandPathBytes = 4'096;
 
+// What a command asks the backend to do (the line's first word).
+enum class BackendVerb { kResume, kSnapshot, kRestoreDuckdb, kReconcileRedis };
+
+inline constexpr std::array<BackendVerb, 4> kBackendVerbs = {
+    BackendVerb::kResume, BackendVerb::kSnapshot, BackendVerb::kRestoreDuckdb, BackendVerb::kReconcileRedis};
+
+// "resume", "snapshot", "restore-duckdb", "reconcile-redis".
+const char* verb_name(BackendVerb verb);
+
+// Inverse of verb_name; kInvalidArgument "unknown command '…'" otherwise.
+Result<BackendVerb> parse_verb(std::string_view word);
+
 struct BackendCommand {
-  enum class Kind { kResume, kSnapshot, kRestoreDuckdb, kReconcileRedis };
-  Kind kind = Kind::kResume;
+  BackendVerb verb = BackendVerb::kResume;
   std::string request_id;  // empty for resume
   std::string path;        // snapshot and restore-duckdb only
+
+  bool operator==(const BackendCommand&) const = default;
 };
 
+// True for the commands that carry a request id (all but resume).
+bool takes_request_id(BackendVerb verb);
+
 // True for the commands that need a live lease (snapshot, restore-duckdb).
-bool runs_only_while_awaited(BackendCommand::Kind kind);
+bool runs_only_while_awaited(BackendVerb verb);
 
 // Parses one command line; kInvalidArgument with the reason when it is malformed.
 Result<BackendCommand> parse_backend_command(const std::string& line);
+
+// The command line of `command`, which parse_backend_command reads back as `command`.
+// Its request id must be valid for the verb (empty for resume) and its path empty
+// unless the verb takes one (checked); kInvalidArgument when the path is one the
+// parser refuses (relative, too long, control characters).
+Result<std::string> format_backend_command(const BackendCommand& command);
 
 // The request id of a command line that may be malformed otherwise, when its second
 // word is a valid id (so a bad command can still be answered).

@@ -14,6 +14,11 @@
 namespace mtg {
 namespace {
 
+// "<operation> <path>: <strerror>"
+std::string error_text(std::string_view operation, const std::string& path, int err) {
+  return std::string(operation) + " " + path + ": " + std::strerror(err);
+}
+
 // Random bytes in a temporary file's name.
 constexpr size_t kTempNameRandomBytes = 8;
 
@@ -36,7 +41,11 @@ class RealFileSystem final : public FileSystem {
   Result<Fd> create_file(const std::string& path, mode_t mode) override {
     MTG_CHECK(!path.empty());
     Fd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
-    if (!fd.valid()) return file_error("create", path, errno);
+    if (!fd.valid()) {
+      const int err = errno;
+      // ENOENT: the directory is missing, an error of the place rather than a file not found.
+      return err == ENOENT ? Status::io(error_text("create", path, err)) : file_error("create", path, err);
+    }
     if (::fchmod(fd.get(), mode) != 0) {
       const int err = errno;
       fd.reset();
@@ -135,7 +144,7 @@ FileSystem& FileSystem::real() {
 
 Status file_error(std::string_view operation, const std::string& path, int err) {
   MTG_CHECK(err != 0);
-  std::string message = std::string(operation) + " " + path + ": " + std::strerror(err);
+  std::string message = error_text(operation, path, err);
   switch (err) {
     case ENOENT:
       return Status::not_found(std::move(message));

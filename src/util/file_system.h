@@ -37,7 +37,8 @@ class FileSystem {
   static FileSystem& real();
 
   // Creates `path` for writing with exactly `mode` (the umask does not narrow it);
-  // kAlreadyExists when something is there, a symlink included (never followed).
+  // kAlreadyExists when something is there, a symlink included (never followed);
+  // kIoError otherwise, a missing directory included.
   virtual Result<Fd> create_file(const std::string& path, mode_t mode) = 0;
   // Opens an existing file or directory for reading; kNotFound when it is missing.
   virtual Result<Fd> open_read(const std::string& path) = 0;

@@ -148,6 +148,11 @@ TEST(CreateDurablyTest, CreatesTheFileOnceAndNeverReplacesIt) {
   EXPECT_EQ(names_in(dir.path()), std::set<std::string>{"key"});
 }
 
+TEST(ReplaceDurablyTest, AMissingDirectoryIsAnIoErrorNotAMissingFile) {
+  testkit::TempDir dir;
+  EXPECT_EQ(replace_durably(dir.file("missing/state"), "new", 0600).code(), Code::kIoError);
+}
+
 TEST(CreateDurablyTest, AFailedFsyncCreatesNothing) {
   testkit::TempDir dir;
   FaultyFileSystem faulty;

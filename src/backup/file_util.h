@@ -36,7 +36,8 @@ Result<std::string> read_small_file(const std::string& path, size_t max_bytes);
 // when the object dies. Move-only.
 class ScratchDir {
  public:
-  // A new directory whose name holds `label`; kIoError when none can be created.
+  // A new directory whose name holds `label`; when none can be created, the error
+  // names it and errno (see file_error).
   static Result<ScratchDir> create(const std::string& label);
   ~ScratchDir();
   ScratchDir(ScratchDir&& other) noexcept;

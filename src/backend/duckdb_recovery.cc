@@ -11,10 +11,10 @@
 #include <vector>
 
 #include "backend/history_writer.h"
-#include "backup/file_util.h"
 #include "store/duckdb/refill_mark.h"
 #include "store/duckdb/duckdb_migrations.h"
 #include "util/check.h"
+#include "util/file_system.h"
 
 namespace mtg {
 namespace {
@@ -39,17 +39,6 @@ int64_t as_i64(const nlohmann::json& v) {
 // A UInt64 (ticket) as decimal text: DuckDB casts it to UBIGINT, the whole range fits.
 std::string as_u64_text(const nlohmann::json& v) {
   return v.is_string() ? v.get<std::string>() : std::to_string(v.get<uint64_t>());
-}
-
-Status move_aside(const std::string& path, const std::string& dest) {
-  std::error_code ec;
-  fs::rename(path, dest, ec);
-  if (ec) return Status::io("move " + path + " to " + dest + ": " + ec.message());
-  if (fs::exists(path + ".wal")) {
-    fs::rename(path + ".wal", dest + ".wal", ec);
-    if (ec) return Status::io("move " + path + ".wal aside: " + ec.message());
-  }
-  return Status::ok();
 }
 
 constexpr size_t kRowsPerStatement = 100;  // one prepared multi-row INSERT per this many rows
@@ -127,8 +116,8 @@ Result<bool> build_missing_file(const std::string& path, const SnapshotRestorer&
   }
   MTG_RETURN_IF_ERROR(mark_file_refill_pending(staged));
   if (fs::exists(staged + ".wal")) return Status::internal(staged + " kept a WAL after its checkpoint");
-  MTG_RETURN_IF_ERROR(backup::fsync_path(staged));
-  MTG_RETURN_IF_ERROR(backup::rename_durably(staged, path));
+  MTG_RETURN_IF_ERROR(sync_file(staged));
+  MTG_RETURN_IF_ERROR(rename_durably(staged, path));
   return restored;
 }
 
@@ -177,7 +166,10 @@ Result<DuckOpenOutcome> open_backend_duckdb(const Config& config,
     out.moved_aside = path + ".corrupt-" + std::to_string(clock.now_ms());
     spdlog::error("backend: DuckDB file {} is corrupt ({}); moving it to {}", path, db.status().message(),
                   out.moved_aside);
-    MTG_RETURN_IF_ERROR(move_aside(path, out.moved_aside));
+    MTG_RETURN_IF_ERROR(rename_durably(path, out.moved_aside));
+    if (fs::exists(path + ".wal")) {
+      MTG_RETURN_IF_ERROR(rename_durably(path + ".wal", out.moved_aside + ".wal"));
+    }
     out.was_missing = true;
   }
   if (out.was_missing) {

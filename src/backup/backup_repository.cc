@@ -103,7 +103,7 @@ Result<BackupDraft> BackupRepository::create(BackupKind kind, int64_t now_ms) co
 }
 
 Status BackupRepository::write_manifest(const std::string& backup_dir, const Manifest& manifest) const {
-  return write_file_atomic(backup_dir + "/" + kManifestName, manifest_to_json(manifest), 0600);
+  return replace_durably(backup_dir + "/" + kManifestName, manifest_to_json(manifest), 0600);
 }
 
 Result<std::vector<BackupEntry>> BackupRepository::list(BackupKind kind) const {

@@ -37,8 +37,9 @@ Result<std::string> BackupService::validate(BackupKind kind, KindHandler& handle
     (void)record_drill(entry, false, hashed.message());
     return hashed;
   }
-  const ScratchDir scratch(std::string("drill-") + kind_name(kind));
-  auto drilled = handler.drill(entry, scratch.path());
+  auto scratch = ScratchDir::create(std::string("drill-") + kind_name(kind));
+  if (!scratch) return scratch.status();
+  auto drilled = handler.drill(entry, scratch->path());
   const std::string detail = drilled ? *drilled : drilled.status().message();
   MTG_RETURN_IF_ERROR(record_drill(entry, drilled.is_ok(), detail));
   if (!drilled) return Status::corruption(name_of(kind, entry.id) + ": restore drill failed: " + detail);
@@ -116,8 +117,9 @@ Result<RestoreOutcome> BackupService::restore(BackupKind kind, const std::option
       outcome.skipped.push_back(checked.status().message());
       continue;
     }
-    const ScratchDir scratch(std::string("restore-") + kind_name(kind));
-    Status s = handler->restore(entry, scratch.path());
+    auto scratch = ScratchDir::create(std::string("restore-") + kind_name(kind));
+    if (!scratch) return scratch.status();
+    Status s = handler->restore(entry, scratch->path());
     if (!s.is_ok()) return s.with_context("restore " + name_of(kind, entry.id));
     outcome.id = entry.id;
     return outcome;

@@ -34,7 +34,7 @@ Result<std::string> replace_file(const std::string& path, const std::string& tex
     if (!moved) return moved.status();
     aside = *moved;
   }
-  MTG_RETURN_IF_ERROR(write_file_atomic(path, text, 0600));
+  MTG_RETURN_IF_ERROR(replace_durably(path, text, 0600));
   return aside;
 }
 
@@ -55,7 +55,7 @@ Status ConfigsHandler::take(const std::string& dir, Manifest& manifest) {
       continue;
     }
     const std::string stored = std::string(kConfigsFolder) + "/" + name;
-    MTG_RETURN_IF_ERROR(write_file_atomic(dir + "/" + stored, *text, 0600));
+    MTG_RETURN_IF_ERROR(replace_durably(dir + "/" + stored, *text, 0600));
     MTG_RETURN_IF_ERROR(add_manifest_file(manifest, dir, stored));
     copied.push_back(name);
   }

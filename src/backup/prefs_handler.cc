@@ -57,7 +57,7 @@ Status PrefsHandler::take(const std::string& dir, Manifest& manifest) {
   if (!file) return file.status();
   const std::string text = json{{"redis", fields}, {"file", *file}}.dump(2) + "\n";
   if (text.size() > kMaxPrefsBytes) return Status::precondition("preferences larger than 16 MiB");
-  MTG_RETURN_IF_ERROR(write_file_atomic(dir + "/" + kPrefsPayload, text, 0600));
+  MTG_RETURN_IF_ERROR(replace_durably(dir + "/" + kPrefsPayload, text, 0600));
   MTG_RETURN_IF_ERROR(add_manifest_file(manifest, dir, kPrefsPayload));
   manifest.source = {{"redis_key", prefs_key(config)}, {"host", config.redis.host},
                      {"port", config.redis.port}, {"path", config.prefs_file}};
@@ -111,7 +111,7 @@ Status PrefsHandler::restore(const BackupEntry& entry, const std::string& /*scra
   if (file.is_null()) return Status::ok();
   std::error_code ec;
   fs::create_directories(fs::path(config.prefs_file).parent_path(), ec);
-  return write_file_atomic(config.prefs_file, file.dump(2) + "\n", 0600);
+  return replace_durably(config.prefs_file, file.dump(2) + "\n", 0600);
 }
 
 }  // namespace mtg::backup

@@ -83,7 +83,7 @@ Status RedisHandler::copy_aof_once(const std::string& aof_dir, const std::string
     auto copied = copy_file_hashed(aof_dir + "/" + name, dest + "/" + name, env_.progress);
     if (!copied) return copied.status();
   }
-  MTG_RETURN_IF_ERROR(write_file_atomic(dest + "/" + *manifest_name, *text, 0600));
+  MTG_RETURN_IF_ERROR(replace_durably(dest + "/" + *manifest_name, *text, 0600));
   auto again = read_small_file(aof_dir + "/" + *manifest_name, kMaxAofManifestBytes);
   if (!again || *again != *text) return Status::unavailable("the AOF was rewritten during the copy");
   names = *listed;
@@ -166,7 +166,7 @@ Status RedisHandler::put_files_in_place(const BackupEntry& entry, const RedisFil
   const std::string aof_dir = files.dir + "/" + files.appenddirname;
   auto aof_aside = move_aside(aof_dir, "pre-restore", now_ms);
   if (!aof_aside) return aof_aside.status();
-  if (!entry.manifest->facts.value("aof", false)) return fsync_path(files.dir);
+  if (!entry.manifest->facts.value("aof", false)) return FileSystem::real().sync_dir(files.dir);
   std::error_code ec;
   fs::create_directories(aof_dir, ec);
   if (ec) return Status::io("create " + aof_dir + ": " + ec.message());
@@ -174,8 +174,8 @@ Status RedisHandler::put_files_in_place(const BackupEntry& entry, const RedisFil
     auto aof = copy_file_hashed(entry.path + "/" + kAofFolder + "/" + name, aof_dir + "/" + name, env_.progress);
     if (!aof) return aof.status();
   }
-  MTG_RETURN_IF_ERROR(fsync_path(aof_dir));
-  return fsync_path(files.dir);
+  MTG_RETURN_IF_ERROR(FileSystem::real().sync_dir(aof_dir));
+  return FileSystem::real().sync_dir(files.dir);
 }
 
 Status RedisHandler::start_redis() {

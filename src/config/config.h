@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "keys/redis_keys.h"
 #include "util/status.h"
 
 namespace mtg {
@@ -14,7 +15,7 @@ namespace mtg {
 struct RedisConfig {
   std::string host = "127.0.0.1";
   int port = 6379;
-  std::string prefix = "mtg:";  // every key and stream name starts with it
+  std::string prefix = kDefaultKeyPrefix;  // every key and stream name starts with it
   int connect_timeout_ms = 1000;
   int command_timeout_ms = 5000;
 };

@@ -9,6 +9,9 @@
 
 namespace mtg {
 
+// The prefix of every key unless [redis] prefix says otherwise.
+inline constexpr const char* kDefaultKeyPrefix = "mtg:";
+
 // The keys of the trade engine's state (RTSS, RTS, RIS, RTRS), of its operators'
 // commands, of the user preferences and of the notification record.
 class RedisKeys {

@@ -30,7 +30,7 @@ bool is_abort(OrderState to) { return to == S::kRejected || to == S::kExpired ||
 
 // A state's name, checked to be a plain lowercase word (no quoting in SQL or Lua).
 std::string plain_name(OrderState state) {
-  const std::string name = state_name(state);
+  std::string name = state_name(state);
   MTG_CHECK(!name.empty());
   MTG_CHECK(std::all_of(name.begin(), name.end(), [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; }));
   return name;

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <system_error>
 
+#include "util/check.h"
 #include "util/file_system.h"
 
 namespace mtg {
@@ -18,6 +19,8 @@ constexpr mode_t kFileMode = 0600;
 
 // Writes `text` over `path` durably, creating its directory when missing.
 Status replace_file(const std::string& path, const std::string& text) {
+  MTG_CHECK(!path.empty());
+  MTG_CHECK(!text.empty());
   const std::string dir = parent_dir(path);
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -48,6 +51,7 @@ Result<std::map<std::string, std::string>> read_prefs_file(const std::string& pa
   for (const auto& [key, value] : doc.items()) {
     fields[key] = value.dump(-1, ' ', false, json::error_handler_t::replace);
   }
+  MTG_CHECK(fields.size() == doc.size());
   return fields;
 }
 
@@ -58,6 +62,7 @@ Status write_prefs_file(const std::string& path, const std::map<std::string, std
     if (value.is_discarded()) return Status::invalid("preference " + key + ": value is not valid JSON");
     doc[key] = value;
   }
+  MTG_CHECK(doc.size() == fields.size());
   return replace_file(path, doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
 }
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "backup/file_util.h"
+#include "util/check.h"
 
 namespace mtg::backup {
 
@@ -66,6 +67,7 @@ Status ConfigsHandler::take(const std::string& dir, Manifest& manifest) {
 }
 
 Result<std::string> ConfigsHandler::drill(const BackupEntry& entry, const std::string& /*scratch*/) {
+  MTG_CHECK(entry.manifest.has_value());
   for (const ManifestFile& f : entry.manifest->files) {
     auto text = read_small_file(entry.path + "/" + f.name, kMaxInstanceFileBytes);
     if (!text) return text.status();
@@ -76,6 +78,7 @@ Result<std::string> ConfigsHandler::drill(const BackupEntry& entry, const std::s
 }
 
 Status ConfigsHandler::restore(const BackupEntry& entry, const std::string& /*scratch*/) {
+  MTG_CHECK(entry.manifest.has_value());
   const std::string& target = env_.config->instances_dir;
   std::error_code ec;
   fs::create_directories(target, ec);

@@ -9,6 +9,7 @@
 #include "store/duckdb/duckdb_database.h"
 #include "store/duckdb/refill_mark.h"
 #include "store/redis/redis_client.h"
+#include "util/check.h"
 #include "util/clock.h"
 
 namespace mtg::backup {
@@ -123,6 +124,7 @@ Status DuckdbHandler::take(const std::string& dir, Manifest& manifest) {
 }
 
 Result<std::string> DuckdbHandler::drill(const BackupEntry& entry, const std::string& scratch) {
+  MTG_CHECK(entry.manifest.has_value());
   auto checked = materialize_duckdb_snapshot(entry, scratch + "/drill.duckdb", env_.progress);
   if (!checked) return checked.status();
   return "duckdb: decompressed, opened, " + *checked;
@@ -139,6 +141,7 @@ Status DuckdbHandler::swap_file(const std::string& restored_path) {
 }
 
 Status DuckdbHandler::restore(const BackupEntry& entry, const std::string& /*scratch*/) {
+  MTG_CHECK(entry.manifest.has_value());
   const Config& config = *env_.config;
   std::error_code ec;
   fs::create_directories(fs::path(config.duckdb.path).parent_path(), ec);

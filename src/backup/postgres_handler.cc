@@ -10,6 +10,7 @@
 #include "backup/child_process.h"
 #include "backup/file_util.h"
 #include "crypto/stream_cipher.h"
+#include "util/check.h"
 
 namespace mtg::backup {
 
@@ -93,6 +94,7 @@ Result<std::string> PostgresHandler::decrypt_to_scratch(const BackupEntry& entry
 }
 
 Result<std::string> PostgresHandler::drill(const BackupEntry& entry, const std::string& scratch) {
+  MTG_CHECK(entry.manifest.has_value());
   auto dump = decrypt_to_scratch(entry, scratch);
   if (!dump) return dump.status();
   const std::string list_path = scratch + "/toc.txt";
@@ -140,6 +142,7 @@ Status PostgresHandler::create_database_if_missing(const std::string& scratch) {
 }
 
 Status PostgresHandler::restore(const BackupEntry& entry, const std::string& scratch) {
+  MTG_CHECK(entry.manifest.has_value());
   MTG_RETURN_IF_ERROR(create_database_if_missing(scratch));
   auto dump = decrypt_to_scratch(entry, scratch);
   if (!dump) return dump.status();

@@ -5,6 +5,7 @@
 #include "backup/file_util.h"
 #include "keys/redis_keys.h"
 #include "store/redis/redis_client.h"
+#include "util/check.h"
 
 namespace mtg::backup {
 
@@ -86,6 +87,7 @@ Result<json> PrefsHandler::read_document(const BackupEntry& entry) {
 }
 
 Result<std::string> PrefsHandler::drill(const BackupEntry& entry, const std::string& /*scratch*/) {
+  MTG_CHECK(entry.manifest.has_value());
   auto doc = read_document(entry);
   if (!doc) return doc.status();
   const json& facts = entry.manifest->facts;
@@ -98,6 +100,7 @@ Result<std::string> PrefsHandler::drill(const BackupEntry& entry, const std::str
 }
 
 Status PrefsHandler::restore(const BackupEntry& entry, const std::string& /*scratch*/) {
+  MTG_CHECK(entry.manifest.has_value());
   const Config& config = *env_.config;
   auto doc = read_document(entry);
   if (!doc) return doc.status();

@@ -6,6 +6,7 @@
 
 #include "backend_channel/backend_channel.h"
 #include "backup/file_util.h"
+#include "util/check.h"
 
 namespace mtg::backup {
 
@@ -130,6 +131,7 @@ Status RedisHandler::take(const std::string& dir, Manifest& manifest) {
 }
 
 Result<std::string> RedisHandler::drill(const BackupEntry& entry, const std::string& scratch) {
+  MTG_CHECK(entry.manifest.has_value());
   const Manifest& m = *entry.manifest;
   const int64_t expected = m.facts.value("rdb_keys", int64_t{-1});
   auto keys = check_rdb(entry.path + "/" + kRdbPayload);
@@ -189,6 +191,7 @@ Status RedisHandler::start_redis() {
 }
 
 Status RedisHandler::restore(const BackupEntry& entry, const std::string& /*scratch*/) {
+  MTG_CHECK(entry.manifest.has_value());
   const Config& config = *env_.config;
   RedisFiles files = files_from_manifest(*entry.manifest);
   if (auto redis = RedisClient::connect(config.redis); redis && (*redis)->ping().is_ok()) {

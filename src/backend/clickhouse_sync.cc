@@ -19,7 +19,8 @@ int64_t as_int(const std::optional<std::string>& cell) {
 
 // The stored row JSON ends with '}': the send time goes in as the table's version.
 std::string with_synced_at(const std::string& row_json, int64_t synced_at_ms) {
-  MTG_CHECK(row_json.size() >= 2 && row_json.back() == '}');
+  MTG_CHECK(row_json.size() >= 2);
+  MTG_CHECK(row_json.back() == '}');
   return row_json.substr(0, row_json.size() - 1) + ",\"synced_at\":" + std::to_string(synced_at_ms) + "}";
 }
 
@@ -113,7 +114,8 @@ Result<ClickHouseSync::Batch> ClickHouseSync::read_batch(int64_t first_seq, int6
 }
 
 Result<int64_t> ClickHouseSync::send(const Batch& batch) {
-  MTG_CHECK(batch.rows > 0 && batch.first_seq <= batch.last_seq);
+  MTG_CHECK(batch.rows > 0);
+  MTG_CHECK(batch.first_seq <= batch.last_seq);
   last_send_ms_ = clock_.now_ms();
   Status sent = sink_.insert_rows(batch.ndjson);
   if (!sent.is_ok()) {

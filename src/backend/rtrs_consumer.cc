@@ -61,7 +61,8 @@ Status RtrsConsumer::ensure_group() {
 
 Result<std::vector<RtrsEntry>> RtrsConsumer::range_after(int max, const std::string& after_id,
                                                          const std::string& through_id) {
-  MTG_CHECK(max > 0 && max <= kMaxEntriesPerRead);
+  MTG_CHECK(max > 0);
+  MTG_CHECK(max <= kMaxEntriesPerRead);
   auto reply = redis_.command({"XRANGE", keys_.rtrs(), "(" + after_id, through_id, "COUNT", std::to_string(max)});
   if (!reply) return reply.status();
   std::vector<RtrsEntry> entries;
@@ -71,7 +72,9 @@ Result<std::vector<RtrsEntry>> RtrsConsumer::range_after(int max, const std::str
 }
 
 Result<std::vector<RtrsEntry>> RtrsConsumer::read(int max, int block_ms, const std::string& from_id) {
-  MTG_CHECK(max > 0 && max <= kMaxEntriesPerRead && block_ms >= 0);
+  MTG_CHECK(max > 0);
+  MTG_CHECK(max <= kMaxEntriesPerRead);
+  MTG_CHECK(block_ms >= 0);
   std::vector<std::string> argv{"XREADGROUP", "GROUP", RedisKeys::kBackendGroup, kConsumerName,
                                 "COUNT", std::to_string(max)};
   if (block_ms > 0) argv.insert(argv.end(), {"BLOCK", std::to_string(block_ms)});

@@ -4,6 +4,7 @@
 
 #include "backup/config_fallback.h"
 #include "cli/command.h"
+#include "util/check.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -28,11 +29,14 @@ Result<Config> CliContext::load(const std::string& process) const {
     std::cerr << "mtguard: " << s.to_string() << '\n';
     return s;
   }
+  for (const auto& inst : config->instances) MTG_CHECK(!inst.id.empty());  // validated
   backup::notify_config_restored(*config, replaced, SystemClock::instance());
   return config;
 }
 
 int fail(const std::string& what, const Status& status) {
+  MTG_CHECK(!what.empty());
+  MTG_CHECK(!status.is_ok());  // callers report failures only
   std::cerr << "mtguard: " << what << ": " << status.to_string() << '\n';
   return kExitFailed;
 }
@@ -61,7 +65,10 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   }
+  MTG_CHECK(ctx.exit_code >= kExitOk);
+  MTG_CHECK(ctx.exit_code <= kExitUsage);
   return ctx.exit_code;
+
 }
 
 }  // namespace mtg

@@ -13,6 +13,7 @@
 #include "cli/table.h"
 #include "notify/configured_notifier.h"
 #include "prefs/prefs_watcher.h"
+#include "util/check.h"
 #include "util/clock.h"
 
 namespace mtg {
@@ -67,6 +68,7 @@ int run_backup(const CliContext& ctx, const std::string& kind_name) {
   auto outcome = service.run(*kind);
   end_progress();
   if (!outcome) return fail("backup run " + kind_name, outcome.status());
+  MTG_CHECK(outcome->entry.manifest);  // a backup just taken has its manifest
   const backup::Manifest& m = *outcome->entry.manifest;
   std::cout << "backup " << m.kind << "/" << m.id << ": " << m.files.size() << " files, "
             << backup::format_bytes(m.stored_bytes) << " stored (" << backup::format_bytes(m.raw_bytes)
@@ -92,6 +94,7 @@ void add_list_row(Table& table, BackupKind kind, const backup::BackupEntry& e, b
     if (!json) sha = sha.substr(0, kShortShaChars);
   }
   table.add({backup::kind_name(kind), e.id, created, size, sha, verified_cell(e), e.path});
+
 }
 
 int run_list(const CliContext& ctx, const std::string& kind_name) {
@@ -129,6 +132,9 @@ int run_verify(const CliContext& ctx, const std::string& kind_name) {
       std::cerr << "mtguard: corrupt backup " << backup::kind_name(o.kind) << "/" << o.id << ": " << o.detail << '\n';
     }
   }
+  MTG_CHECK(table.rows() == outcomes->size());
+  MTG_CHECK(static_cast<size_t>(bad) <= table.rows());
+
   table.print(std::cout, ctx.json);
   return bad == 0 ? kExitOk : kExitFailed;
 }

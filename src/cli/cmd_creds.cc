@@ -14,6 +14,7 @@
 #include "credentials/terminal_config.h"
 #include "crypto/master_key.h"
 #include "store/postgres/pg_client.h"
+#include "util/check.h"
 
 namespace mtg {
 namespace {
@@ -45,6 +46,8 @@ Result<CredsSession> open_session(Config config) {
   if (!pg) return pg.status();
   auto store = CredentialStore::open(**pg, {std::move(key).value()});
   if (!store) return store.status();
+  MTG_CHECK(*pg != nullptr);
+  MTG_CHECK(*store != nullptr);
   return CredsSession{std::move(config), std::move(pg).value(), std::move(store).value()};
 }
 
@@ -82,6 +85,8 @@ int run_set(const CliContext& ctx, const SetArgs& args) {
   if (!status.is_ok()) return fail("creds set", status);
   Table table({"instance", "login", "server", "key_id"});
   table.add({args.instance, std::to_string(args.login), args.server, session->store->current_key_id()});
+  MTG_CHECK(table.rows() == 1);
+
   table.print(std::cout, ctx.json);
   return kExitOk;
 }
@@ -95,6 +100,7 @@ int run_list(const CliContext& ctx) {
   for (const CredentialInfo& info : *infos) {
     table.add({info.instance, std::to_string(info.login), info.server, info.key_id, info.updated_at});
   }
+  MTG_CHECK(table.rows() == infos->size());
   table.print(std::cout, ctx.json);
   return kExitOk;
 }
@@ -122,8 +128,11 @@ int run_rotate(const CliContext& ctx, const std::string& new_key_file) {
                 Status::invalid("the new key is the current key (" + new_key->key_id + ")"));
   }
   const std::string old_key_id = session->store->current_key_id();
+  MTG_CHECK(old_key_id != new_key->key_id);
   auto rotated = session->store->rotate(*new_key);
   if (!rotated) return fail("creds rotate-key", rotated.status());
+  MTG_CHECK(*rotated >= 0);
+  MTG_CHECK(session->store->current_key_id() == new_key->key_id);  // rotate() made it current
   Table table({"rotated", "old_key_id", "new_key_id"});
   table.add({std::to_string(*rotated), old_key_id, new_key->key_id});
   table.print(std::cout, ctx.json);
@@ -142,6 +151,8 @@ int run_terminal_config(const CliContext& ctx, const TerminalConfigArgs& args) {
   if (!session) return kExitFailed;
   auto credential = session->store->get(args.instance);
   if (!credential) return fail("creds terminal-config", credential.status());
+  MTG_CHECK(credential->instance == args.instance);  // get() names the credential by its argument
+
   Status status = render_terminal_config(*credential, args.path);
   if (!status.is_ok()) return fail("creds terminal-config", status);
   Table table({"instance", "login", "server", "path"});

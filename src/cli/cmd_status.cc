@@ -11,6 +11,7 @@
 #include "store/duckdb/duckdb_database.h"
 #include "store/postgres/pg_client.h"
 #include "store/redis/redis_client.h"
+#include "util/check.h"
 
 namespace mtg {
 namespace {
@@ -42,6 +43,7 @@ Result<std::string> duckdb_version(const Config& config) {
   if (db) return (*db)->server_version();
   const Code code = db.status().code();
   if (code != Code::kUnavailable && code != Code::kNotFound) return db.status();
+  MTG_CHECK(code == Code::kUnavailable || code == Code::kNotFound);
   auto beat = backend_heartbeat(config);
   if (code == Code::kNotFound) {
     if (beat) return Status::not_found("the running backend's file is gone from " + config.duckdb.path);
@@ -61,6 +63,7 @@ std::vector<StoreCheck> check_stores(const Config& c) {
   checks.push_back({"clickhouse", c.clickhouse.host + ":" + std::to_string(c.clickhouse.http_port),
                     version_of(ClickHouseClient::create(c.clickhouse))});
   checks.push_back({"duckdb", c.duckdb.path, duckdb_version(c)});
+  MTG_CHECK(checks.size() == 4);
   return checks;
 }
 
@@ -75,11 +78,15 @@ int run_status(const CliContext& ctx) {
     stores.add({check.store, check.address, ok ? *check.version : "-",
                 ok ? "ok" : "error: " + check.version.status().to_string()});
   }
+  MTG_CHECK(stores.rows() == 4);  // one row per store of check_stores
   Result<Table> instances = Status::unavailable("redis is down");
   if (auto redis = RedisClient::connect(config->redis)) instances = instance_table(*config, **redis);
   if (ctx.json) {
     nlohmann::json doc = {{"stores", stores.json()},
                           {"instances", instances ? instances->json() : nlohmann::json::array()}};
+    MTG_CHECK(doc.at("stores").size() == stores.rows());  // the fields the header comment promises
+    MTG_CHECK(doc.at("instances").is_array());
+
     std::cout << doc.dump(2) << '\n';
   } else {
     stores.print(std::cout);

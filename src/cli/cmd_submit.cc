@@ -14,6 +14,7 @@
 #include "signal/signal_parser.h"
 #include "signal/uuid.h"
 #include "store/redis/redis_client.h"
+#include "util/check.h"
 #include "util/clock.h"
 
 namespace mtg {
@@ -34,7 +35,12 @@ std::string random_uuid() {
   RAND_bytes(b.data(), static_cast<int>(b.size()));
   b[6] = static_cast<uint8_t>((b[6] & 0x0F) | 0x40);  // version 4
   b[8] = static_cast<uint8_t>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
-  return uuid_text(b);
+  std::string text = uuid_text(b);
+  MTG_CHECK(text.size() == 36);
+  auto back = uuid_bytes(text);
+  MTG_CHECK(back.is_ok());
+  MTG_CHECK(*back == b);  // the text parses back to the bytes
+  return text;
 }
 
 Result<std::string> signal_from_flags(const SubmitFlags& f) {
@@ -54,6 +60,8 @@ Result<std::string> signal_from_flags(const SubmitFlags& f) {
   s.tp = f.tp;
   s.created_at_ms = SystemClock::instance().now_ms();
   s.ttl_ms = f.ttl_ms > 0 ? f.ttl_ms : 30'000;
+  MTG_CHECK(!s.uuid.empty());
+  MTG_CHECK(s.ttl_ms > 0);
   return to_json(s);
 }
 
@@ -82,6 +90,7 @@ Result<std::string> last_result_id(RedisClient& redis, const RedisKeys& keys) {
 int wait_results(RedisClient& redis, const RedisKeys& keys, std::string from, std::set<std::string> want,
                  const SubmitFlags& f, bool json) {
   Table table({"uuid", "status", "filled_volume", "reason"});
+  const size_t wanted = want.size();
   const int64_t deadline = SystemClock::instance().steady_ms() + f.timeout_ms;
   while (!want.empty() && SystemClock::instance().steady_ms() < deadline) {
     auto reply = redis.command({"XREAD", "COUNT", "1000", "BLOCK", "500", "STREAMS", keys.rtrs(), from});
@@ -96,6 +105,7 @@ int wait_results(RedisClient& redis, const RedisKeys& keys, std::string from, st
       table.add({r->uuid, result_status_name(r->status), std::to_string(r->filled_volume), r->reason});
     }
   }
+  MTG_CHECK(table.rows() + want.size() == wanted);  // one row per uuid that got its final result
   table.print(std::cout, json);
   if (!want.empty()) {
     std::cerr << "mtguard submit: " << want.size() << " signal(s) without a final result after "
@@ -129,6 +139,8 @@ int run_submit(const CliContext& ctx, const SubmitFlags& f) {
     for (size_t i = start; i < std::min(payloads.size(), start + kSubmitBatch); ++i) {
       batch.push_back({"XADD", keys.rtss(), "*", "signal", payloads[i]});
     }
+    MTG_CHECK(!batch.empty());
+    MTG_CHECK(batch.size() <= kSubmitBatch);
     auto replies = (*redis)->pipeline(batch);
     if (!replies) return fail("submit", replies.status());
   }
@@ -137,6 +149,8 @@ int run_submit(const CliContext& ctx, const SubmitFlags& f) {
     if (!f.wait) std::cout << (uuid.empty() ? "-" : uuid) << '\n';
     if (!uuid.empty()) uuids.insert(uuid);
   }
+  MTG_CHECK(uuids.size() <= payloads.size());
+
   if (!f.wait) return kExitOk;
   return wait_results(**redis, keys, *from, std::move(uuids), f, ctx.json);
 }

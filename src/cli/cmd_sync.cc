@@ -10,6 +10,7 @@
 #include "cli/table.h"
 #include "keys/redis_keys.h"
 #include "store/redis/redis_client.h"
+#include "util/check.h"
 
 namespace mtg {
 namespace {
@@ -37,6 +38,7 @@ int run_status(const CliContext& ctx) {
   table.add({!s->suspended ? "active" : s->resumes_itself ? "suspended (resumes itself)" : "suspended", std::to_string(s->lag_rows),
              std::to_string(s->oldest_unsent_age_ms), std::to_string(s->attempts), std::to_string(s->failed_batches),
              std::to_string(s->rows_synced), s->last_error});
+  MTG_CHECK(table.rows() == 1);
   table.print(std::cout, ctx.json);
   return kExitOk;
 }
@@ -55,6 +57,8 @@ int run_resume(const CliContext& ctx) {
   for (int waited_ms = 0; waited_ms < kResumeWaitMs; waited_ms += kPollMs) {
     auto s = read_status(**redis, keys);
     if (s && s->ts_ms > asked_at && !s->suspended) {
+
+
       std::cout << "sync: active (" << s->lag_rows << " rows waiting)\n";
       return kExitOk;
     }

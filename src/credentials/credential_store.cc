@@ -76,7 +76,8 @@ Result<Credential> CredentialStore::get(std::string_view instance) {
   if (rows->rows.empty()) {
     return Status::not_found("no broker credentials for instance '" + std::string(instance) + "'");
   }
-  MTG_CHECK(rows->rows.size() == 1 && rows->rows[0].size() == 3);
+  MTG_CHECK(rows->rows.size() == 1);
+  MTG_CHECK(rows->rows[0].size() == 3);
   const auto& row = rows->rows[0];
   auto login = parse_login(row[0], instance);
   if (!login) return login.status();

@@ -20,8 +20,11 @@ Engine::Engine(const Config& config, OrderStore& store, link::TerminalLink& link
       hooks_(std::move(hooks)),
       recovery_(policy.recovery, clock, std::make_unique<SeededRng>(policy.jitter_seed)),
       signal_limits_(signal_limits(config.engine)) {
-  MTG_CHECK(limits_.max_legs >= 1 && limits_.max_legs <= 999);
-  MTG_CHECK(policy_.attempt_interval_ms > 0 && policy_.notify_at > 0 && policy_.disable_at >= policy_.notify_at);
+  MTG_CHECK(limits_.max_legs >= 1);
+  MTG_CHECK(limits_.max_legs <= 999);
+  MTG_CHECK(policy_.attempt_interval_ms > 0);
+  MTG_CHECK(policy_.notify_at > 0);
+  MTG_CHECK(policy_.disable_at >= policy_.notify_at);
 }
 
 Status Engine::start() {
@@ -41,6 +44,7 @@ Status Engine::start() {
     it->second.attempts = s.attempts;
   }
   for (auto& [id, s] : instances_) {
+    MTG_CHECK(s.id == id);
     s.connected = link_.is_connected(id);
     save_instance(s);
   }
@@ -60,6 +64,7 @@ Status Engine::start() {
     for (auto& r : *spilled) deferred_.push_back({std::move(r.instance), std::move(r.result)});
     if (!deferred_.empty()) spdlog::warn("engine: {} results from the spill journal to store", deferred_.size());
   }
+  MTG_CHECK(flights_.size() <= orders_.size());  // every flight is an open order's
   started_ = true;
   spdlog::info("engine: recovered {} open orders ({} in flight) and {} instances", orders_.size(),
                flights_.size(), instances_.size());
@@ -106,6 +111,8 @@ void Engine::on_tick() {
   expire_unsent();
   dispatch_waiting();
   requery_silent();
+  MTG_CHECK(flights_.size() <= orders_.size());
 }
+
 
 }  // namespace mtg

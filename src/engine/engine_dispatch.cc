@@ -20,6 +20,11 @@ link::OrderFrame order_frame(const Order& o) {
   f.sl = o.signal.sl;
   f.tp = o.signal.tp;
   f.expires_at = o.signal.expires_at_ms();
+  MTG_CHECK(f.volume > 0);  // an open order never has its whole volume filled
+  auto back = parse_client_id(f.client_id);
+  MTG_CHECK(back.is_ok());
+  MTG_CHECK(back->first == f.uuid);  // the client id parses back to its uuid and leg
+  MTG_CHECK(back->second == f.leg);
   return f;
 }
 
@@ -38,13 +43,16 @@ Status Engine::dispatch(Order& order) {
     return s;
   }
   order = std::move(next);
+  MTG_CHECK(order.state == OrderState::kSent);
   send_leg(order);
   return Status::ok();
 }
 
 void Engine::send_leg(const Order& order) {
   MTG_CHECK(in_flight(order));
+  MTG_CHECK(orders_.count(order.signal.uuid) == 1);  // only an open order is in flight
   flights_[order.signal.uuid] = Flight{clock_.steady_ms(), false};
+
   if (link_.send(order.signal.instance, order_frame(order))) ++stats_.frames_sent;
 }
 

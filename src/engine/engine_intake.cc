@@ -100,6 +100,8 @@ Status Engine::decide_entry(const RtssEntry& e) {
   } else {
     d.accepted = order;
   }
+  MTG_CHECK(d.accepted.has_value() != d.final_result.has_value());  // exactly one answer
+  MTG_CHECK(d.final_order.has_value() == d.final_result.has_value());
   return apply_intake(d);
 }
 
@@ -127,11 +129,14 @@ Status Engine::reject(const RtssEntry& e, const std::string& uuid, const Signal*
   }
   d.final_result = r;
   d.dead_letter = e.has_payload ? e.payload.substr(0, 64 * 1024) : "";
+  MTG_CHECK(d.dead_letter.size() <= 64 * 1024);
   spdlog::warn("engine: rejected RTSS entry {} (uuid '{}'): {}", e.stream_id, uuid, reason);
   return apply_intake(d);
 }
 
 Status Engine::apply_intake(const IntakeDecision& d) {
+  MTG_CHECK(d.duplicate_result.status == ResultStatus::kDuplicate);
+  if (d.final_result) MTG_CHECK(is_final(d.final_result->status));
   auto outcome = store_.intake(d);
   if (!outcome) {
     ++stats_.store_errors;
@@ -139,13 +144,16 @@ Status Engine::apply_intake(const IntakeDecision& d) {
   }
   switch (*outcome) {
     case IntakeOutcome::kAccepted: {
+      MTG_CHECK(d.accepted.has_value());
       ++stats_.accepted;
       auto [it, inserted] = orders_.emplace(d.uuid, *d.accepted);
       MTG_CHECK(inserted);
       return dispatch(it->second);
     }
     case IntakeOutcome::kFinalized:
+      MTG_CHECK(d.final_result.has_value());
       switch (d.final_result->status) {
+
         case ResultStatus::kExpired: ++stats_.expired; break;
         case ResultStatus::kDropped: ++stats_.dropped; break;
         default: ++stats_.rejected; break;

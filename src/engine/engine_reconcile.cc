@@ -6,6 +6,7 @@
 #include "engine/engine.h"
 #include "engine/order_rules.h"
 #include "order/client_id.h"
+#include "util/check.h"
 
 namespace mtg {
 
@@ -37,6 +38,7 @@ void Engine::send_queries(const std::string& instance, const std::vector<std::st
   link::QueryFrame q;
   auto flush = [&] {
     if (q.client_ids.empty()) return;
+    MTG_CHECK(q.client_ids.size() <= link::kMaxQueryIds);
     if (link_.send(instance, q)) ++stats_.queries_sent;
     q.client_ids.clear();
   };
@@ -47,6 +49,8 @@ void Engine::send_queries(const std::string& instance, const std::vector<std::st
     if (q.client_ids.size() == link::kMaxQueryIds) flush();
   }
   flush();
+  MTG_CHECK(q.client_ids.empty());
+
 }
 
 void Engine::on_known(const std::string& instance, const link::KnownFrame& known) {

@@ -89,6 +89,7 @@ Status Engine::on_result(const std::string& instance, const link::ResultFrame& r
           MTG_CHECK_MSG(capped.is_ok(), capped.to_string().c_str());
           return finish(o, ResultStatus::kFilled, "terminal reported an over-fill: " + s.message());
         }
+        MTG_CHECK(o.filled_volume <= o.signal.volume + kVolumeEpsilon);
       }
       if (o.remaining_volume() <= kVolumeEpsilon) return finish(o, ResultStatus::kFilled, "");
       return continue_or_finish(o, r.filled_volume > 0, "partially filled");
@@ -127,12 +128,14 @@ Status Engine::continue_or_finish(Order& o, bool filled_now, const std::string& 
   }
   const int filled_leg = o.leg;
   o.leg += 1;
+  MTG_CHECK(o.leg < limits_.max_legs);  // the branch above finished the last leg
   MTG_CHECK(o.transition(o.filled_volume > 0 ? OrderState::kPartial : OrderState::kSent, now).is_ok());
   TradeResult partial;
   if (filled_now) {
     partial = final_result_of(o, ResultStatus::kFilled, why, now);
     partial.status = ResultStatus::kPartial;
     partial.result_id = partial_result_id(o.signal.uuid, filled_leg);
+    MTG_CHECK(partial.filled_volume > 0);
   }
   MTG_RETURN_IF_ERROR(store_.update(o, filled_now ? &partial : nullptr));
   orders_.at(o.signal.uuid) = o;
@@ -145,7 +148,11 @@ Status Engine::finish(Order& o, ResultStatus status, const std::string& reason) 
   MTG_CHECK(o.filled_volume <= o.signal.volume + kVolumeEpsilon);
   o.reason = reason;
   MTG_CHECK(o.transition(state_of(status), now).is_ok());
+  MTG_CHECK(is_final(o.state));
   const TradeResult result = final_result_of(o, status, reason, now);
+  MTG_CHECK(is_final(result.status));
+  MTG_CHECK(result.result_id == final_result_id(o.signal.uuid));  // fixed by the order
+
   auto written = store_.finalize(o, result);
   if (!written) return written.status();
   const std::string uuid = o.signal.uuid;

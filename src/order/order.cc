@@ -94,7 +94,8 @@ Status Order::apply_fill(double volume, double price) {
   }
   avg_price = (avg_price * filled_volume + price * volume) / total;
   filled_volume = total;
-  MTG_CHECK(filled_volume <= signal.volume + kVolumeEpsilon && avg_price > 0);
+  MTG_CHECK(filled_volume <= signal.volume + kVolumeEpsilon);
+  MTG_CHECK(avg_price > 0);
   return Status::ok();
 }
 

@@ -93,7 +93,8 @@ Result<TradeResult> TradeResult::from_json(std::string_view json_text) {
 std::string final_result_id(const std::string& uuid) { return uuid + ":final"; }
 
 std::string partial_result_id(const std::string& uuid, int leg) {
-  MTG_CHECK(leg >= 0 && leg <= kMaxLeg);
+  MTG_CHECK(leg >= 0);
+  MTG_CHECK(leg <= kMaxLeg);
   return uuid + ":p" + std::to_string(leg);
 }
 

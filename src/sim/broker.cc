@@ -31,7 +31,8 @@ int64_t to_lot_cents(double volume) {
 
 Broker::Broker(const SimConfig& config, std::unique_ptr<Rng> rng) : config_(config), rng_(std::move(rng)) {
   MTG_CHECK(rng_ != nullptr);
-  MTG_CHECK(config_.latency_ms_min >= 0 && config_.latency_ms_min <= config_.latency_ms_max);
+  MTG_CHECK(config_.latency_ms_min >= 0);
+  MTG_CHECK(config_.latency_ms_min <= config_.latency_ms_max);
   symbols_["EURUSD"] = Symbol{1.10, 1.10, 0.00010, 5};
   symbols_["GBPUSD"] = Symbol{1.27, 1.27, 0.00015, 5};
   symbols_["USDJPY"] = Symbol{150.0, 150.0, 0.015, 3};
@@ -67,7 +68,8 @@ Execution Broker::execute(const BrokerOrder& order) {
   u -= config_.requote_prob;
   if (u < config_.partial_fill_prob && cents >= 2) {
     const int64_t filled = rng_->uniform_int(1, cents - 1);
-    MTG_CHECK(filled >= 1 && filled < cents);
+    MTG_CHECK(filled >= 1);
+    MTG_CHECK(filled < cents);
     return Execution{link::kRetcodeDonePartial, lots(filled), price, "partial fill (simulated)"};
   }
   return Execution{link::kRetcodeDone, lots(cents), price, ""};
@@ -86,7 +88,8 @@ int Broker::draw_latency_ms() {
 void Broker::book_deal(const Deal& deal) {
   const int64_t cents = to_lot_cents(deal.volume);
   MTG_CHECK_MSG(cents > 0, "a booked deal has a positive volume in 0.01 lots");
-  MTG_CHECK(deal.ticket > 0 && deal.deal > 0);
+  MTG_CHECK(deal.ticket > 0);
+  MTG_CHECK(deal.deal > 0);
   next_ticket_ = std::max(next_ticket_, deal.ticket + 1);
   next_deal_ = std::max(next_deal_, deal.deal + 1);
   if (config_.account == "hedging") {

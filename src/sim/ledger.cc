@@ -108,7 +108,8 @@ Status Ledger::record_intent(const Intent& intent) {
 Status Ledger::record_deal(const DealRecord& record) {
   const link::RetcodeClass cls = link::classify_retcode(record.result.retcode);
   MTG_CHECK(cls == link::RetcodeClass::kDone || cls == link::RetcodeClass::kPartial);
-  MTG_CHECK(record.deal.volume == record.result.filled_volume && record.deal.volume > 0);
+  MTG_CHECK(record.deal.volume == record.result.filled_volume);
+  MTG_CHECK(record.deal.volume > 0);
   MTG_CHECK(find(record.result.client_id) == nullptr);
   json line = result_fields(record.result);
   line["symbol"] = record.deal.symbol;
@@ -123,7 +124,8 @@ Status Ledger::record_deal(const DealRecord& record) {
 }
 
 Status Ledger::record_outcome(const link::ResultFrame& result, int64_t ts) {
-  MTG_CHECK(result.deal == 0 && result.filled_volume == 0);
+  MTG_CHECK(result.deal == 0);
+  MTG_CHECK(result.filled_volume == 0);
   MTG_CHECK(find(result.client_id) == nullptr);
   json line = result_fields(result);
   line["rec"] = "outcome";

@@ -91,13 +91,15 @@ class RealFileSystem final : public FileSystem {
   }
 
   Status rename(const std::string& from, const std::string& to) override {
-    MTG_CHECK(!from.empty() && !to.empty());
+    MTG_CHECK(!from.empty());
+    MTG_CHECK(!to.empty());
     if (::rename(from.c_str(), to.c_str()) != 0) return file_error("rename " + from + " to", to, errno);
     return Status::ok();
   }
 
   Status link(const std::string& from, const std::string& to) override {
-    MTG_CHECK(!from.empty() && !to.empty());
+    MTG_CHECK(!from.empty());
+    MTG_CHECK(!to.empty());
     if (::link(from.c_str(), to.c_str()) != 0) return file_error("link " + from + " to", to, errno);
     return Status::ok();
   }
@@ -170,7 +172,8 @@ Status write_all(int fd, const std::string& path, std::string_view bytes, FileSy
   while (done < bytes.size()) {
     auto written = fs.write(fd, path, bytes.substr(done));
     if (!written) return written.status();
-    MTG_CHECK(*written > 0 && *written <= bytes.size() - done);
+    MTG_CHECK(*written > 0);
+    MTG_CHECK(*written <= bytes.size() - done);
     done += *written;
   }
   MTG_CHECK(done == bytes.size());

@@ -21,6 +21,7 @@ render_toml() {
 host = "$stack_host"
 port = $redis_port
 prefix = "mtg:"
+durability = "$(redis_durability)"
 [postgres]
 host = "$stack_host"
 port = $pg_port

@@ -49,3 +49,18 @@ server_dir() { echo "$stack_var/$1"; }
 
 # server_log NAME: where the server's stdout/stderr go.
 server_log() { echo "$stack_logs/$1.log"; }
+
+# redis_durability: the appendfsync mode of the stack's Redis ([redis] durability):
+# MTG_REDIS_DURABILITY when set, else what var/mtguard.toml says (so a `start redis` run
+# by mtguard itself keeps the mode of `up`), else everysec.
+redis_durability() {
+  local mode=${MTG_REDIS_DURABILITY:-}
+  if [ -z "$mode" ] && [ -f "$stack_config" ]; then
+    mode=$(sed -n 's/^durability = "\(.*\)"$/\1/p' "$stack_config" | head -n 1)
+  fi
+  mode=${mode:-everysec}
+  case $mode in
+    everysec|always) echo "$mode" ;;
+    *) die "MTG_REDIS_DURABILITY must be everysec or always (got '$mode')" ;;
+  esac
+}

@@ -47,12 +47,27 @@ start_detached() {
   record_server "$name" "$!" "$port"
 }
 
+# slow_fsync_prefix: sets redis_prefix to the command prefix that runs Redis on a
+# stalled disk when MTG_REDIS_SLOW_FSYNC_MS is set (every fsync/fdatasync delayed that
+# long by the LD_PRELOAD fixture tests/fixtures/slow_fsync.c), else to nothing.
+slow_fsync_prefix() {
+  local ms=${MTG_REDIS_SLOW_FSYNC_MS:-0} lib=${MTG_SLOW_FSYNC_LIB:-$mtg_root/build/tests/fixtures/libslow_fsync.so}
+  redis_prefix=()
+  [[ $ms =~ ^[0-9]+$ ]] || die "MTG_REDIS_SLOW_FSYNC_MS must be a whole number of milliseconds (got '$ms')"
+  (( ms > 0 )) || return 0
+  [ -f "$lib" ] || die "redis: no stalled-disk library at $lib (build the slow_fsync target or set MTG_SLOW_FSYNC_LIB)"
+  log "redis: every fsync delayed ${ms} ms ($lib)"
+  redis_prefix=(env "LD_PRELOAD=$lib" "MTG_SLOW_FSYNC_MS=$ms")
+}
+
 launch_redis() {
-  local dir
+  local dir mode redis_prefix
   dir=$(server_dir redis)
+  mode=$(redis_durability)
   mkdir -p "$dir"
-  start_detached redis "$redis_port" redis-server --port "$redis_port" --bind "$stack_host" \
-    --dir "$dir" --appendonly yes --appendfsync everysec --save "300 1" --daemonize no \
+  slow_fsync_prefix
+  start_detached redis "$redis_port" "${redis_prefix[@]}" redis-server --port "$redis_port" --bind "$stack_host" \
+    --dir "$dir" --appendonly yes --appendfsync "$mode" --save "300 1" --daemonize no \
     --maxmemory-policy noeviction
 }
 
@@ -147,6 +162,13 @@ wait_ready() {
 # prepare_server NAME: idempotent first-use set-up once NAME is ready (databases).
 prepare_server() {
   case $1 in
+    redis)
+      # A Redis that was already running takes the durability asked for now.
+      local mode
+      mode=$(redis_durability)
+      [ "$(timeout 5 redis-cli -h "$stack_host" -p "$redis_port" CONFIG SET appendfsync "$mode")" = OK ] ||
+        die "redis: CONFIG SET appendfsync $mode failed"
+      ;;
     postgres)
       local have
       have=$("$pg_bin/psql" -h "$stack_host" -p "$pg_port" -U postgres -d postgres -tAc \

@@ -11,6 +11,7 @@
 #include "store/duckdb/duckdb_database.h"
 #include "store/postgres/pg_client.h"
 #include "store/redis/redis_client.h"
+#include "store/redis/redis_server_info.h"
 #include "util/check.h"
 
 namespace mtg {
@@ -32,6 +33,19 @@ Result<BackendHeartbeat> backend_heartbeat(const Config& config) {
   auto redis = RedisClient::connect(config.redis);
   if (!redis) return redis.status();
   return BackendChannel(**redis, config.redis.prefix).heartbeat();
+}
+
+// The server's version and how it persists what it acknowledges; an error when that is
+// less than [redis] durability promises. A server that refuses CONFIG is not judged.
+Result<std::string> redis_version(const Config& config) {
+  auto redis = RedisClient::connect(config.redis);
+  if (!redis) return redis.status();
+  auto version = (*redis)->server_version();
+  if (!version) return version;
+  auto persistence = read_persistence(**redis);
+  if (!persistence) return *version + " (appendfsync unknown: " + persistence.status().message() + ")";
+  MTG_RETURN_IF_ERROR(check_durability(*persistence, config.redis.durability));
+  return *version + " (appendfsync " + persistence->appendfsync + ")";
 }
 
 // DuckDB admits one process: while the backend holds the file, it vouches for it
@@ -56,8 +70,7 @@ Result<std::string> duckdb_version(const Config& config) {
 
 std::vector<StoreCheck> check_stores(const Config& c) {
   std::vector<StoreCheck> checks;
-  checks.push_back({"redis", c.redis.host + ":" + std::to_string(c.redis.port),
-                    version_of(RedisClient::connect(c.redis))});
+  checks.push_back({"redis", c.redis.host + ":" + std::to_string(c.redis.port), redis_version(c)});
   checks.push_back({"postgres", c.postgres.host + ":" + std::to_string(c.postgres.port),
                     version_of(PgClient::connect(c.postgres))});
   checks.push_back({"clickhouse", c.clickhouse.host + ":" + std::to_string(c.clickhouse.http_port),

@@ -19,6 +19,10 @@ std::string PostgresConfig::conninfo() const {
   return s.str();
 }
 
+const char* durability_name(RedisDurability durability) {
+  return durability == RedisDurability::kAlways ? "always" : "everysec";
+}
+
 const InstanceConfig* Config::find_instance(const std::string& id) const {
   for (const auto& inst : instances) {
     if (inst.id == id) return &inst;
@@ -85,6 +89,18 @@ void read_schedule(TableReader& r, const std::string& kind, BackupSchedule& sche
   r.require_range(keep, schedule.keep, 1, 10'000);
 }
 
+void read_durability(TableReader& r, RedisDurability& durability) {
+  std::string name = durability_name(durability);
+  r.read("redis.durability", name);
+  if (name == durability_name(RedisDurability::kAlways)) {
+    durability = RedisDurability::kAlways;
+  } else if (name == durability_name(RedisDurability::kEverysec)) {
+    durability = RedisDurability::kEverysec;
+  } else {
+    r.fail("redis.durability", "must be \"everysec\" or \"always\"");
+  }
+}
+
 void read_backup(TableReader& r, BackupConfig& b) {
   r.read("backup.dir", b.dir);
   r.read("backup.redis_start_command", b.redis_start_command);
@@ -101,6 +117,7 @@ Status read_tables(TableReader& r, Config& c) {
   r.read("redis.prefix", c.redis.prefix);
   r.read("redis.connect_timeout_ms", c.redis.connect_timeout_ms);
   r.read("redis.command_timeout_ms", c.redis.command_timeout_ms);
+  read_durability(r, c.redis.durability);
   r.read("postgres.host", c.postgres.host);
   r.read("postgres.port", c.postgres.port);
   r.read("postgres.user", c.postgres.user);

@@ -12,12 +12,23 @@
 
 namespace mtg {
 
+// What an acknowledged Redis write is worth ([redis] durability; docs/operations.md
+// "Durability"). kEverysec: Redis runs with appendfsync everysec (the default); a
+// crash of Redis on a stalled disk, or of its host, may lose its last seconds of
+// acknowledged writes, which producers cover by resubmitting. kAlways: appendfsync
+// always; an acknowledged write is on disk. mtguard checks that Redis runs so.
+enum class RedisDurability { kEverysec, kAlways };
+
+// "everysec" or "always".
+const char* durability_name(RedisDurability durability);
+
 struct RedisConfig {
   std::string host = "127.0.0.1";
   int port = 6379;
   std::string prefix = kDefaultKeyPrefix;  // every key and stream name starts with it
   int connect_timeout_ms = 1000;
   int command_timeout_ms = 5000;
+  RedisDurability durability = RedisDurability::kEverysec;
 };
 
 struct PostgresConfig {

@@ -83,6 +83,29 @@ TEST(StatusTest, AMissingDuckdbFileIsReportedAndNeverCreated) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("data"))) << "status created the DuckDB file's directory";
 }
 
+// [redis] durability = "always" promises that an acknowledged signal is on disk: a Redis
+// that runs with appendfsync everysec breaks that promise and is reported as an error.
+TEST(StatusTest, ARedisThatKeepsLessThanTheConfiguredDurabilityIsAnError) {
+  MTG_REQUIRE_STACK();
+  const Config& stack = testkit::stack_config();
+  if (stack.redis.durability == RedisDurability::kAlways) GTEST_SKIP() << "the stack's Redis runs appendfsync always";
+  testkit::TempDir dir;
+  const std::string config = dir.write(
+      "mtguard.toml", "[redis]\nport = " + std::to_string(stack.redis.port) + "\ndurability = \"always\"\n" +
+                          "[postgres]\nport = " + std::to_string(stack.postgres.port) + "\n" +
+                          "[clickhouse]\nhttp_port = " + std::to_string(stack.clickhouse.http_port) + "\n" +
+                          "[duckdb]\npath = \"" + dir.file("mtguard.duckdb") + "\"\n[instances]\ndir = \"" +
+                          stack.instances_dir + "\"\n");
+  CommandRun r = run("status --config " + config);
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(row(r.output, "redis").find("error: failed precondition: [redis] durability is \"always\" but Redis runs "
+                                        "with appendfsync everysec"),
+            std::string::npos)
+      << r.output;
+  CommandRun plain = run(status_args());
+  EXPECT_NE(row(plain.output, "redis").find("(appendfsync everysec)"), std::string::npos) << plain.output;
+}
+
 class StatusKillTest : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(StatusKillTest, ReportsTheKilledServerAndRecoversAfterStart) {

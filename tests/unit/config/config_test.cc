@@ -24,6 +24,23 @@ TEST(ConfigTest, LoadsTablesAndResolvesRelativePaths) {
   EXPECT_EQ(c->find_instance("nope"), nullptr);
 }
 
+TEST(ConfigTest, RedisDurabilityIsEverysecUnlessSetToAlways) {
+  testkit::TempDir dir;
+  dir.write("instances/a.json", kInstance);
+  const auto plain = dir.write("plain.toml", "[instances]\ndir = \"instances\"\n");
+  const auto always = dir.write("always.toml", "[redis]\ndurability = \"always\"\n[instances]\ndir = \"instances\"\n");
+  const auto bad = dir.write("bad.toml", "[redis]\ndurability = \"never\"\n[instances]\ndir = \"instances\"\n");
+  auto p = load_config(plain);
+  ASSERT_TRUE(p.is_ok()) << p.status().to_string();
+  EXPECT_EQ(p->redis.durability, RedisDurability::kEverysec);
+  auto a = load_config(always);
+  ASSERT_TRUE(a.is_ok()) << a.status().to_string();
+  EXPECT_EQ(a->redis.durability, RedisDurability::kAlways);
+  auto b = load_config(bad);
+  ASSERT_FALSE(b.is_ok());
+  EXPECT_EQ(b.status().message(), bad + ": key redis.durability: must be \"everysec\" or \"always\"");
+}
+
 TEST(ConfigTest, WrongTypeNamesFileAndKeyOnOneLine) {
   testkit::TempDir dir;
   dir.write("instances/a.json", kInstance);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "engine/engine.h"
+#include "engine/operator_command.h"
 #include "engine/recovery_command.h"
 #include "engine/redis_order_store.h"
 #include "engine/signal_queue.h"
@@ -124,24 +125,23 @@ void publish_heartbeat(RedisClient& redis, const Config& config, const Engine& e
                       {"accepted", s.accepted},        {"duplicates", s.duplicates},
                       {"rejected", s.rejected},        {"expired", s.expired},
                       {"finalized", s.finalized},      {"store_errors", s.store_errors}};
-  (void)redis.command({"SET", RedisKeys{config.redis.prefix}.engine_heartbeat(), j.dump(), "PX", "5000"});
+  (void)redis.command({"SET", RedisKeys{config.redis.prefix}.engine_heartbeat(), j.dump(), "PX",
+                       std::to_string(RedisKeys::kHeartbeatTtlMs)});
 }
 
-// Operator commands ("enable ID", "disable ID") queued by `mtguard instance` in Redis.
+// Operator commands (operator_command.h) queued by `mtguard instance` in Redis.
 void run_operator_commands(RedisClient& redis, const Config& config, Engine& engine) {
   const std::string key = RedisKeys{config.redis.prefix}.engine_commands();
   for (int i = 0; i < 16; ++i) {
     auto cmd = redis.command({"LPOP", key});
     if (!cmd || cmd->type != RedisReply::Type::kString) return;
-    const auto space = cmd->str.find(' ');
-    const std::string verb = cmd->str.substr(0, space);
-    const std::string id = space == std::string::npos ? "" : cmd->str.substr(space + 1);
-    if (verb != "enable" && verb != "disable") {
-      spdlog::warn("engine: unknown operator command '{}'", cmd->str);
+    auto command = parse_operator_command(cmd->str);
+    if (!command) {
+      spdlog::warn("engine: {}", command.status().message());
       continue;
     }
-    Status s = engine.set_enabled(id, verb == "enable");
-    spdlog::info("engine: operator {} {}: {}", verb, id, s.to_string());
+    Status s = engine.set_enabled(command->instance, command->enable);
+    spdlog::info("engine: operator {}: {}", cmd->str, s.to_string());
   }
 }
 

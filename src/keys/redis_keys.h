@@ -27,9 +27,10 @@ class RedisKeys {
   std::string dedup(const std::string& uuid) const { return prefix_ + "dedup:" + uuid; }
   std::string instance(const std::string& id) const { return prefix_ + "ris:" + id; }   // hash
   std::string instances() const { return prefix_ + "ris"; }          // set of instance ids
-  // The engine's liveness and counters (JSON), SET every second with PX 5000.
+  // The engine's liveness and counters (JSON), SET every second with PX kHeartbeatTtlMs.
   std::string engine_heartbeat() const { return prefix_ + "engine:heartbeat"; }
-  // A list of operator commands ("enable ID", "disable ID") the engine LPOPs.
+  static constexpr int kHeartbeatTtlMs = 5'000;
+  // A list of operator commands (engine/operator_command.h) the engine LPOPs.
   std::string engine_commands() const { return prefix_ + "engine:commands"; }
   // The user preferences (hash: field = key, value = JSON text).
   std::string prefs() const { return prefix_ + "prefs"; }

@@ -54,7 +54,7 @@ int run_resume(const CliContext& ctx) {
                                std::chrono::system_clock::now().time_since_epoch()).count();
   BackendChannel backend(**redis, config->redis.prefix);
   auto running = backend.backend_running();
-  if (running && !*running) running = Status::unavailable("no backend runs: start `mtguard backend`");
+  if (running && !*running) running = Status::unavailable("no backend runs: start `mtguard backend` (or wait until it has started)");
   if (!running) return fail("sync resume", running.status());
   const Status pushed = backend.send(BackendVerb::kResume);
   if (!pushed.is_ok()) return fail("sync resume", pushed);

@@ -11,6 +11,7 @@
 
 #include "backend/backend.h"
 #include "backend/duckdb_recovery.h"
+#include "backend_channel/backend_liveness.h"
 #include "backup/duckdb_restorer.h"
 #include "notify/configured_notifier.h"
 #include "store/clickhouse/clickhouse_migrations.h"
@@ -93,6 +94,9 @@ Status run_backend(const Config& config, const std::atomic<bool>& stop) {
   auto sink = make_clickhouse_sync_sink(config.clickhouse);
   if (!sink) return sink.status();
   auto notifier = notify::make_configured_notifier(config, SystemClock::instance());
+  // For the whole life of the process, whatever its loop is busy with: requesters wait
+  // only while this process lives (backend_channel/backend_liveness.h).
+  const LivenessLease alive(config.redis, BackendKeys{config.redis.prefix});
   Status s;
   while (!stop.load()) {
     auto opened = open_duckdb_waiting(config, stop);

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "backend_channel/backend_liveness.h"
 #include "crypto/token.h"
 #include "util/check.h"
 
@@ -15,12 +16,20 @@ constexpr size_t kRequestIdBytes = 8;
 
 std::string new_request_id() { return crypto::random_hex(kRequestIdBytes); }
 
+std::optional<std::string> value_of(const RedisReply& get) {
+  if (get.is_nil()) return std::nullopt;
+  return get.str;
+}
+
 }  // namespace
 
 Result<bool> BackendChannel::backend_running() {
-  auto exists = redis_.command({"EXISTS", keys_.heartbeat()});
-  if (!exists) return exists.status();
-  return exists->integer > 0;
+  auto seen = redis_.pipeline({{"EXISTS", keys_.heartbeat()}, {"GET", keys_.alive()}});
+  if (!seen) return seen.status();
+  for (const RedisReply& r : *seen) {
+    if (r.is_error()) return Status::unavailable("redis " + redis_.endpoint() + ": " + r.str);
+  }
+  return (*seen)[0].integer > 0 && lease_vouches(value_of((*seen)[1]));
 }
 
 Result<BackendHeartbeat> BackendChannel::heartbeat() {
@@ -64,7 +73,8 @@ Result<BackendChannel::Poll> BackendChannel::poll(const std::string& id, const s
                                   {"PEXPIRE", keys_.lease(id), std::to_string(kRequestLeaseMs)},
                                   {"GET", keys_.lease(id)},
                                   {"LPOS", keys_.commands(), command},
-                                  {"EXISTS", keys_.heartbeat()}});
+                                  {"EXISTS", keys_.heartbeat()},
+                                  {"GET", keys_.alive()}});
   if (!replies) return replies.status();
   for (const RedisReply& r : *replies) {
     if (r.is_error()) return Status::unavailable("redis " + redis_.endpoint() + ": " + r.str);
@@ -75,7 +85,8 @@ Result<BackendChannel::Poll> BackendChannel::poll(const std::string& id, const s
   seen.lease_renewed = r[1].integer == 1;
   seen.taken = r[2].str == "taken";
   seen.queued = !r[3].is_nil();
-  seen.backend_alive = r[4].integer > 0;
+  seen.heartbeat = r[4].integer > 0;
+  seen.process_alive = lease_vouches(value_of(r[5]));
   return seen;
 }
 
@@ -115,7 +126,9 @@ Status BackendChannel::request(BackendVerb verb, const std::string& path, int64_
                                            " s while waiting for the backend's " + name + " reply");
     } else if (seen && (!seen->lease_renewed || lost_polls >= 2)) {
       gave_up = Status::unavailable("Redis lost the " + name + " request (restarted?)");
-    } else if (seen && wait == Wait::kReplyOrDeath && !seen->backend_alive) {
+    } else if (seen && !seen->process_alive) {
+      gave_up = Status::unavailable("the backend's process is gone (no live lease) before it answered " + name);
+    } else if (seen && wait == Wait::kReplyOrDeath && !seen->heartbeat) {
       gave_up = Status::unavailable("the backend stopped before it answered " + name);
     }
     if (!gave_up.is_ok()) {

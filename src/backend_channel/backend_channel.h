@@ -9,7 +9,9 @@
 // request_id is random hex. The backend takes a snapshot or restore-duckdb only while
 // its lease lives (SET … taken XX), so a request its requester stopped waiting for
 // (and could not withdraw, Redis being down) never runs late: at most kRequestLeaseMs
-// after the requester's last word. See docs/backup-format.md "Backend commands".
+// after the requester's last word. A requester waits only while the backend's process
+// lives (backend_liveness.h): a backend killed meanwhile ends the wait at once on its
+// machine, within kAliveTtlMs elsewhere. See docs/backup-format.md "Backend commands".
 #pragma once
 
 #include <cstdint>
@@ -42,7 +44,8 @@ class BackendChannel {
   BackendChannel(RedisClient& redis, std::string prefix, const Clock& clock = SystemClock::instance())
       : redis_(redis), keys_{std::move(prefix)}, clock_(clock) {}
 
-  // True when the backend's heartbeat key exists (it is running).
+  // True when a backend runs: its heartbeat key exists (its loop holds the DuckDB
+  // file) and its liveness lease vouches for its process (lease_vouches).
   Result<bool> backend_running();
 
   // What the backend's heartbeat says: kNotFound when no backend runs, kCorruption
@@ -59,7 +62,8 @@ class BackendChannel {
   // Leases and sends "<verb> <request_id> [<path>]" and waits (polling every
   // kBackendReplyPollMs, at most timeout_ms) for the reply. `waiting` is called with
   // the elapsed ms on each poll (progress). kTimeout when no reply came; kUnavailable
-  // when the backend died (Wait::kReplyOrDeath), when Redis lost the request (its
+  // when the backend's process is gone (its liveness lease no longer vouches for it),
+  // when its heartbeat is (Wait::kReplyOrDeath), when Redis lost the request (its
   // lease, or the queued command, is gone: a restart from a truncated AOF) or stayed
   // unreachable for kRequestLeaseMs. Whenever it gives up, a request the backend has
   // not taken yet is withdrawn, or, with Redis down, dropped by the backend once its
@@ -83,7 +87,8 @@ class BackendChannel {
     bool lease_renewed = false;  // false: Redis lost the lease (it lapsed or the data went)
     bool queued = false;         // the command is still in the list
     bool taken = false;          // the backend has taken the command
-    bool backend_alive = false;
+    bool heartbeat = false;      // the backend's heartbeat key exists
+    bool process_alive = false;  // its liveness lease vouches for its process
   };
   Result<Poll> poll(const std::string& id, const std::string& command);
   Status check_reply(BackendVerb verb, const std::string& json_text);

@@ -1,5 +1,7 @@
 #include "backup/duckdb_handler.h"
 
+#include <spdlog/spdlog.h>
+
 #include <filesystem>
 #include <thread>
 
@@ -140,6 +142,28 @@ Status DuckdbHandler::swap_file(const std::string& restored_path) {
   return rename_durably(restored_path, live);
 }
 
+// No backend holds the file (stopped, killed, or waiting for Redis): the swap is ours.
+// The live file stays open read-only meanwhile, so that a backend starting now waits
+// for DuckDB's lock instead of opening a file about to move; a file still locked after
+// kFileLockWaitMs is another process's, and nothing is swapped. A backend refills the
+// restored file from ClickHouse and RTRS when it opens it, as after its own restore.
+Status DuckdbHandler::restore_directly(const std::string& restored_path) {
+  const std::string& live = env_.config->duckdb.path;
+  std::unique_ptr<DuckDatabase> held;
+  if (fs::exists(live)) {
+    auto db = open_when_let_go(live, env_.progress);
+    if (db) {
+      held = std::move(db).value();
+    } else if (db.status().code() == Code::kUnavailable) {
+      return db.status().with_context("another process holds the DuckDB file " + live);
+    } else {
+      spdlog::warn("restore duckdb: the live file does not open ({}); it is moved aside", db.status().to_string());
+    }
+  }
+  MTG_RETURN_IF_ERROR(mark_file_refill_pending(restored_path));
+  return swap_file(restored_path);
+}
+
 Status DuckdbHandler::restore(const BackupEntry& entry, const std::string& /*scratch*/) {
   MTG_CHECK(entry.manifest.has_value());
   const Config& config = *env_.config;
@@ -149,18 +173,19 @@ Status DuckdbHandler::restore(const BackupEntry& entry, const std::string& /*scr
   fs::remove(restored, ec);
   auto checked = materialize_duckdb_snapshot(entry, restored, env_.progress);
   if (!checked) return checked.status();
-  Status s;
+  Status s = Status::unavailable("no backend runs");
   if (auto redis = running_backend(config)) {
     BackendChannel channel(*redis, config.redis.prefix, *env_.clock);
     s = channel.request(BackendVerb::kRestoreDuckdb, fs::absolute(restored).string(), env_.backend_timeout_ms,
                         BackendChannel::Wait::kReply, [this](int64_t ms) {
                           waiting_progress(env_.progress, backend_to(BackendVerb::kRestoreDuckdb), ms);
                         });
-  } else {
-    // No backend holds the file (stopped, or waiting for Redis): it refills the restored
-    // file from ClickHouse and RTRS when it opens it, as after its own restore.
-    s = mark_file_refill_pending(restored);
-    if (s.is_ok()) s = swap_file(restored);
+  }
+  // A backend that is gone (or never ran) leaves the swap to us; one that still runs
+  // (Redis lost its request, say) keeps its file and the error stands.
+  if (s.code() == Code::kUnavailable && running_backend(config) == nullptr) {
+    spdlog::info("restore duckdb: no live backend ({}): swapping the file directly", s.message());
+    s = restore_directly(restored);
   }
   fs::remove(restored, ec);  // gone after a successful swap; left over after a failure
   return s;

@@ -17,8 +17,9 @@ class DuckdbHandler final : public KindHandler {
   Status take(const std::string& dir, Manifest& manifest) override;
   Result<std::string> drill(const BackupEntry& entry, const std::string& scratch) override;
   // Backend running: decompress to <duckdb.path>.restore-<id> and ask it to swap
-  // (restore-duckdb). Backend down: move the live file (and WAL) aside, put the
-  // snapshot in its place.
+  // (restore-duckdb). Backend down, or gone while it was asked (its process died: see
+  // backend_channel/backend_liveness.h): move the live file (and WAL) aside, put the
+  // snapshot in its place, at once.
   Status restore(const BackupEntry& entry, const std::string& scratch) override;
 
  private:
@@ -26,6 +27,7 @@ class DuckdbHandler final : public KindHandler {
   Result<std::string> snapshot(const std::string& raw_path);
   Result<TableCounts> compress_raw(const std::string& raw_path, const std::string& dir, Manifest& manifest);
   Status swap_file(const std::string& restored_path);
+  Status restore_directly(const std::string& restored_path);
 
   BackupEnv env_;
 };

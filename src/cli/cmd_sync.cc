@@ -52,13 +52,19 @@ int run_resume(const CliContext& ctx) {
   const BackendKeys keys{config->redis.prefix};
   const int64_t asked_at = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch()).count();
-  const Status pushed = BackendChannel(**redis, config->redis.prefix).send(BackendVerb::kResume);
+  BackendChannel backend(**redis, config->redis.prefix);
+  auto running = backend.backend_running();
+  if (running && !*running) running = Status::unavailable("no backend runs: start `mtguard backend` (or wait until it has started)");
+  if (!running) return fail("sync resume", running.status());
+  const Status pushed = backend.send(BackendVerb::kResume);
   if (!pushed.is_ok()) return fail("sync resume", pushed);
   for (int waited_ms = 0; waited_ms < kResumeWaitMs; waited_ms += kPollMs) {
+    // Wait only while there is a backend to answer.
+    if (auto alive = backend.backend_running(); alive && !*alive) {
+      return fail("sync resume", Status::unavailable("the backend stopped before it confirmed"));
+    }
     auto s = read_status(**redis, keys);
     if (s && s->ts_ms > asked_at && !s->suspended) {
-
-
       std::cout << "sync: active (" << s->lag_rows << " rows waiting)\n";
       return kExitOk;
     }

@@ -57,6 +57,10 @@ class BackendKeys {
   std::string heartbeat() const { return prefix_ + "backend:heartbeat"; }
   // SyncStatus JSON, SET every second with PX kPublishTtlMs (gone when the backend is down).
   std::string sync() const { return prefix_ + "backend:sync"; }
+  // The backend process's liveness lease: who it is (ProcessIdentity JSON), SET every
+  // kAliveRenewMs with PX kAliveTtlMs by a thread of its own
+  // (backend_channel/backend_liveness.h), gone soon after the process is.
+  std::string alive() const { return prefix_ + "backend:alive"; }
   // A list of command lines the backend LPOPs every second (backend_channel/backend_command.h).
   std::string commands() const { return prefix_ + "backend:commands"; }
   // The JSON answer to the command with this request id, SET with PX kReplyTtlMs.

@@ -1,14 +1,18 @@
 // BackendChannel against the real Redis of scripts/stack, with this test playing the
 // backend: a request leases itself while its requester waits, ends at once when Redis
-// loses it, and leaves neither command nor lease behind when its requester gives up.
+// loses it or when the backend's process is gone (its liveness lease names a dead or
+// lapsed process), and leaves neither command nor lease behind when its requester gives up.
 #include "backend_channel/backend_channel.h"
+#include "backend_channel/backend_liveness.h"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include "testkit/stack.h"
 
@@ -27,10 +31,20 @@ class BackendChannelTest : public ::testing::Test {
     backend_ = connect();
     channel_ = std::make_unique<BackendChannel>(*requester_, prefix_);
     ASSERT_TRUE(backend_->command({"SET", channel_->keys().heartbeat(), "{}", "PX", "600000"}).is_ok());
+    RedisConfig config = testkit::stack_config().redis;
+    config.prefix = prefix_;
+    alive_ = std::make_unique<LivenessLease>(config, channel_->keys());
+    ASSERT_TRUE(wait_until_running()) << "the liveness lease never showed";
   }
   void TearDown() override {
     if (the_backend_.joinable()) the_backend_.join();
-    if (redis_killed_) testkit::stack_run("start redis");
+    alive_.reset();
+    if (redis_killed_) {
+      testkit::stack_run("start redis");
+      // The old connection died with Redis (its first call would fail): what the killed
+      // Redis kept (the command nobody could withdraw) is cleaned through a new one.
+      backend_ = connect();
+    }
     if (backend_ == nullptr) return;
     (void)backend_->command({"EVAL", "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end",
                              "0", prefix_ + "*"});
@@ -65,28 +79,44 @@ class BackendChannelTest : public ::testing::Test {
     });
   }
 
-  int64_t keys_left() {
+  // Keys of ours other than the heartbeat and the liveness lease.
+  std::vector<std::string> keys_left() {
     auto keys = backend_->command({"KEYS", prefix_ + "*"});
-    return keys ? static_cast<int64_t>(keys->elements.size()) : -1;
+    std::vector<std::string> left;
+    if (!keys) return {"KEYS failed"};
+    for (const RedisReply& k : keys->elements) {
+      if (k.str != channel_->keys().heartbeat() && k.str != channel_->keys().alive()) left.push_back(k.str);
+    }
+    return left;
+  }
+
+  bool wait_until_running() {
+    for (int i = 0; i < 500; ++i) {
+      auto running = channel_->backend_running();
+      if (running && *running) return true;
+      sleep_ms(10);
+    }
+    return false;
   }
 
   const std::string prefix_ = "mtgtest:" + std::to_string(getpid()) + ":";
   std::unique_ptr<RedisClient> requester_;
   std::unique_ptr<RedisClient> backend_;
   std::unique_ptr<BackendChannel> channel_;
+  std::unique_ptr<LivenessLease> alive_;  // this process plays the backend's
   std::thread the_backend_;
   std::atomic<bool> took_{false};
   bool redis_killed_ = false;
 };
 
-TEST_F(BackendChannelTest, AnAnsweredRequestLeavesOnlyTheHeartbeat) {
+TEST_F(BackendChannelTest, AnAnsweredRequestLeavesNothingBehind) {
   serve_after(0);
   const Status asked = channel_->request(BackendVerb::kSnapshot, "/tmp/x.duckdb", kLongTimeoutMs,
                                          BackendChannel::Wait::kReply);
   EXPECT_TRUE(asked.is_ok()) << asked.to_string();
   the_backend_.join();
   EXPECT_TRUE(took_);
-  EXPECT_EQ(keys_left(), 1) << "the lease and the reply are deleted";
+  EXPECT_EQ(keys_left(), std::vector<std::string>{}) << "the lease and the reply are deleted";
 }
 
 // The backend's loop may be busy for longer than a lease lives; the requester renews it.
@@ -118,14 +148,14 @@ TEST_F(BackendChannelTest, ARequestRedisLostWhileItsLeaseSurvivedEndsAtOnce) {
                                          BackendChannel::Wait::kReply);
   EXPECT_EQ(asked.code(), Code::kUnavailable) << asked.to_string();
   EXPECT_NE(asked.message().find("Redis lost"), std::string::npos) << asked.to_string();
-  EXPECT_EQ(keys_left(), 1) << "the lease is deleted";
+  EXPECT_EQ(keys_left(), std::vector<std::string>{}) << "the lease is deleted";
 }
 
 TEST_F(BackendChannelTest, ARequestNobodyTookIsWithdrawnWithItsLease) {
   const Status asked =
       channel_->request(BackendVerb::kSnapshot, "/tmp/x.duckdb", 1'000, BackendChannel::Wait::kReply);
   EXPECT_EQ(asked.code(), Code::kTimeout) << asked.to_string();
-  EXPECT_EQ(keys_left(), 1) << "the command and its lease are gone";
+  EXPECT_EQ(keys_left(), std::vector<std::string>{}) << "the command and its lease are gone";
 }
 
 // A requester that cannot reach Redis gives up once its lease has lapsed; it could not
@@ -144,6 +174,47 @@ TEST_F(BackendChannelTest, ARequesterGivesUpOnARedisGoneForALeaseTime) {
                                          BackendChannel::Wait::kReply);
   EXPECT_EQ(asked.code(), Code::kUnavailable) << asked.to_string();
   EXPECT_NE(asked.message().find("Redis unreachable"), std::string::npos) << asked.to_string();
+}
+
+// A backend killed with kill -9 leaves its heartbeat for seconds; its liveness lease
+// names a process that is gone, and the requester stops waiting at once.
+TEST_F(BackendChannelTest, ARequestEndsAtOnceWhenTheBackendsProcessIsGone) {
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) _exit(0);
+  ASSERT_EQ(waitpid(child, nullptr, 0), child);
+  auto self = ProcessIdentity::self();
+  ASSERT_TRUE(self.is_ok()) << self.status().to_string();
+  ProcessIdentity gone = *self;
+  gone.pid = child;  // a process that ran here and is no more
+  alive_.reset();    // this process stops playing the backend's
+  ASSERT_TRUE(backend_->command({"SET", channel_->keys().alive(), gone.to_json(), "PX", "600000"}).is_ok());
+  auto running = channel_->backend_running();
+  ASSERT_TRUE(running.is_ok()) << running.status().to_string();
+  EXPECT_FALSE(*running) << "a heartbeat without a live process is no running backend";
+  int polls = 0;
+  const Status asked = channel_->request(BackendVerb::kRestoreDuckdb, "/tmp/x.duckdb", kLongTimeoutMs,
+                                         BackendChannel::Wait::kReply, [&polls](int64_t) { ++polls; });
+  EXPECT_EQ(asked.code(), Code::kUnavailable) << asked.to_string();
+  EXPECT_NE(asked.message().find("process is gone"), std::string::npos) << asked.to_string();
+  EXPECT_EQ(polls, 0) << "the first poll saw the process gone";
+  EXPECT_EQ(keys_left(), std::vector<std::string>{}) << "the request is withdrawn";
+}
+
+// Elsewhere than on the backend's machine only the lease's lapse can tell.
+TEST_F(BackendChannelTest, ARequestEndsWhenTheLeaseOfARemoteBackendLapses) {
+  alive_.reset();
+  auto self = ProcessIdentity::self();
+  ASSERT_TRUE(self.is_ok()) << self.status().to_string();
+  ProcessIdentity remote = *self;
+  remote.boot_id = "another machine";
+  ASSERT_TRUE(backend_->command({"SET", channel_->keys().alive(), remote.to_json(), "PX", "1000"}).is_ok());
+  auto running = channel_->backend_running();
+  ASSERT_TRUE(running.is_ok() && *running) << "a remote backend's lease vouches for it while it lives";
+  const Status asked = channel_->request(BackendVerb::kRestoreDuckdb, "/tmp/x.duckdb", kLongTimeoutMs,
+                                         BackendChannel::Wait::kReply);
+  EXPECT_EQ(asked.code(), Code::kUnavailable) << asked.to_string();
+  EXPECT_NE(asked.message().find("process is gone"), std::string::npos) << asked.to_string();
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -26,6 +27,9 @@ using testkit::Process;
 using testkit::System;
 
 constexpr int kWaitMs = 90'000;
+// A command that waits for a backend that is gone fails the test rather than waiting
+// for its reply timeout (300 s).
+constexpr int kCommandTimeoutS = 120;
 
 void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
 
@@ -143,6 +147,17 @@ class BackendSnapshotTest : public ::testing::Test {
   }
   testkit::ShellResult cli(const std::string& args) {
     return testkit::run_shell(std::string(MTG_BINARY) + " --config " + sys_->config_path() + " " + args);
+  }
+  // cli(), cut off after kCommandTimeoutS; prints how long it took (a figure, never a
+  // pass or a fail).
+  testkit::ShellResult timed_cli(const std::string& args, const std::string& what) {
+    const auto start = std::chrono::steady_clock::now();
+    auto run = testkit::run_shell("timeout " + std::to_string(kCommandTimeoutS) + " " + std::string(MTG_BINARY) +
+                                  " --config " + sys_->config_path() + " " + args);
+    const auto took = std::chrono::steady_clock::now() - start;
+    std::printf("%s: exit %d in %lld ms\n", what.c_str(), run.exit_code,
+                static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(took).count()));
+    return run;
   }
   // Submits n signals and waits until their results are final and in ClickHouse, which
   // the backend writes after DuckDB.
@@ -263,13 +278,40 @@ TEST_F(BackendSnapshotTest, ARestoreItsRequesterGaveUpOnIsDroppedNotRunLate) {
 
 // Found by the chaos campaign: `backup run duckdb` right after the backend died asked
 // it for a snapshot (its heartbeat lives 5 s) and waited for the 300 s reply timeout.
-// It now gives up once the heartbeat is gone and reads the file itself.
+// It gave up once the heartbeat was gone; now the backend's liveness lease names a
+// process that is gone, and it reads the file itself at once.
 TEST_F(BackendSnapshotTest, ABackupRightAfterTheBackendDiedReadsTheFileItself) {
   ASSERT_FALSE(wait_heartbeat("refill_pending", false).is_null());
   backend_->kill9();
-  const auto run = cli("backup run duckdb");
+  const auto run = timed_cli("backup run duckdb", "backup run duckdb after a kill -9 of the backend");
   ASSERT_EQ(run.exit_code, 0) << run.output;
   EXPECT_NE(manifests().find(R"("taken_by": "direct")"), std::string::npos) << manifests();
+}
+
+// `restore duckdb` right after the backend was killed queued its request for a backend
+// that would never read it (the heartbeat lives 5 s after a kill -9) and failed after
+// 300 s. It now sees the backend's process gone and swaps the file itself, at once; the
+// backend, started again, refills what the snapshot lacked.
+TEST_F(BackendSnapshotTest, ARestoreRightAfterTheBackendWasKilledSwapsTheFileItself) {
+  submit_and_sync(40);
+  const auto in_snapshot = rtrs_rows();
+  const auto taken = cli("backup run duckdb");
+  ASSERT_EQ(taken.exit_code, 0) << taken.output;
+  submit_and_sync(20);  // in the live file, not in the snapshot
+  ASSERT_FALSE(wait_heartbeat("refill_pending", false).is_null());
+  backend_->kill9();
+  const auto restored = timed_cli("restore duckdb", "restore duckdb after a kill -9 of the backend");
+  ASSERT_EQ(restored.exit_code, 0) << restored.output;
+  EXPECT_NE(restored.output.find("restored duckdb/"), std::string::npos) << restored.output;
+  EXPECT_EQ(duck_rows(sys_->config().duckdb.path), in_snapshot) << "the live file is the snapshot";
+
+  // The killed backend's heartbeat may still live: the restarted one publishes its own.
+  ASSERT_TRUE(sys_->redis().command({"DEL", BackendKeys{sys_->config().redis.prefix}.heartbeat()}).is_ok());
+  backend_->restart();
+  ASSERT_FALSE(wait_heartbeat("refill_pending", false).is_null());
+  ASSERT_EQ(backend_->stop(), 0);
+  const auto rtrs = rtrs_rows();
+  EXPECT_EQ(duck_rows(sys_->config().duckdb.path), rtrs) << "refilled";
 }
 
 // Found by the 1,000-fault campaign (seed 1124, fourth run): 416 of 433 DuckDB backups

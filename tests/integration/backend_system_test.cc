@@ -250,6 +250,9 @@ TEST_F(BackendSystemTest, ClickHouseOutageSuspendsTheSyncAndResumeDeliversEveryR
   testkit::stack_run("start clickhouse");
   clickhouse_killed_ = false;
   start_backend();
+  // `sync resume` fails at once when no backend runs; the stopped backend's sync status
+  // outlives it for seconds, so the new one's heartbeat is waited for first.
+  wait_heartbeat();
   wait_status(true);  // the suspension survived the restart
   ASSERT_EQ(std::system(run_cli("sync resume").c_str()), 0) << sys_->log_tail(dir() + "/cli.log");
   const auto ids = rtrs_result_ids();

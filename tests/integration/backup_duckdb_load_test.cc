@@ -6,9 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
 #include <sstream>
 #include <thread>
 
+#include "backend_channel/backend_liveness.h"
 #include "backup/duckdb_snapshot.h"
 #include "backup_fixture.h"
 #include "keys/redis_keys.h"
@@ -28,6 +30,8 @@ class FakeBackend {
     EXPECT_TRUE(db.is_ok()) << db.status().to_string();
     db_ = std::move(db).value();
     EXPECT_TRUE(migrate_duckdb(*db_).is_ok());  // the backend's schema
+    // A backend counts as running only while its process's liveness lease lives.
+    alive_ = std::make_unique<LivenessLease>(config.redis, BackendKeys{config.redis.prefix});
     writer_ = std::thread([this] { write_loop(); });
     server_ = std::thread([this] { serve_loop(); });
   }
@@ -37,6 +41,7 @@ class FakeBackend {
     stop_ = true;
     if (writer_.joinable()) writer_.join();
     if (server_.joinable()) server_.join();
+    alive_.reset();
     db_.reset();
   }
   int64_t written() const { return written_.load(); }
@@ -83,6 +88,7 @@ class FakeBackend {
   std::atomic<int64_t> written_{0};
   std::thread writer_;
   std::thread server_;
+  std::unique_ptr<LivenessLease> alive_;
 };
 
 TEST(BackupDuckdbLoad, SnapshotsUnderSteadyWritesAreConsistentAndRestoreExactly) {

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 #include <toml++/toml.h>
 
 #include "util/check.h"
@@ -49,7 +50,10 @@ class TableReader {
       fail(key, "expected true or false");
     } else {
       if (!node->is_integer()) { fail(key, "expected an integer"); return; }
-      out = static_cast<T>(node->as_integer()->get());
+      const int64_t v = node->as_integer()->get();
+      // Narrowed unchecked, 4294973675 would read as a port of 6379.
+      if (!std::in_range<T>(v)) { fail(key, "out of range: " + std::to_string(v)); return; }
+      out = static_cast<T>(v);
     }
   }
 

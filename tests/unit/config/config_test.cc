@@ -74,6 +74,14 @@ TEST(ConfigTest, OutOfRangePortIsRejected) {
   EXPECT_NE(c.status().message().find("key engine.link_port"), std::string::npos);
 }
 
+TEST(ConfigTest, AnIntegerTooWideForItsKeyIsRejectedNotTruncated) {
+  testkit::TempDir dir;
+  // 4294973675 = 2^32 + 6379: narrowed to 32 bits it would read as a valid port.
+  auto c = load_config(dir.write("m.toml", "[redis]\nport = 4294973675\n"));
+  ASSERT_FALSE(c.is_ok());
+  EXPECT_NE(c.status().message().find("key redis.port"), std::string::npos) << c.status().message();
+}
+
 TEST(ConfigTest, TheSyncProbeCanBeTurnedOffButNotMadeNegative) {
   testkit::TempDir dir;
   dir.write("var/instances/a.json", kInstance);

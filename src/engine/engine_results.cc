@@ -18,6 +18,9 @@ OrderState state_of(ResultStatus status) {
     case ResultStatus::kRejected: return OrderState::kRejected;
     case ResultStatus::kExpired: return OrderState::kExpired;
     case ResultStatus::kDropped: return OrderState::kDropped;
+    case ResultStatus::kPlaced: return OrderState::kPlaced;
+    case ResultStatus::kModified: return OrderState::kModified;
+    case ResultStatus::kCancelled: return OrderState::kCancelled;
     case ResultStatus::kPartial:
     case ResultStatus::kDuplicate: break;
   }

@@ -27,6 +27,13 @@ class RedisKeys {
   std::string dedup(const std::string& uuid) const { return prefix_ + "dedup:" + uuid; }
   std::string instance(const std::string& id) const { return prefix_ + "ris:" + id; }   // hash
   std::string instances() const { return prefix_ + "ris"; }          // set of instance ids
+  // Trade events (stream, field `event`, trade/trade_event.h), appended by the engine.
+  std::string events() const { return prefix_ + "events"; }
+  // An event id the engine has appended (dedup of a terminal's resends), with a TTL.
+  std::string event_seen(const std::string& id) const { return prefix_ + "event:" + id; }
+  // An instance's positions and pending orders as its terminal last reported them
+  // (trade/position.h holdings JSON).
+  std::string holdings(const std::string& id) const { return prefix_ + "holdings:" + id; }
   // The engine's liveness and counters (JSON), SET every second with PX kHeartbeatTtlMs.
   std::string engine_heartbeat() const { return prefix_ + "engine:heartbeat"; }
   static constexpr int kHeartbeatTtlMs = 5'000;
@@ -38,7 +45,7 @@ class RedisKeys {
   std::string notifications() const { return prefix_ + "notifications"; }
 
   static constexpr const char* kEngineGroup = "engine";    // RTSS consumer group
-  static constexpr const char* kBackendGroup = "backend";  // RTRS consumer group
+  static constexpr const char* kBackendGroup = "backend";  // RTRS and events consumer group
 
  private:
   std::string prefix_;

@@ -147,8 +147,9 @@ json encode_json(const Frame& frame) {
           [](const OrderFrame& f) {
             return json{{"client_id", f.client_id}, {"uuid", f.uuid}, {"leg", f.leg},
                         {"symbol", f.symbol}, {"side", side_name(f.side)},
-                        {"order_type", f.order_type}, {"volume", f.volume}, {"price", f.price},
-                        {"sl", f.sl}, {"tp", f.tp}, {"expires_at", f.expires_at}};
+                        {"order_type", order_type_name(f.order_type)}, {"volume", f.volume},
+                        {"price", f.price.value_or(0)}, {"sl", f.sl.value_or(0)}, {"tp", f.tp.value_or(0)},
+                        {"expires_at", f.expires_at}};
           },
           [](const ResultFrame& f) { return result_json(f); },
           [](const QueryFrame& f) { return json{{"client_ids", f.client_ids}}; },
@@ -156,7 +157,7 @@ json encode_json(const Frame& frame) {
             json orders = json::array();
             for (const KnownOrder& o : f.orders) {
               json e = o.result ? result_json(*o.result) : json{{"client_id", o.client_id}};
-              e["state"] = o.result ? "done" : "unknown";
+              e["state"] = known_state_name(o.state());
               orders.push_back(std::move(e));
             }
             return json{{"orders", std::move(orders)}};
@@ -171,6 +172,9 @@ json encode_json(const Frame& frame) {
             }
             return json{{"positions", std::move(list)}, {"truncated", f.truncated}};
           },
+          [](const Orders&) { return json::object(); },
+          [](const EventFrame&) { return json::object(); },
+          [](const EventAck&) { return json::object(); },
           [](const ErrorFrame& f) { return json{{"reason", f.reason}}; },
       },
       frame);
@@ -183,8 +187,8 @@ Frame read_order(Reader& r) {
   f.leg = static_cast<int>(r.integer("leg", 0, kMaxLeg));
   f.symbol = r.str("symbol", kMaxSymbolChars);
   f.side = r.side("side");
-  f.order_type = r.str("order_type", 16);
-  if (r.ok() && f.order_type != "market") r.fail("order_type", "expected \"market\"");
+  const std::string order_type = r.str("order_type", 16);
+  if (r.ok() && order_type != "market") r.fail("order_type", "expected \"market\"");
   f.volume = r.number("volume");
   f.price = r.number("price");
   f.sl = r.number("sl");
@@ -296,11 +300,19 @@ bool is_known_type(const std::string& type) {
 
 }  // namespace
 
-const char* side_name(Side side) { return side == Side::kBuy ? "buy" : "sell"; }
+const char* known_state_name(KnownState state) {
+  switch (state) {
+    case KnownState::kUnknown: return "unknown";
+    case KnownState::kPending: return "pending";
+    case KnownState::kDone: return "done";
+  }
+  MTG_CHECK_MSG(false, "bad KnownState");
+}
 
 const char* frame_type(const Frame& frame) {
-  static const char* const kNames[] = {"hello", "welcome", "heartbeat", "order", "result",
-                                       "query", "known", "positions_request", "positions", "error"};
+  static const char* const kNames[] = {"hello",     "welcome", "heartbeat", "order",     "result",
+                                       "query",     "known",   "positions_request", "positions",
+                                       "orders",    "event",   "event_ack", "error"};
   static_assert(std::size(kNames) == std::variant_size_v<Frame>);
   MTG_CHECK(frame.index() < std::size(kNames));  // not valueless
   return kNames[frame.index()];

@@ -81,7 +81,7 @@ void LinkClient::on_writable() {
   if (err != 0) return disconnect(std::string("connect: ") + std::strerror(err), false);
   state_ = State::kHandshaking;
   deadline_ms_ = clock_.steady_ms() + options_.connect_timeout_ms;
-  sock_->queue(encode(Hello{kProtocolVersion, options_.instance, options_.token, options_.terminal,
+  sock_->queue(encode(Hello{options_.version, options_.instance, options_.token, options_.terminal,
                             broker_connected_}));
 }
 
@@ -105,9 +105,11 @@ void LinkClient::handle_frame(Frame frame, std::vector<Frame>& out) {
   }
   if (state_ == State::kHandshaking) {
     const Welcome* welcome = std::get_if<Welcome>(&frame);
-    if (welcome == nullptr || welcome->version != kProtocolVersion) {
-      return disconnect("protocol error: expected a version 1 welcome", true);
+    if (welcome == nullptr || welcome->version < kMinProtocolVersion || welcome->version > options_.version) {
+      return disconnect("protocol error: expected a welcome of protocol version " +
+                            std::to_string(kMinProtocolVersion) + ".." + std::to_string(options_.version), true);
     }
+    version_ = welcome->version;
     state_ = State::kReady;
     heartbeat_ms_ = welcome->heartbeat_ms;
     MTG_CHECK(heartbeat_ms_ > 0);  // decode() refuses a welcome outside 10..60000 ms

@@ -166,7 +166,7 @@ void LinkServer::handle_line(Conn& c, const std::string& line) {
 void LinkServer::handle_hello(Conn& c, const Hello& hello) {
   MTG_CHECK(!c.authenticated);
   MTG_CHECK(!c.closing);
-  if (hello.version != kProtocolVersion) {
+  if (hello.version < kMinProtocolVersion) {
     return close_conn(c, "unsupported protocol version " + std::to_string(hello.version), true);
   }
   if (!check_(hello.instance, hello.token)) {
@@ -182,10 +182,12 @@ void LinkServer::handle_hello(Conn& c, const Hello& hello) {
   c.instance = hello.instance;
   by_instance_[c.instance] = c.id;
   c.last_heartbeat_tx_ms = clock_.steady_ms();
-  c.sock.queue(encode(Welcome{kProtocolVersion, limits_.heartbeat_ms}));
-  spdlog::info("link: instance '{}' connected from {} ({}, broker_connected={})", c.instance, c.peer,
-               hello.terminal, hello.broker_connected);
-  events_.push_back(LinkEvent{LinkEvent::Kind::kConnected, c.instance, Heartbeat{clock_.now_ms(), hello.broker_connected}, ""});
+  const int version = std::min(hello.version, kProtocolVersion);  // a newer terminal speaks ours too
+  c.sock.queue(encode(Welcome{version, limits_.heartbeat_ms}));
+  spdlog::info("link: instance '{}' connected from {} ({}, protocol {}, broker_connected={})", c.instance, c.peer,
+               hello.terminal, version, hello.broker_connected);
+  events_.push_back(LinkEvent{LinkEvent::Kind::kConnected, c.instance,
+                              Heartbeat{clock_.now_ms(), hello.broker_connected}, "", version});
 }
 
 void LinkServer::handle_terminal_frame(Conn& c, Frame frame) {
@@ -196,7 +198,8 @@ void LinkServer::handle_terminal_frame(Conn& c, Frame frame) {
     return close_conn(c, "terminal error: " + err->reason, false);
   }
   const bool for_engine = std::holds_alternative<Heartbeat>(frame) || std::holds_alternative<ResultFrame>(frame) ||
-                          std::holds_alternative<KnownFrame>(frame) || std::holds_alternative<Positions>(frame);
+                          std::holds_alternative<KnownFrame>(frame) || std::holds_alternative<Positions>(frame) ||
+                          std::holds_alternative<Orders>(frame) || std::holds_alternative<EventFrame>(frame);
   if (!for_engine) {
     return close_conn(c, std::string("protocol error: unexpected frame type ") + frame_type(frame), true);
   }

@@ -3,7 +3,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
-#include "signal/json_fields.h"
+#include "util/json_fields.h"
 #include "signal/signal_parser.h"
 #include "util/check.h"
 

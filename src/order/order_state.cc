@@ -11,12 +11,13 @@ namespace {
 
 using S = OrderState;
 
-constexpr OrderState kAllStates[kOrderStateCount] = {S::kReceived, S::kSent,     S::kPartial,
-                                                     S::kFilled,   S::kFailed,   S::kRejected,
-                                                     S::kExpired,  S::kDropped,  S::kClosed};
+constexpr OrderState kAllStates[kOrderStateCount] = {S::kReceived, S::kSent,    S::kPartial,  S::kFilled,
+                                                     S::kFailed,   S::kRejected, S::kExpired, S::kDropped,
+                                                     S::kClosed,   S::kPlaced,   S::kModified, S::kCancelled};
 
 // The one definition of the final states (is_final and every copy in SQL and Lua).
-constexpr std::array<OrderState, 5> kFinalStates = {S::kFilled, S::kFailed, S::kRejected, S::kExpired, S::kDropped};
+constexpr std::array<OrderState, 8> kFinalStates = {S::kFilled,  S::kFailed, S::kRejected, S::kExpired,
+                                                    S::kDropped, S::kPlaced, S::kModified, S::kCancelled};
 
 // The final states and closed.
 constexpr auto kSettledStates = [] {
@@ -63,6 +64,9 @@ const char* state_name(OrderState state) {
     case S::kExpired: return "expired";
     case S::kDropped: return "dropped";
     case S::kClosed: return "closed";
+    case S::kPlaced: return "placed";
+    case S::kModified: return "modified";
+    case S::kCancelled: return "cancelled";
   }
   MTG_CHECK_MSG(false, "bad OrderState");
 }
@@ -99,7 +103,11 @@ bool can_transition(OrderState from, OrderState to) {
     case S::kSent:
     case S::kPartial:
       return to == S::kSent ? from == S::kSent
-                            : to == S::kPartial || to == S::kFilled || to == S::kFailed || is_abort(to);
+                            : to == S::kPartial || to == S::kFilled || to == S::kFailed || to == S::kPlaced ||
+                                  to == S::kModified || to == S::kCancelled || is_abort(to);
+    case S::kPlaced:
+    case S::kModified:
+    case S::kCancelled:
     case S::kFilled:
     case S::kFailed:
     case S::kRejected:

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "signal/json_fields.h"
+#include "util/json_fields.h"
 #include "signal/uuid.h"
 #include "util/check.h"
 
@@ -44,12 +44,12 @@ Result<double> read_volume(const JsonFields& f) {
   return v;
 }
 
-// price, sl, tp: optional, default 0.
-Result<double> read_price(const JsonFields& f, const char* key) {
-  if (!f.has(key)) return 0.0;
+// price, sl, tp: optional (absent = not given).
+Result<std::optional<double>> read_price(const JsonFields& f, const char* key) {
+  if (!f.has(key)) return std::optional<double>();
   auto v = f.number(key);
   if (!v || !(*v >= 0)) return field_error(key, "must be a finite number >= 0");
-  return v;
+  return std::optional<double>(*v);
 }
 
 Result<int64_t> read_created_at(const JsonFields& f) {
@@ -107,7 +107,7 @@ Result<Signal> parse_signal_object(const json& object, const SignalLimits& limit
   MTG_ASSIGN_FIELD(s.tp, read_price(f, "tp"));
   MTG_ASSIGN_FIELD(s.created_at_ms, read_created_at(f));
   MTG_ASSIGN_FIELD(s.ttl_ms, read_ttl(f, limits));
-  if (s.type != OrderType::kMarket && !(s.price > 0)) {
+  if (s.type != OrderType::kMarket && !(s.price.value_or(0) > 0)) {
     return field_error("price", std::string("must be > 0 for a ") + order_type_name(s.type) + " order");
   }
   MTG_CHECK(s.uuid.size() == kUuidCanonicalChars);

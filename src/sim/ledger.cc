@@ -102,7 +102,7 @@ Status Ledger::record_intent(const Intent& intent) {
   MTG_CHECK(find(intent.client_id) == nullptr);
   return journal_->append(json{{"rec", "intent"}, {"client_id", intent.client_id}, {"uuid", intent.uuid},
                                {"leg", intent.leg}, {"symbol", intent.symbol},
-                               {"side", link::side_name(intent.side)}, {"volume", intent.volume}, {"ts", intent.ts}});
+                               {"side", side_name(intent.side)}, {"volume", intent.volume}, {"ts", intent.ts}});
 }
 
 Status Ledger::record_deal(const DealRecord& record) {
@@ -113,7 +113,7 @@ Status Ledger::record_deal(const DealRecord& record) {
   MTG_CHECK(find(record.result.client_id) == nullptr);
   json line = result_fields(record.result);
   line["symbol"] = record.deal.symbol;
-  line["side"] = link::side_name(record.deal.side);
+  line["side"] = side_name(record.deal.side);
   line["volume"] = record.deal.volume;
   line["requested_volume"] = record.requested_volume;
   line["ts"] = record.ts;

@@ -29,7 +29,7 @@ TEST(Codec, EveryFrameTypeRoundTrips) {
   expect_round_trip(Welcome{1, 1000});
   expect_round_trip(Heartbeat{1'763'900'000'000, std::nullopt});
   expect_round_trip(Heartbeat{1'763'900'000'000, false});
-  expect_round_trip(OrderFrame{"AbCdEfGhIjKlMnOpQrStUv.1", "u-1", 1, "EURUSD", Side::kSell, "market", 0.1, 0, 1.09,
+  expect_round_trip(OrderFrame{"AbCdEfGhIjKlMnOpQrStUv.1", "u-1", 1, "EURUSD", Side::kSell, OrderType::kMarket, 0.1, 0, 1.09,
                                1.2, 1'763'900'030'000});
   expect_round_trip(sample_result());
   ResultFrame partial = sample_result();
@@ -48,7 +48,7 @@ TEST(Codec, EveryFrameTypeRoundTrips) {
 }
 
 TEST(Codec, EncodesTheWireNames) {
-  const std::string line = encode(OrderFrame{"c.0", "u", 0, "EURUSD", Side::kBuy, "market", 0.1, 0, 0, 0, 5});
+  const std::string line = encode(OrderFrame{"c.0", "u", 0, "EURUSD", Side::kBuy, OrderType::kMarket, 0.1, 0, 0, 0, 5});
   EXPECT_NE(line.find("\"type\":\"order\""), std::string::npos);
   EXPECT_NE(line.find("\"side\":\"buy\""), std::string::npos);
   EXPECT_NE(line.find("\"expires_at\":5"), std::string::npos);

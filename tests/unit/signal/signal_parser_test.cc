@@ -170,8 +170,8 @@ TEST(SignalParser, RejectsUnknownSideAndType) {
   EXPECT_EQ(error_of(signal_with("side", "\"long\"")), "field side: must be \"buy\" or \"sell\"");
   EXPECT_EQ(error_of(signal_with("side", "\"BUY\"")), "field side: must be \"buy\" or \"sell\"");
   EXPECT_EQ(error_of(signal_with("side", "1")), "field side: must be a string");
-  EXPECT_EQ(error_of(signal_with("type", "\"stop_limit\"")),
-            "field type: must be \"market\", \"limit\" or \"stop\"");
+  EXPECT_EQ(error_of(signal_with("type", "\"stop-limit\"")),
+            "field type: must be \"market\", \"limit\", \"stop\" or \"stop_limit\"");
 }
 
 TEST(SignalParser, RejectsBadCreatedAt) {

@@ -74,7 +74,7 @@ class SimLinkTest : public ::testing::Test {
 TEST_F(SimLinkTest, OrderInResultOutLedgerLineWrittenFirst) {
   start_sim();
   ASSERT_TRUE(wait_for([](const link::LinkEvent& e) { return e.kind == link::LinkEvent::Kind::kConnected; }));
-  const link::OrderFrame order{"AbCdEfGhIjKlMnOpQrStUv.0", "6f1c-uuid", 0, "EURUSD", link::Side::kBuy, "market",
+  const link::OrderFrame order{"AbCdEfGhIjKlMnOpQrStUv.0", "6f1c-uuid", 0, "EURUSD", link::Side::kBuy, link::OrderType::kMarket,
                                0.25, 0, 0, 0, SystemClock::instance().now_ms() + 30'000};
   ASSERT_TRUE(server_->send("demo-1", order));
   auto event = wait_for(is_result);

@@ -26,7 +26,7 @@ class TerminalSimTest : public ::testing::Test {
     return sim.is_ok() ? std::move(*sim) : nullptr;
   }
   link::OrderFrame order(const std::string& client_id, double volume, link::Side side = link::Side::kBuy) {
-    return link::OrderFrame{client_id, "uuid-" + client_id, 0, "EURUSD", side, "market", volume, 0, 0, 0,
+    return link::OrderFrame{client_id, "uuid-" + client_id, 0, "EURUSD", side, link::OrderType::kMarket, volume, 0, 0, 0,
                             clock_.now_ms() + 30'000};
   }
   link::ResultFrame exec(TerminalSim& sim, const link::OrderFrame& o) {

@@ -1,4 +1,4 @@
-#include "signal/json_fields.h"
+#include "util/json_fields.h"
 
 #include <cmath>
 #include <limits>

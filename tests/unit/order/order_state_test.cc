@@ -10,21 +10,25 @@ namespace {
 
 using S = OrderState;
 
-constexpr OrderState kAll[kOrderStateCount] = {S::kReceived, S::kSent,    S::kPartial, S::kFilled, S::kFailed,
-                                               S::kRejected, S::kExpired, S::kDropped, S::kClosed};
+constexpr OrderState kAll[kOrderStateCount] = {S::kReceived, S::kSent,    S::kPartial, S::kFilled,
+                                               S::kFailed,   S::kRejected, S::kExpired, S::kDropped,
+                                               S::kClosed,   S::kPlaced,   S::kModified, S::kCancelled};
 
 // The whole table, written out: row = from, column = to, in kAll's order
-// (received sent partial filled failed rejected expired dropped closed).
+// (received sent partial filled failed rejected expired dropped closed placed modified cancelled).
 constexpr bool kAllowed[kOrderStateCount][kOrderStateCount] = {
-    /* received */ {0, 1, 0, 0, 0, 1, 1, 1, 0},
-    /* sent     */ {0, 1, 1, 1, 1, 1, 1, 1, 0},
-    /* partial  */ {0, 0, 1, 1, 1, 1, 1, 1, 0},
-    /* filled   */ {0, 0, 0, 0, 0, 0, 0, 0, 1},
-    /* failed   */ {0, 0, 0, 0, 0, 0, 0, 0, 1},
-    /* rejected */ {0, 0, 0, 0, 0, 0, 0, 0, 1},
-    /* expired  */ {0, 0, 0, 0, 0, 0, 0, 0, 1},
-    /* dropped  */ {0, 0, 0, 0, 0, 0, 0, 0, 1},
-    /* closed   */ {0, 0, 0, 0, 0, 0, 0, 0, 0},
+    /* received  */ {0, 1, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0},
+    /* sent      */ {0, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1},
+    /* partial   */ {0, 0, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1},
+    /* filled    */ {0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0},
+    /* failed    */ {0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0},
+    /* rejected  */ {0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0},
+    /* expired   */ {0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0},
+    /* dropped   */ {0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0},
+    /* closed    */ {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+    /* placed    */ {0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0},
+    /* modified  */ {0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0},
+    /* cancelled */ {0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0},
 };
 
 TEST(OrderState, EveryPairMatchesTheTable) {
@@ -36,11 +40,12 @@ TEST(OrderState, EveryPairMatchesTheTable) {
       allowed += kAllowed[from][to] ? 1 : 0;
     }
   }
-  EXPECT_EQ(allowed, 4 + 7 + 6 + 5);
+  EXPECT_EQ(allowed, 4 + 10 + 9 + 8);
 }
 
-TEST(OrderState, FinalStatesAreExactlyTheFive) {
-  const std::set<OrderState> finals = {S::kFilled, S::kFailed, S::kRejected, S::kExpired, S::kDropped};
+TEST(OrderState, FinalStatesAreExactlyTheEight) {
+  const std::set<OrderState> finals = {S::kFilled,  S::kFailed, S::kRejected, S::kExpired,
+                                       S::kDropped, S::kPlaced, S::kModified, S::kCancelled};
   for (OrderState s : kAll) EXPECT_EQ(is_final(s), finals.count(s) == 1) << state_name(s);
 }
 
@@ -99,10 +104,13 @@ TEST(OrderState, TheGeneratedListsNameExactlyTheFinalStates) {
   EXPECT_EQ(read_list(final_states_sql_list(), "(", ",", ")", "'", "'"), finals);
   EXPECT_EQ(read_list(settled_states_sql_list(), "(", ",", ")", "'", "'"), settled);
   EXPECT_EQ(read_list(settled_states_lua_table(), "{", ", ", "}", "", "=true"), settled);
-  EXPECT_EQ(final_states_sql_list(), "('filled','failed','rejected','expired','dropped')");
-  EXPECT_EQ(settled_states_sql_list(), "('filled','failed','rejected','expired','dropped','closed')");
+  EXPECT_EQ(final_states_sql_list(),
+            "('filled','failed','rejected','expired','dropped','placed','modified','cancelled')");
+  EXPECT_EQ(settled_states_sql_list(),
+            "('filled','failed','rejected','expired','dropped','placed','modified','cancelled','closed')");
   EXPECT_EQ(settled_states_lua_table(),
-            "{filled=true, failed=true, rejected=true, expired=true, dropped=true, closed=true}");
+            "{filled=true, failed=true, rejected=true, expired=true, dropped=true, placed=true, modified=true, "
+            "cancelled=true, closed=true}");
 }
 
 }  // namespace

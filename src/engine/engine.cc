@@ -48,13 +48,21 @@ Status Engine::start() {
     s.connected = link_.is_connected(id);
     save_instance(s);
   }
+  std::vector<std::string> ids;
+  for (const auto& [id, s] : instances_) ids.push_back(id);
+  auto held = store_.load_holdings(ids);
+  if (!held) return held.status().with_context("loading the instances' holdings");
+  holdings_ = std::move(*held);
   auto open = store_.load_open();
   if (!open) return open.status().with_context("loading open orders from RTS");
   orders_.clear();
   flights_.clear();
+  waiting_.clear();
+  gate_ = ActionGate();
   for (auto& o : *open) {
     const std::string uuid = o.signal.uuid;
     if (in_flight(o)) flights_[uuid] = Flight{clock_.steady_ms(), false};
+    track(o);
     orders_.emplace(uuid, std::move(o));
   }
   if (hooks_.spill != nullptr) {
@@ -84,11 +92,13 @@ void Engine::on_link_events(const std::vector<link::LinkEvent>& events) {
         const auto* hello = std::get_if<link::Heartbeat>(&ev.frame);
         instance_state(ev.instance).broker_connected =
             hello == nullptr || !hello->broker_connected || *hello->broker_connected;
+        versions_[ev.instance] = ev.version;
         on_connected(ev.instance);
         break;
       }
       case link::LinkEvent::Kind::kDisconnected: {
         InstanceState& s = instance_state(ev.instance);
+        versions_.erase(ev.instance);
         s.connected = false;
         s.reason = ev.reason;
         save_instance(s);
@@ -100,6 +110,7 @@ void Engine::on_link_events(const std::vector<link::LinkEvent>& events) {
         break;
     }
   }
+  dispatch_waiting();  // what the results settled may let waiting actions go
 }
 
 void Engine::on_tick() {

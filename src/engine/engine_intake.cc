@@ -22,7 +22,8 @@ TradeResult base_result(const RtssEntry& entry, const std::string& uuid, const S
   if (signal != nullptr) {
     r.instance = signal->instance;
     r.symbol = signal->symbol;
-    r.side = side_name(signal->side);
+    r.side = signal->action == Action::kOpen ? side_name(signal->side) : "";
+    r.action = action_name(signal->action);
     r.volume = signal->volume;
   }
   return r;
@@ -148,7 +149,8 @@ Status Engine::apply_intake(const IntakeDecision& d) {
       ++stats_.accepted;
       auto [it, inserted] = orders_.emplace(d.uuid, *d.accepted);
       MTG_CHECK(inserted);
-      return dispatch(it->second);
+      track(it->second);
+      return dispatch_waiting(it->second.signal.instance);
     }
     case IntakeOutcome::kFinalized:
       MTG_CHECK(d.final_result.has_value());
@@ -172,12 +174,13 @@ Status Engine::apply_intake(const IntakeDecision& d) {
   if (stored->has_value() && !is_final((*stored)->state)) {
     auto [it, inserted] = orders_.emplace(d.uuid, std::move(**stored));
     MTG_CHECK(inserted);
+    track(it->second);
     if (in_flight(it->second)) {
       flights_[d.uuid] = Flight{clock_.steady_ms(), false};
       send_queries(it->second.signal.instance, {d.uuid});
       return Status::ok();
     }
-    return dispatch(it->second);
+    return dispatch_waiting(it->second.signal.instance);
   }
   if (!stored->has_value() && d.accepted) {
     // RTS lost the order but the dedup record survived: take it again as received.
@@ -185,7 +188,8 @@ Status Engine::apply_intake(const IntakeDecision& d) {
     MTG_RETURN_IF_ERROR(store_.update(*d.accepted, nullptr));
     auto [it, inserted] = orders_.emplace(d.uuid, *d.accepted);
     MTG_CHECK(inserted);
-    return dispatch(it->second);
+    track(it->second);
+    return dispatch_waiting(it->second.signal.instance);
   }
   return Status::ok();
 }

@@ -20,18 +20,17 @@ void Engine::on_connected(const std::string& instance) {
   save_instance(s);
   // Ask before any resend: the terminal may have executed what we never heard back about.
   std::vector<std::string> ask;
-  std::vector<Order*> waiting;
   for (auto& [uuid, o] : orders_) {
-    if (o.signal.instance != instance) continue;
-    if (in_flight(o)) ask.push_back(uuid);
-    else if (o.state == OrderState::kReceived) waiting.push_back(&o);
+    if (o.signal.instance == instance && in_flight(o)) ask.push_back(uuid);
   }
   send_queries(instance, ask);
-  for (Order* o : waiting) {
-    if (!dispatch(*o).is_ok()) break;  // store down: dispatch_waiting() retries
-  }
-  spdlog::info("engine: terminal {} connected; asked about {} in-flight orders, sent {} waiting",
-               instance, ask.size(), waiting.size());
+  // What it holds now (the answer also tells what happened while it was away).
+  if (link_.send(instance, link::PositionsRequest{})) ++stats_.frames_sent;
+  const size_t waiting = waiting_.count(instance) != 0 ? waiting_.at(instance).size() : 0;
+  spdlog::info("engine: terminal {} connected (protocol {}); asked about {} in-flight orders, {} waiting", instance,
+               versions_.count(instance) != 0 ? versions_.at(instance) : 0, ask.size(), waiting);
+  // Store down: dispatch_waiting() on the next tick tries again.
+  if (Status sent = dispatch_waiting(instance); !sent.is_ok()) spdlog::warn("engine: {}", sent.to_string());
 }
 
 void Engine::send_queries(const std::string& instance, const std::vector<std::string>& uuids) {
@@ -62,7 +61,15 @@ void Engine::on_known(const std::string& instance, const link::KnownFrame& known
     auto id = parse_client_id(k.client_id);
     if (!id) continue;
     auto it = orders_.find(id->first);
-    if (it == orders_.end() || it->second.leg != id->second || !in_flight(it->second)) continue;
+    if (it == orders_.end() || it->second.leg != id->second || !in_flight(it->second) ||
+        it->second.signal.instance != instance) {
+      continue;
+    }
+    if (k.pending) {
+      // Received, not yet settled in the terminal's durable history: ask again later.
+      await_outcome(it->second, "the terminal has it pending");
+      continue;
+    }
     // The terminal provably never saw this leg: now it may be sent again.
     send_leg(it->second);
   }

@@ -3,6 +3,8 @@
 // applied again on the next tick.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "engine/engine.h"
 #include "engine/order_rules.h"
 #include "link/retcode.h"
@@ -30,6 +32,12 @@ OrderState state_of(ResultStatus status) {
 
 namespace {
 
+// final_result_of with the name of the terminal's retcode.
+TradeResult result_of(const Order& o, ResultStatus status, const std::string& reason, int64_t now_ms) {
+  TradeResult r = final_result_of(o, status, reason, now_ms);
+  if (o.retcode != 0) r.retcode_name = link::retcode_name(o.retcode);
+  return r;
+}
 
 template <class... F>
 struct Overloaded : F... { using F::operator()...; };
@@ -48,6 +56,9 @@ void Engine::on_frame(const std::string& instance, const link::Frame& frame) {
                    }
                  },
                  [&](const link::KnownFrame& k) { on_known(instance, k); },
+                 [&](const link::Positions& p) { on_positions(instance, p); },
+                 [&](const link::Orders& o) { on_orders(instance, o); },
+                 [&](const link::EventFrame& e) { on_event(instance, e); },
                  [&](const link::Heartbeat& h) {
                    InstanceState& s = instance_state(instance);
                    if (h.broker_connected && *h.broker_connected != s.broker_connected) {
@@ -71,32 +82,18 @@ Status Engine::on_result(const std::string& instance, const link::ResultFrame& r
   Order o = it->second;  // changed in memory only once the store took it
   const std::string why = std::string(link::retcode_name(r.retcode)) +
                           (r.reason.empty() ? "" : ": " + r.reason);
-  switch (link::classify_retcode(r.retcode)) {
+  const link::RetcodeClass cls = link::classify_retcode(r.retcode);
+  if (cls != link::RetcodeClass::kUnknown) {
+    // The terminal's word, kept for the final result (a ticket once known stays known).
+    if (r.ticket > 0) o.ticket = static_cast<uint64_t>(r.ticket);
+    if (r.deal > 0) o.deal = static_cast<uint64_t>(r.deal);
+    if (r.position > 0) o.position = static_cast<uint64_t>(r.position);
+    o.retcode = r.retcode;
+  }
+  switch (cls) {
     case link::RetcodeClass::kDone:
-    case link::RetcodeClass::kPartial: {
-      if (r.filled_volume > 0) {
-        Status s = o.apply_fill(r.filled_volume, r.price);
-        if (s.code() == Code::kInvalidArgument) {
-          // A fill without a price is a broken frame: keep the order in flight; the
-          // terminal is asked again about it later.
-          spdlog::error("engine: terminal {} sent an unusable result for {}: {}", instance, r.client_id,
-                        s.to_string());
-          ++stats_.stale_results;
-          return Status::ok();
-        }
-        if (!s.is_ok()) {
-          // A terminal that executes more than asked is broken; record the volume we
-          // asked for and say so loudly.
-          spdlog::critical("engine: terminal {} over-filled {}: {}", instance, o.signal.uuid, s.to_string());
-          Status capped = o.apply_fill(o.remaining_volume(), r.price);
-          MTG_CHECK_MSG(capped.is_ok(), capped.to_string().c_str());
-          return finish(o, ResultStatus::kFilled, "terminal reported an over-fill: " + s.message());
-        }
-        MTG_CHECK(o.filled_volume <= o.signal.volume + kVolumeEpsilon);
-      }
-      if (o.remaining_volume() <= kVolumeEpsilon) return finish(o, ResultStatus::kFilled, "");
-      return continue_or_finish(o, r.filled_volume > 0, "partially filled");
-    }
+    case link::RetcodeClass::kPartial:
+      return on_executed(o, r, why);
     case link::RetcodeClass::kFailed:
       return continue_or_finish(o, false, why);
     case link::RetcodeClass::kRejected:
@@ -109,6 +106,51 @@ Status Engine::on_result(const std::string& instance, const link::ResultFrame& r
       return Status::ok();
   }
   return Status::ok();
+}
+
+Status Engine::on_executed(Order& o, const link::ResultFrame& r, const std::string& why) {
+  if (r.filled_volume > 0) {
+    Status s = o.apply_fill(r.filled_volume, r.price);
+    if (s.code() == Code::kInvalidArgument) {
+      // A fill without a price is a broken frame: keep the order in flight; the
+      // terminal is asked again about it later.
+      spdlog::error("engine: terminal {} sent an unusable result for {}: {}", o.signal.instance, r.client_id,
+                    s.to_string());
+      ++stats_.stale_results;
+      return Status::ok();
+    }
+    if (!s.is_ok()) {
+      // A terminal that executes more than asked is broken; record the volume we
+      // asked for and say so loudly.
+      spdlog::critical("engine: terminal {} over-filled {}: {}", o.signal.instance, o.signal.uuid, s.to_string());
+      Status capped = o.apply_fill(o.remaining_volume(), r.price);
+      MTG_CHECK_MSG(capped.is_ok(), capped.to_string().c_str());
+      return finish(o, ResultStatus::kFilled, "terminal reported an over-fill: " + s.message());
+    }
+    MTG_CHECK(o.filled_volume <= o.volume_cap() + kVolumeEpsilon);
+  }
+  switch (o.signal.action) {
+    case Action::kOpen:
+      if (o.filled_volume > 0 || r.filled_volume > 0) break;
+      if (is_pending(o.signal.type)) return finish(o, ResultStatus::kPlaced, "");
+      // A market order placed without a deal yet (10008) has not been refused: only its
+      // deal, in the terminal's history, settles it. Never a new leg meanwhile.
+      await_outcome(o, why + " without a deal yet");
+      return Status::ok();
+    case Action::kModify:
+    case Action::kModifyOrder:
+      return finish(o, ResultStatus::kModified, r.reason);
+    case Action::kCancel:
+      return finish(o, ResultStatus::kCancelled, r.reason);
+    case Action::kClose:
+    case Action::kCloseAll:
+      if (o.filled_volume <= 0) return finish(o, ResultStatus::kRejected, "terminal closed nothing: " + why);
+      break;
+  }
+  if (o.remaining_volume() <= kVolumeEpsilon) return finish(o, ResultStatus::kFilled, "");
+  // What the position holds after this leg: the next leg's guard.
+  if (o.expected_volume > 0) o.expected_volume = std::max(0.0, o.expected_volume - r.filled_volume);
+  return continue_or_finish(o, r.filled_volume > 0, "partially filled");
 }
 
 void Engine::await_outcome(const Order& o, const std::string& why) {
@@ -135,7 +177,7 @@ Status Engine::continue_or_finish(Order& o, bool filled_now, const std::string& 
   MTG_CHECK(o.transition(o.filled_volume > 0 ? OrderState::kPartial : OrderState::kSent, now).is_ok());
   TradeResult partial;
   if (filled_now) {
-    partial = final_result_of(o, ResultStatus::kFilled, why, now);
+    partial = result_of(o, ResultStatus::kFilled, why, now);
     partial.status = ResultStatus::kPartial;
     partial.result_id = partial_result_id(o.signal.uuid, filled_leg);
     MTG_CHECK(partial.filled_volume > 0);
@@ -152,13 +194,14 @@ Status Engine::finish(Order& o, ResultStatus status, const std::string& reason) 
   o.reason = reason;
   MTG_CHECK(o.transition(state_of(status), now).is_ok());
   MTG_CHECK(is_final(o.state));
-  const TradeResult result = final_result_of(o, status, reason, now);
+  const TradeResult result = result_of(o, status, reason, now);
   MTG_CHECK(is_final(result.status));
   MTG_CHECK(result.result_id == final_result_id(o.signal.uuid));  // fixed by the order
 
   auto written = store_.finalize(o, result);
   if (!written) return written.status();
   const std::string uuid = o.signal.uuid;
+  track(o);  // final: neither waiting nor in flight
   orders_.erase(uuid);
   flights_.erase(uuid);
   ++stats_.finalized;

@@ -63,6 +63,13 @@ if ARGV[5] ~= '' then redis.call('XACK', KEYS[4], ARGV[4], ARGV[5]) end
 return 1
 )lua");
 
+// KEYS: event_seen, events   ARGV: event_json, dedup_ttl_s, max_events
+const RedisScript kAppendEvent(R"lua(
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[2]) then return 0 end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'event', ARGV[1])
+return 1
+)lua");
+
 constexpr size_t kLoadBatch = 500;
 
 }  // namespace
@@ -159,6 +166,36 @@ Status RedisOrderStore::save_instance(const InstanceState& s) {
         s.reason},
        {"SADD", keys_.instances(), s.id}});
   return reply.status();
+}
+
+Result<bool> RedisOrderStore::append_event(const TradeEvent& event) {
+  MTG_CHECK(!event.id.empty());
+  auto reply = redis_.eval(kAppendEvent, {keys_.event_seen(event.id), keys_.events()},
+                           {event.to_json(), std::to_string(options_.event_dedup_window_s),
+                            std::to_string(options_.max_events)});
+  if (!reply) return reply.status();
+  return reply->integer == 1;
+}
+
+Status RedisOrderStore::save_holdings(const std::string& instance, const Holdings& holdings) {
+  return redis_.command({"SET", keys_.holdings(instance), holdings_to_json(holdings)}).status();
+}
+
+Result<std::map<std::string, Holdings>> RedisOrderStore::load_holdings(const std::vector<std::string>& instances) {
+  std::map<std::string, Holdings> out;
+  if (instances.empty()) return out;
+  std::vector<std::string> argv{"MGET"};
+  for (const auto& id : instances) argv.push_back(keys_.holdings(id));
+  auto values = redis_.command(argv);
+  if (!values) return values.status();
+  for (size_t i = 0; i < instances.size(); ++i) {
+    const RedisReply& v = values->elements[i];
+    if (v.type != RedisReply::Type::kString) continue;
+    auto h = holdings_from_json(v.str);
+    if (!h) return h.status().with_context("holdings of " + instances[i]);
+    out.emplace(instances[i], std::move(*h));
+  }
+  return out;
 }
 
 Result<std::vector<InstanceState>> RedisOrderStore::load_instances() {

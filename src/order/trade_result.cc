@@ -139,7 +139,11 @@ TradeResult final_result_of(const Order& order, ResultStatus status, std::string
   r.reason = clip_reason(reason);
   r.ts_ms = now_ms;
   r.stream_id = order.stream_id;
-  MTG_CHECK(r.filled_volume <= r.volume + kVolumeEpsilon);
+  r.ticket = order.ticket;
+  r.deal = order.deal;
+  r.position = order.position;
+  r.retcode = order.retcode;
+  MTG_CHECK(r.filled_volume <= order.volume_cap() + kVolumeEpsilon);
   return r;
 }
 

@@ -75,7 +75,8 @@ std::string duplicate_result_id(const std::string& uuid, const std::string& stre
 std::string unparsed_result_id(const std::string& stream_id);
 
 // The final result of `order`: ids, signal fields, fills and stream id from the order,
-// `reason` clipped, ts = now_ms, ticket/retcode 0 (the caller may set them).
+// `reason` clipped, ts = now_ms, tickets and retcode from the order, retcode_name "" (the
+// engine, which knows the retcode names, sets it).
 // Precondition (MTG_CHECK): is_final(status), and filled_volume > 0 when kFilled.
 TradeResult final_result_of(const Order& order, ResultStatus status, std::string reason, int64_t now_ms);
 

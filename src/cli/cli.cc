@@ -55,6 +55,7 @@ int run_cli(int argc, char** argv) {
   add_sim_command(app, ctx);
   add_submit_command(app, ctx);
   add_instance_command(app, ctx);
+  add_positions_command(app, ctx);
   add_creds_command(app, ctx);
   add_backend_command(app, ctx);
   add_sync_command(app, ctx);

@@ -1,0 +1,134 @@
+#include "model/trade_model.h"
+
+#include <cmath>
+#include <sstream>
+
+namespace mtg::model {
+namespace {
+
+constexpr double kLotsEpsilon = 1e-6;
+
+void add(Book& book, const std::string& symbol, Side side, double lots) {
+  const auto key = std::make_pair(symbol, side);
+  book.lots[key] += lots;
+  if (std::fabs(book.lots[key]) < kLotsEpsilon) book.lots.erase(key);
+}
+
+}  // namespace
+
+std::string describe(const Book& book) {
+  std::ostringstream out;
+  const char* sep = "";
+  for (const auto& [key, lots] : book.lots) {
+    out << sep << key.first << ' ' << side_name(key.second) << ' ' << lots;
+    sep = ", ";
+  }
+  out << "; orders";
+  sep = " ";
+  for (int64_t t : book.orders) {
+    out << sep << t;
+    sep = ", ";
+  }
+  return out.str();
+}
+
+Book book_of(const std::vector<Position>& positions, const std::vector<PendingOrder>& orders) {
+  Book book;
+  for (const Position& p : positions) add(book, p.symbol, p.side, p.volume);
+  for (const PendingOrder& o : orders) book.orders.insert(o.ticket);
+  return book;
+}
+
+void TradeModel::on_signal(const Signal& signal) { signals_.emplace(signal.uuid, signal); }
+
+void TradeModel::on_result(const TradeResult& r) {
+  if (r.status == ResultStatus::kDuplicate) return;
+  // Results carry the signal's cumulative fill; the new lots are what it adds.
+  double& so_far = filled_so_far_[r.uuid];
+  const double added = r.filled_volume - so_far;
+  if (added > kLotsEpsilon) {
+    fills_.push_back(Fill{r.uuid, added, r.position});
+    so_far = r.filled_volume;
+  }
+  if (r.status == ResultStatus::kPlaced) placed_.insert(static_cast<int64_t>(r.ticket));
+  if (r.status == ResultStatus::kCancelled) gone_.insert(static_cast<int64_t>(r.ticket));
+}
+
+void TradeModel::on_event(const TradeEvent& e) { events_.push_back(e); }
+
+Book TradeModel::expected(bool netting, std::vector<std::string>& problems) const {
+  Book book;
+  std::map<uint64_t, std::pair<std::string, Side>> opened;  // position ticket -> where it is
+  std::vector<const Fill*> closes;
+  for (const Fill& f : fills_) {
+    auto it = signals_.find(f.uuid);
+    if (it == signals_.end()) {
+      problems.push_back("a result for a signal never submitted: " + f.uuid);
+      continue;
+    }
+    const Signal& s = it->second;
+    if (s.action == Action::kOpen) {
+      add(book, s.symbol, s.side, f.lots);
+      // The first fill on a position says where it is (on a netting account a later
+      // opposite open only reduces it).
+      if (f.position > 0) opened.emplace(f.position, std::make_pair(s.symbol, s.side));
+    } else {
+      closes.push_back(&f);
+    }
+  }
+  for (const TradeEvent& e : events_) {
+    if (e.kind == EventKind::kOrderTriggered) {
+      add(book, e.symbol, e.side, e.volume);
+      if (e.position > 0) opened.emplace(static_cast<uint64_t>(e.position), std::make_pair(e.symbol, e.side));
+    }
+  }
+  for (const Fill* f : closes) {
+    const Signal& s = signals_.at(f->uuid);
+    if (s.action == Action::kCloseAll) {
+      add(book, s.symbol, s.close_side == CloseSide::kLong ? Side::kBuy : Side::kSell, -f->lots);
+    } else if (s.action == Action::kClose && !s.ref.empty() && signals_.count(s.ref) != 0) {
+      const Signal& open = signals_.at(s.ref);
+      add(book, open.symbol, open.side, -f->lots);
+    } else if (s.action == Action::kClose && opened.count(static_cast<uint64_t>(s.position)) != 0) {
+      const auto& [symbol, side] = opened.at(static_cast<uint64_t>(s.position));
+      add(book, symbol, side, -f->lots);
+    } else {
+      problems.push_back("a fill the model cannot place: " + f->uuid + " (" + action_name(s.action) + ")");
+    }
+  }
+  for (const TradeEvent& e : events_) {
+    if (e.kind != EventKind::kStopLoss && e.kind != EventKind::kTakeProfit && e.kind != EventKind::kStopOut) continue;
+    auto it = opened.find(static_cast<uint64_t>(e.position));
+    if (it == opened.end()) {
+      problems.push_back("an " + std::string(event_kind_name(e.kind)) + " event on an unknown position " + e.id);
+      continue;
+    }
+    add(book, it->second.first, it->second.second, -e.volume);
+  }
+  for (int64_t t : placed_) {
+    bool removed = gone_.count(t) != 0;
+    for (const TradeEvent& e : events_) {
+      removed = removed || (e.order == t && (e.kind == EventKind::kOrderTriggered ||
+                                             e.kind == EventKind::kOrderExpired ||
+                                             e.kind == EventKind::kOrderCancelled));
+    }
+    if (!removed) book.orders.insert(t);
+  }
+  for (const auto& [key, lots] : book.lots) {
+    if (!netting && lots < -kLotsEpsilon) {
+      problems.push_back("more closed than opened on " + key.first + " " + side_name(key.second));
+    }
+  }
+  if (netting) {
+    // One position per symbol: the sides net out.
+    Book net;
+    net.orders = book.orders;
+    std::map<std::string, double> signed_lots;
+    for (const auto& [key, lots] : book.lots) signed_lots[key.first] += key.second == Side::kBuy ? lots : -lots;
+    for (const auto& [symbol, lots] : signed_lots) add(net, symbol, lots >= 0 ? Side::kBuy : Side::kSell, std::fabs(lots));
+    return net;
+  }
+  return book;
+}
+
+}  // namespace mtg::model

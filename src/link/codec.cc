@@ -129,10 +129,18 @@ json pending_order_json(const PendingOrder& o) {
 }
 
 json event_json(const TradeEvent& e) {
-  return json{{"id", e.id},         {"kind", event_kind_name(e.kind)}, {"symbol", e.symbol},
-              {"side", side_name(e.side)}, {"volume", e.volume},       {"price", e.price},
-              {"order", e.order},   {"deal", e.deal},                  {"position", e.position},
-              {"ref", e.ref},       {"reason", e.reason},              {"ts", e.ts_ms}};
+  return json{{"id", e.id},
+              {"kind", event_kind_name(e.kind)},
+              {"symbol", e.symbol},
+              {"side", side_name(e.side)},
+              {"volume", e.volume},
+              {"price", e.price},
+              {"order", e.order},
+              {"deal", e.deal},
+              {"position", e.position},
+              {"ref", e.ref},
+              {"reason", e.reason},
+              {"ts", e.ts_ms}};
 }
 
 // A list of objects, each encoded by `to_json`.

@@ -123,7 +123,8 @@ void LinkClient::handle_frame(Frame frame, std::vector<Frame>& out) {
   if (std::holds_alternative<Heartbeat>(frame)) return;
   const bool for_terminal = std::holds_alternative<OrderFrame>(frame) ||
                             std::holds_alternative<QueryFrame>(frame) ||
-                            std::holds_alternative<PositionsRequest>(frame);
+                            std::holds_alternative<PositionsRequest>(frame) ||
+                            std::holds_alternative<EventAck>(frame);
   if (!for_terminal) {
     return disconnect(std::string("protocol error: unexpected frame type ") + frame_type(frame), true);
   }

@@ -312,7 +312,7 @@ TEST_F(LinkServerTest, WakeReturnsABlockedPoll) {
   EXPECT_TRUE(events_.empty());
 }
 
-TEST_F(LinkServerTest, ClientConnectsAndReconnectsAfterTheServerDrops) {
+TEST_F(LinkServerTest, ClientPassesTheEnginesRequestsOnAndReconnectsAfterTheServerDrops) {
   start(system_clock_);
   LinkClientOptions options;
   options.port = server_->port();
@@ -332,6 +332,9 @@ TEST_F(LinkServerTest, ClientConnectsAndReconnectsAfterTheServerDrops) {
   ASSERT_TRUE(server_->send("demo-1", QueryFrame{{"a.0"}}));
   ASSERT_TRUE(pump_both([&] { return !got.empty(); }));
   EXPECT_EQ(std::get<QueryFrame>(got[0]).client_ids, std::vector<std::string>{"a.0"});
+  ASSERT_TRUE(server_->send("demo-1", EventAck{{"deal:4711"}}));
+  ASSERT_TRUE(pump_both([&] { return got.size() == 2; }));
+  EXPECT_EQ(std::get<EventAck>(got[1]).ids, std::vector<std::string>{"deal:4711"});
   ASSERT_TRUE(client.send(KnownFrame{{KnownOrder{"a.0", std::nullopt}}}));
   ASSERT_TRUE(pump_both([&] { return count(LinkEvent::Kind::kFrame, "demo-1") >= 1; }));
   const int port = server_->port();

@@ -22,8 +22,9 @@ inline constexpr int kMinProtocolVersion = 1;  // the oldest terminal still serv
 inline constexpr size_t kMaxLineBytes = 65536;        // one frame, newline included
 inline constexpr size_t kMaxQueryIds = 256;           // client_ids per query frame
 inline constexpr size_t kMaxKnownPerFrame = 32;       // orders per known frame
-inline constexpr size_t kMaxPositionsPerFrame = 256;  // positions per positions frame
-inline constexpr size_t kMaxOrdersPerFrame = 256;     // pending orders per orders frame
+// 128 entries with every field at its longest still fit a line (about 37 KB).
+inline constexpr size_t kMaxPositionsPerFrame = 128;  // positions per positions frame
+inline constexpr size_t kMaxOrdersPerFrame = 128;     // pending orders per orders frame
 inline constexpr size_t kMaxEventAckIds = 256;        // ids per event_ack frame
 inline constexpr size_t kMaxEventIdChars = 128;
 inline constexpr size_t kMaxClientIdChars = 26;

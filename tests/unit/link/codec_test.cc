@@ -481,10 +481,10 @@ TEST(Codec, RejectsMoreItemsThanAFrameHolds) {
   expect_rejected(body(encode(ack)), "\"ids\": more than 256 items");
   Positions positions;
   positions.positions.assign(kMaxPositionsPerFrame + 1, Position{1, "EURUSD", Side::kBuy, 0.3, 1.1});
-  expect_rejected(body(encode(positions)), "\"positions\": more than 256 items");
+  expect_rejected(body(encode(positions)), "\"positions\": more than 128 items");
   Orders orders;
   orders.orders.assign(kMaxOrdersPerFrame + 1, sample_pending_order(OrderType::kStop));
-  expect_rejected(body(encode(orders)), "\"orders\": more than 256 items");
+  expect_rejected(body(encode(orders)), "\"orders\": more than 128 items");
   KnownFrame known;
   known.orders.assign(kMaxKnownPerFrame + 1, KnownOrder{"a.0", std::nullopt});
   expect_rejected(body(encode(known)), "\"orders\": more than 32 items");

@@ -1,4 +1,7 @@
-// Parsing of one MT5 instance configuration (JSON, docs/requirements.md §3.8).
+// One MT5 instance configuration (JSON, docs/requirements.md §3.8): its parsing, and the
+// symbol mapping of InstanceConfig.
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <map>
@@ -106,7 +109,7 @@ void check_symbol_map_inverts(JsonReader& r, const InstanceConfig& inst) {
     const std::string broker = inst.broker_symbol(name);
     auto [it, fresh] = canonical_of.emplace(broker, name);
     if (!fresh) {
-      return r.fail("symbol_map", it->second + " and " + name + " would both be " + broker + " at the broker");
+      return r.fail("symbol_map", fmt::format("{} and {} would both be {} at the broker", it->second, name, broker));
     }
   }
   MTG_CHECK(canonical_of.size() == names.size());

@@ -68,8 +68,8 @@ constexpr FieldRule kOrderTypeFields[] = {
 template <typename E, size_t N>
 Status refuse_foreign(const JsonFields& f, const FieldRule (&rules)[N], E value, const std::string& whom) {
   for (const FieldRule& rule : rules) {
-    if ((rule.takers & bit(value)) == 0 && f.has(rule.key))
-      return field_error(rule.key, "not allowed for " + whom);
+    const bool taken = (rule.takers & bit(value)) != 0;
+    if (!taken && f.has(rule.key)) return field_error(rule.key, "not allowed for " + whom);
   }
   return Status::ok();
 }
@@ -200,11 +200,13 @@ Status check_level(const Signal& s, const char* key, std::optional<double> level
 Status check_pending_prices(const Signal& s) {
   MTG_CHECK(is_pending(s.type));
   const char* type = order_type_name(s.type);
-  if (!(s.price.value_or(0) > 0))
+  if (!(s.price.value_or(0) > 0)) {
     return field_error("price", fmt::format("must be > 0 for a {} order", type));
+  }
   const bool stop_limit = s.type == OrderType::kStopLimit;
-  if (stop_limit && !s.stop_limit_price)
+  if (stop_limit && !s.stop_limit_price) {
     return field_error("stop_limit_price", "is required for a stop_limit order");
+  }
   MTG_CHECK(stop_limit == s.stop_limit_price.has_value());  // other types: refused by kOrderTypeFields
   const char* entry_key = stop_limit ? "stop_limit_price" : "price";
   const double entry = stop_limit ? *s.stop_limit_price : *s.price;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -87,6 +88,11 @@ struct SimConfig {
   int latency_ms_max = 0;
 };
 
+// Bounds of an instance's symbol_map: names of 1 to kMaxMappedSymbolChars printable
+// ASCII characters (no spaces), at most kMaxSymbolMapEntries entries.
+constexpr size_t kMaxMappedSymbolChars = 32;
+constexpr size_t kMaxSymbolMapEntries = 1000;
+
 // One MT5 terminal driven by the engine (a JSON file in [instances].dir).
 struct InstanceConfig {
   std::string id;                    // e.g. "demo-1"
@@ -99,6 +105,16 @@ struct InstanceConfig {
   std::string recovery_command;      // run when the instance is disabled (may be empty)
   std::string source_path;           // the JSON file it was read from
   SimConfig sim;
+  // Canonical symbol name (what signals say) -> the broker's name for it, e.g.
+  // {"EURUSD": "EURUSD.m"}. parse_instance guarantees that no two names of `symbols`
+  // or keys of the map reach the broker under the same name, so the mapping inverts.
+  std::map<std::string, std::string> symbol_map;
+
+  // The broker's name of `canonical`: its symbol_map entry, else `canonical` itself.
+  std::string broker_symbol(const std::string& canonical) const;
+  // The canonical name of the broker's `broker`: the symbol_map key mapped to it, else
+  // `broker` itself. canonical_symbol(broker_symbol(x)) == x for every x of `symbols`.
+  std::string canonical_symbol(const std::string& broker) const;
 };
 
 // One kind of backup's schedule (docs/requirements.md §2): taken every `interval_s`, newest `keep` kept.

@@ -1,6 +1,13 @@
-// Parsing of one MT5 instance configuration (JSON, docs/requirements.md §3.8).
+// One MT5 instance configuration (JSON, docs/requirements.md §3.8): its parsing, and the
+// symbol mapping of InstanceConfig.
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <utility>
 
 #include "config/config.h"
 #include "util/check.h"
@@ -29,6 +36,10 @@ class JsonReader {
       if (!it->is_number()) return fail(prefix + key, "expected a number");
     } else {
       if (!it->is_number_integer()) return fail(prefix + key, "expected an integer");
+      // get<T> narrows unchecked: 4294967296 would read as a latency of 0, -1 as a seed of 2^64-1.
+      const bool fits = it->is_number_unsigned() ? std::in_range<T>(it->get<uint64_t>())
+                                                 : std::in_range<T>(it->get<int64_t>());
+      if (!fits) return fail(prefix + key, "out of range: " + it->dump());
     }
     out = it->get<T>();
   }
@@ -65,7 +76,59 @@ void read_sim(JsonReader& r, const json& sim, SimConfig& s) {
   }
 }
 
+bool is_symbol_name(const std::string& name) {
+  if (name.empty() || name.size() > kMaxMappedSymbolChars) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+}
+
+void read_symbol_map(JsonReader& r, const json& map, InstanceConfig& inst) {
+  if (!map.is_object()) return r.fail("symbol_map", "expected an object of canonical name -> broker name");
+  if (map.size() > kMaxSymbolMapEntries) {
+    return r.fail("symbol_map", "more than " + std::to_string(kMaxSymbolMapEntries) + " entries");
+  }
+  const std::string bad_name = "must be 1 to " + std::to_string(kMaxMappedSymbolChars) +
+                               " printable ASCII characters (no spaces)";
+  for (const auto& [canonical, broker] : map.items()) {
+    // A bad key is not echoed: it may hold control characters.
+    if (!is_symbol_name(canonical)) return r.fail("symbol_map", "a canonical name " + bad_name);
+    if (!broker.is_string() || !is_symbol_name(broker.get<std::string>())) {
+      return r.fail("symbol_map." + canonical, bad_name);
+    }
+    inst.symbol_map.emplace(canonical, broker.get<std::string>());
+  }
+  MTG_CHECK(inst.symbol_map.size() <= kMaxSymbolMapEntries);
+}
+
+// Refuses a symbol_map under which two names (of `symbols` or the map's keys) would
+// reach the broker as one: a terminal's report of that name could not be mapped back.
+void check_symbol_map_inverts(JsonReader& r, const InstanceConfig& inst) {
+  std::set<std::string> names(inst.symbols.begin(), inst.symbols.end());
+  for (const auto& entry : inst.symbol_map) names.insert(entry.first);
+  std::map<std::string, std::string> canonical_of;  // broker name -> the name it came from
+  for (const std::string& name : names) {
+    const std::string broker = inst.broker_symbol(name);
+    auto [it, fresh] = canonical_of.emplace(broker, name);
+    if (!fresh) {
+      return r.fail("symbol_map", fmt::format("{} and {} would both be {} at the broker", it->second, name, broker));
+    }
+  }
+  MTG_CHECK(canonical_of.size() == names.size());
+  for (const auto& [broker, name] : canonical_of) MTG_CHECK(inst.canonical_symbol(broker) == name);
+}
+
 }  // namespace
+
+std::string InstanceConfig::broker_symbol(const std::string& canonical) const {
+  auto it = symbol_map.find(canonical);
+  return it == symbol_map.end() ? canonical : it->second;
+}
+
+std::string InstanceConfig::canonical_symbol(const std::string& broker) const {
+  for (const auto& [canonical, mapped] : symbol_map) {
+    if (mapped == broker) return canonical;
+  }
+  return broker;
+}
 
 Result<InstanceConfig> parse_instance(const std::string& json_text, const std::string& origin) {
   MTG_CHECK(!origin.empty());
@@ -93,6 +156,8 @@ Result<InstanceConfig> parse_instance(const std::string& json_text, const std::s
   } else {
     r.fail("symbols", "is required");
   }
+  if (auto it = doc.find("symbol_map"); it != doc.end()) read_symbol_map(r, *it, inst);
+  check_symbol_map_inverts(r, inst);
   if (auto it = doc.find("sim"); it != doc.end()) {
     if (it->is_object()) read_sim(r, *it, inst.sim); else r.fail("sim", "expected an object");
   }

@@ -92,9 +92,18 @@ TEST(SignalParser, OptionalFieldsTakeDefaults) {
   ASSERT_TRUE(s) << s.status().to_string();
   EXPECT_EQ(s->type, OrderType::kMarket);
   EXPECT_EQ(s->ttl_ms, 12345);
-  EXPECT_EQ(s->price, 0);
-  EXPECT_EQ(s->sl, 0);
-  EXPECT_EQ(s->tp, 0);
+  EXPECT_EQ(s->action, Action::kOpen);
+  EXPECT_EQ(s->price, std::nullopt);
+  EXPECT_EQ(s->sl, std::nullopt);
+  EXPECT_EQ(s->tp, std::nullopt);
+}
+
+TEST(SignalParser, GivenZeroPricesOfAVersion1MarketOrderAreKept) {
+  auto s = parse_signal(signal_with("", ""), SignalLimits{});
+  ASSERT_TRUE(s) << s.status().to_string();
+  EXPECT_EQ(s->price, 0.0);
+  EXPECT_EQ(s->sl, 0.0);
+  EXPECT_EQ(s->tp, 0.0);
 }
 
 TEST(SignalParser, UppercaseUuidIsNormalized) {

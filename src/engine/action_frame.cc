@@ -37,10 +37,6 @@ link::OrderFrame order_frame(const Order& o, const std::string& broker_symbol) {
   return f;
 }
 
-std::string broker_symbol(const InstanceConfig&, const std::string& symbol) { return symbol; }
-
-std::string canonical_symbol(const InstanceConfig&, const std::string& broker_name) { return broker_name; }
-
 bool terminal_can_carry(const Order& order, int version) {
   if (version >= 2) return true;
   return order.signal.action == Action::kOpen && order.signal.type == OrderType::kMarket;

@@ -5,7 +5,6 @@
 
 #include <string>
 
-#include "config/config.h"
 #include "link/frame.h"
 #include "order/order.h"
 
@@ -15,10 +14,6 @@ namespace mtg {
 // or a partial close. `broker_symbol` is the instance's name for the signal's symbol
 // ("" when the signal names none).
 link::OrderFrame order_frame(const Order& order, const std::string& broker_symbol);
-
-// The instance's broker name of a canonical symbol (its symbol_map), and back; "" stays "".
-std::string broker_symbol(const InstanceConfig& instance, const std::string& symbol);
-std::string canonical_symbol(const InstanceConfig& instance, const std::string& broker_name);
 
 // Whether a terminal speaking `version` can carry out the order: version 1 knows only
 // market opens.

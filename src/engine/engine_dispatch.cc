@@ -71,7 +71,7 @@ void Engine::send_leg(const Order& order) {
   flights_[order.signal.uuid] = Flight{clock_.steady_ms(), false};
   const InstanceConfig* inst = config_.find_instance(order.signal.instance);
   MTG_CHECK(inst != nullptr);  // validated at intake; instances are never removed at run time
-  if (link_.send(order.signal.instance, order_frame(order, broker_symbol(*inst, order.signal.symbol)))) {
+  if (link_.send(order.signal.instance, order_frame(order, inst->broker_symbol(order.signal.symbol)))) {
     ++stats_.frames_sent;
   }
 }

@@ -4,7 +4,6 @@
 // which keeps an event until it is).
 #include <spdlog/spdlog.h>
 
-#include "engine/action_frame.h"
 #include "engine/engine.h"
 #include "util/check.h"
 
@@ -25,7 +24,7 @@ void Engine::on_positions(const std::string& instance, const link::Positions& fr
   MTG_CHECK(inst != nullptr);  // only configured instances authenticate
   Holdings& h = holdings_[instance];
   h.positions = frame.positions;
-  for (Position& p : h.positions) p.symbol = canonical_symbol(*inst, p.symbol);
+  for (Position& p : h.positions) p.symbol = inst->canonical_symbol(p.symbol);
   h.truncated = frame.truncated;
   h.reported_at_ms = clock_.now_ms();
   save_holdings(instance);
@@ -36,7 +35,7 @@ void Engine::on_orders(const std::string& instance, const link::Orders& frame) {
   MTG_CHECK(inst != nullptr);
   Holdings& h = holdings_[instance];
   h.orders = frame.orders;
-  for (PendingOrder& o : h.orders) o.symbol = canonical_symbol(*inst, o.symbol);
+  for (PendingOrder& o : h.orders) o.symbol = inst->canonical_symbol(o.symbol);
   h.truncated = h.truncated || frame.truncated;
   h.reported_at_ms = clock_.now_ms();
   save_holdings(instance);
@@ -56,7 +55,7 @@ void Engine::on_event(const std::string& instance, const link::EventFrame& frame
   TradeEvent e = frame.event;
   e.instance = instance;
   e.id = instance + ":" + frame.event.id;  // terminals number their own events
-  e.symbol = canonical_symbol(*inst, e.symbol);
+  e.symbol = inst->canonical_symbol(e.symbol);
   auto appended = store_.append_event(e);
   if (!appended) {
     // Not acknowledged: the terminal sends it again after its next reconnect.

@@ -190,7 +190,7 @@ Status Engine::continue_or_finish(Order& o, bool filled_now, const std::string& 
 
 Status Engine::finish(Order& o, ResultStatus status, const std::string& reason) {
   const int64_t now = clock_.now_ms();
-  MTG_CHECK(o.filled_volume <= o.signal.volume + kVolumeEpsilon);
+  MTG_CHECK(o.filled_volume <= o.volume_cap() + kVolumeEpsilon);
   o.reason = reason;
   MTG_CHECK(o.transition(state_of(status), now).is_ok());
   MTG_CHECK(is_final(o.state));

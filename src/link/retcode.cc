@@ -5,7 +5,8 @@ namespace mtg::link {
 RetcodeClass classify_retcode(int retcode) {
   switch (retcode) {
     case kRetcodeDone:
-    case kRetcodePlaced: return RetcodeClass::kDone;
+    case kRetcodePlaced:
+    case kRetcodeNoChanges: return RetcodeClass::kDone;
     case kRetcodeDonePartial: return RetcodeClass::kPartial;
     case kRetcodeRequote:
     case kRetcodePriceChanged:
@@ -19,7 +20,9 @@ RetcodeClass classify_retcode(int retcode) {
     case kRetcodeInvalidStops:
     case kRetcodeTradeDisabled:
     case kRetcodeNoMoney:
-    case kRetcodeInvalidFill: return RetcodeClass::kRejected;
+    case kRetcodeInvalidFill:
+    case kRetcodeClientDisablesAutoTrading:
+    case kRetcodePositionClosed: return RetcodeClass::kRejected;
     case kRetcodeInvalidExpiration: return RetcodeClass::kExpired;
     default: return RetcodeClass::kUnknown;
   }
@@ -46,6 +49,9 @@ const char* retcode_name(int retcode) {
     case kRetcodeInvalidExpiration: return "TRADE_RETCODE_INVALID_EXPIRATION";
     case kRetcodeInvalidFill: return "TRADE_RETCODE_INVALID_FILL";
     case kRetcodeConnection: return "TRADE_RETCODE_CONNECTION";
+    case kRetcodeNoChanges: return "TRADE_RETCODE_NO_CHANGES";
+    case kRetcodeClientDisablesAutoTrading: return "TRADE_RETCODE_CLIENT_DISABLES_AT";
+    case kRetcodePositionClosed: return "TRADE_RETCODE_POSITION_CLOSED";
     default: return "TRADE_RETCODE_UNKNOWN";
   }
 }

@@ -20,16 +20,21 @@ inline constexpr int kRetcodeNoMoney = 10019;
 inline constexpr int kRetcodePriceChanged = 10020;
 inline constexpr int kRetcodePriceOff = 10021;
 inline constexpr int kRetcodeInvalidExpiration = 10022;
+inline constexpr int kRetcodeNoChanges = 10025;
+inline constexpr int kRetcodeClientDisablesAutoTrading = 10027;
 inline constexpr int kRetcodeInvalidFill = 10030;
 inline constexpr int kRetcodeConnection = 10031;
+inline constexpr int kRetcodePositionClosed = 10036;
 
 enum class RetcodeClass {
-  kDone,      // fully executed (DONE, PLACED)
+  kDone,      // fully executed (DONE, PLACED), or nothing to change (NO_CHANGES: a
+              // modify whose values are already in place has succeeded)
   kPartial,   // DONE_PARTIAL: filled_volume < volume
   kFailed,    // provably not executed, transient: requote, prices changed, price off,
               // no connection to the trade server, market closed
   kRejected,  // broker refused: reject, invalid request/volume/price/stops, trading
-              // disabled, no money, invalid fill
+              // disabled, no money, invalid fill, algo trading disabled in the terminal;
+              // or the position is already closed (POSITION_CLOSED: nothing to close)
   kExpired,   // INVALID_EXPIRATION: received after expires_at, not executed
   kUnknown,   // the terminal cannot vouch for the outcome: TIMEOUT (10012), ERROR
               // (10011), 0 and every code not listed above. The order may have executed:

@@ -74,11 +74,12 @@ struct BackendConfig {
   int refill_step_entries = 2'000;    // ClickHouse rows and RTRS entries one DuckDB refill step takes
 };
 
-// Simulated broker behaviour of an instance when `mtguard sim` plays its terminal.
+// Simulated broker behaviour of an instance when `mtguard sim` plays its terminal (the
+// instance JSON's "sim" object; docs/protocol.md "Simulator specifics").
 struct SimConfig {
   uint64_t seed = 1;
   std::string account = "netting";  // "netting" or "hedging"
-  double partial_fill_prob = 0.0;   // probability that a market order fills only partly
+  double partial_fill_prob = 0.0;   // probability that a market execution fills only partly
   double requote_prob = 0.0;        // probability of retcode 10004 (requote)
   double reject_prob = 0.0;         // probability of retcode 10006 (reject)
   // Probability that an order which executed is answered 10012 (request timed out), as
@@ -86,12 +87,38 @@ struct SimConfig {
   double timeout_after_fill_prob = 0.0;
   int latency_ms_min = 0;
   int latency_ms_max = 0;
+  // The broker's symbol names are the canonical ones plus this ("EURUSD.m" for ".m");
+  // the bare name is then unknown (10013).
+  std::string symbol_suffix;
+  // The filling mode the terminal asks for ("fok", "ioc" or "return"), and the modes
+  // each broker symbol allows (absent: all); a market execution of a symbol that does
+  // not allow `filling` is refused 10030.
+  std::string filling = "fok";
+  std::map<std::string, std::vector<std::string>> symbol_filling;
+  double market_closed_prob = 0.0;  // probability that a market execution gets 10018
+  // Probability that an order which changed the book is recorded and then the link is
+  // dropped before its result is sent (the engine learns it by query).
+  double link_drop_after_fill_prob = 0.0;
+  // Probability that a result is held back slow_result_ms (heartbeats keep flowing);
+  // the default outlasts the engine's heartbeat timeout (5 x 1000 ms).
+  double slow_result_prob = 0.0;
+  int64_t slow_result_ms = 6'000;
 };
 
 // Bounds of an instance's symbol_map: names of 1 to kMaxMappedSymbolChars printable
 // ASCII characters (no spaces), at most kMaxSymbolMapEntries entries.
 constexpr size_t kMaxMappedSymbolChars = 32;
 constexpr size_t kMaxSymbolMapEntries = 1000;
+
+inline constexpr int64_t kMaxSlowResultMs = 600'000;
+inline constexpr size_t kMaxSymbolSuffixChars = 16;
+
+// Whether a SimConfig can be simulated: probabilities within [0, 1], those of an
+// execution's outcomes (partial, requote, reject) adding up to at most 1, 0 <=
+// latency_ms_min <= latency_ms_max, slow_result_ms within [0, kMaxSlowResultMs], an
+// account of "netting" or "hedging", filling modes among "fok", "ioc", "return", a
+// suffix of at most kMaxSymbolSuffixChars. kInvalidArgument "sim.KEY: why" otherwise.
+Status check_sim_config(const SimConfig& sim);
 
 // One MT5 terminal driven by the engine (a JSON file in [instances].dir).
 struct InstanceConfig {

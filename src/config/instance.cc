@@ -36,9 +36,9 @@ class JsonReader {
       if (!it->is_number()) return fail(prefix + key, "expected a number");
     } else {
       if (!it->is_number_integer()) return fail(prefix + key, "expected an integer");
-      // get<T> narrows unchecked: 4294967296 would read as a latency of 0, -1 as a seed of 2^64-1.
-      const bool fits = it->is_number_unsigned() ? std::in_range<T>(it->get<uint64_t>())
-                                                 : std::in_range<T>(it->get<int64_t>());
+      // Narrowed unchecked, a seed of -1 or a latency of 2^32 + 5 would be read as another number.
+      const bool fits = it->is_number_unsigned() ? std::in_range<T>(it->template get<uint64_t>())
+                                                 : std::in_range<T>(it->template get<int64_t>());
       if (!fits) return fail(prefix + key, "out of range: " + it->dump());
     }
     out = it->get<T>();
@@ -49,6 +49,11 @@ class JsonReader {
     if (status_.is_ok()) status_ = Status::invalid(origin_ + ": key " + key + ": " + why);
     MTG_CHECK(!status_.is_ok());  // the first error is kept, never cleared
   }
+  // A finding "KEY: why" of a validator, reported as "origin: key KEY: why".
+  void fail_key(const Status& finding) {
+    MTG_CHECK(!finding.is_ok());
+    if (status_.is_ok()) status_ = Status::invalid(origin_ + ": key " + finding.message());
+  }
   const json& doc() const { return doc_; }
   const Status& status() const { return status_; }
 
@@ -57,6 +62,21 @@ class JsonReader {
   std::string origin_;
   Status status_;
 };
+
+// "sim.symbol_filling": {"XAUUSD.m": ["ioc"], …}
+void read_symbol_filling(JsonReader& r, const json& sim, SimConfig& s) {
+  auto it = sim.find("symbol_filling");
+  if (it == sim.end()) return;
+  if (!it->is_object()) return r.fail("sim.symbol_filling", "expected an object of arrays of strings");
+  for (const auto& [symbol, modes] : it->items()) {
+    if (!modes.is_array()) return r.fail("sim.symbol_filling." + symbol, "expected an array of strings");
+    std::vector<std::string>& out = s.symbol_filling[symbol];
+    for (const auto& mode : modes) {
+      if (!mode.is_string()) return r.fail("sim.symbol_filling." + symbol, "expected an array of strings");
+      out.push_back(mode.get<std::string>());
+    }
+  }
+}
 
 void read_sim(JsonReader& r, const json& sim, SimConfig& s) {
   r.read(sim, "sim.", "seed", s.seed, false);
@@ -67,13 +87,15 @@ void read_sim(JsonReader& r, const json& sim, SimConfig& s) {
   r.read(sim, "sim.", "timeout_after_fill_prob", s.timeout_after_fill_prob, false);
   r.read(sim, "sim.", "latency_ms_min", s.latency_ms_min, false);
   r.read(sim, "sim.", "latency_ms_max", s.latency_ms_max, false);
-  if (s.account != "netting" && s.account != "hedging") r.fail("sim.account", "must be netting or hedging");
-  for (double p : {s.partial_fill_prob, s.requote_prob, s.reject_prob, s.timeout_after_fill_prob}) {
-    if (!(p >= 0.0 && p <= 1.0)) r.fail("sim", "probabilities must be within [0, 1]");
-  }
-  if (s.latency_ms_min < 0 || s.latency_ms_max < s.latency_ms_min) {
-    r.fail("sim.latency_ms_max", "must be >= latency_ms_min >= 0");
-  }
+  r.read(sim, "sim.", "symbol_suffix", s.symbol_suffix, false);
+  r.read(sim, "sim.", "filling", s.filling, false);
+  read_symbol_filling(r, sim, s);
+  r.read(sim, "sim.", "market_closed_prob", s.market_closed_prob, false);
+  r.read(sim, "sim.", "link_drop_after_fill_prob", s.link_drop_after_fill_prob, false);
+  r.read(sim, "sim.", "slow_result_prob", s.slow_result_prob, false);
+  r.read(sim, "sim.", "slow_result_ms", s.slow_result_ms, false);
+  if (!r.status().is_ok()) return;
+  if (Status checked = check_sim_config(s); !checked.is_ok()) r.fail_key(checked);
 }
 
 bool is_symbol_name(const std::string& name) {
@@ -169,9 +191,7 @@ Result<InstanceConfig> parse_instance(const std::string& json_text, const std::s
     return Status::invalid(origin + ": key max_volume: need 0 < min_volume <= max_volume, volume_step > 0");
   }
   // read_sim's findings reached r.status() above: what `mtguard sim` relies on holds.
-  MTG_CHECK(inst.sim.account == "netting" || inst.sim.account == "hedging");
-  MTG_CHECK(inst.sim.latency_ms_min >= 0);
-  MTG_CHECK(inst.sim.latency_ms_max >= inst.sim.latency_ms_min);
+  MTG_CHECK(check_sim_config(inst.sim).is_ok());
   return inst;
 }
 

@@ -13,6 +13,7 @@
 // (CI runs the defaults; `--seed` exploring is MTG_MODEL_SEED=N).
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -51,7 +52,8 @@ double lots(std::mt19937_64& rng, int max_cents) {
 class Sequence {
  public:
   Sequence(const std::string& dir, uint64_t seed, bool netting)
-      : seed_(seed), netting_(netting), rng_(seed), world_(dir, netting, seed, faults()) {}
+      : seed_(seed), netting_(netting), rng_(seed), world_(dir, netting, seed, faults()),
+        ledger_path_(dir + "/ledger.jsonl") {}
 
   // Drives `actions` random actions with market moves and crashes in between.
   void run(int actions) {
@@ -79,6 +81,7 @@ class Sequence {
       const size_t finals = world_.store().finals(uuid).size();
       if (finals != 1) problems.push_back(uuid + ": " + std::to_string(finals) + " final results");
     }
+    check_ledger(problems);
     const Book expected = model.expected(netting_, problems);
     const link::Positions positions = world_.terminal().positions();
     const link::Orders orders = world_.terminal().orders();
@@ -99,6 +102,39 @@ class Sequence {
     f.partial_fill_prob = 0.1;
     f.requote_prob = 0.05;
     return f;
+  }
+
+  // Nothing executed twice: per signal, the terminal's ledger holds exactly the lots its
+  // final result reports (a pending open's triggered lots at most its volume).
+  void check_ledger(std::vector<std::string>& problems) const {
+    std::map<std::string, double> executed;   // uuid -> lots of its own deals
+    std::map<std::string, double> triggered;  // uuid -> lots its pending order filled
+    std::ifstream in(ledger_path_);
+    std::string line;
+    while (std::getline(in, line)) {
+      const auto j = nlohmann::json::parse(line, nullptr, false);
+      if (j.is_discarded() || !j.contains("uuid")) continue;
+      const std::string action = j.value("action", "");
+      const double lots = j.value("volume", 0.0);
+      if (action == "order_triggered") triggered[j["uuid"].get<std::string>()] += lots;
+      else if (action == "open" || action == "close" || action == "close_all") executed[j["uuid"].get<std::string>()] += lots;
+    }
+    for (const auto& [uuid, s] : signals_) {
+      const auto finals = world_.store().finals(uuid);
+      if (finals.size() != 1) continue;  // reported above
+      const double done = executed.count(uuid) != 0 ? executed.at(uuid) : 0.0;
+      if (std::fabs(done - finals[0].filled_volume) > 1e-6) {
+        problems.push_back(uuid + " (" + action_name(s.action) + "): the ledger executed " + std::to_string(done) +
+                           " lots, the final result says " + std::to_string(finals[0].filled_volume));
+      }
+      if (s.action == Action::kOpen && done > s.volume + 1e-6) {
+        problems.push_back(uuid + ": executed " + std::to_string(done) + " lots of " + std::to_string(s.volume));
+      }
+      if (triggered.count(uuid) != 0 && triggered.at(uuid) > s.volume + 1e-6) {
+        problems.push_back(uuid + ": its pending order filled " + std::to_string(triggered.at(uuid)) + " lots of " +
+                           std::to_string(s.volume));
+      }
+    }
   }
 
   double uniform() { return std::uniform_real_distribution<double>(0, 1)(rng_); }
@@ -234,6 +270,7 @@ class Sequence {
   bool netting_;
   std::mt19937_64 rng_;
   World world_;
+  std::string ledger_path_;
   int next_ = 1;
   std::map<std::string, Signal> signals_;  // every uuid submitted
   std::vector<Signal> sent_;

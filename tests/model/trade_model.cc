@@ -10,8 +10,8 @@ constexpr double kLotsEpsilon = 1e-6;
 
 void add(Book& book, const std::string& symbol, Side side, double lots) {
   const auto key = std::make_pair(symbol, side);
-  book.lots[key] += lots;
-  if (std::fabs(book.lots[key]) < kLotsEpsilon) book.lots.erase(key);
+  book.cents[key] += std::llround(lots * 100);
+  if (book.cents[key] == 0) book.cents.erase(key);
 }
 
 }  // namespace
@@ -19,8 +19,8 @@ void add(Book& book, const std::string& symbol, Side side, double lots) {
 std::string describe(const Book& book) {
   std::ostringstream out;
   const char* sep = "";
-  for (const auto& [key, lots] : book.lots) {
-    out << sep << key.first << ' ' << side_name(key.second) << ' ' << lots;
+  for (const auto& [key, cents] : book.cents) {
+    out << sep << key.first << ' ' << side_name(key.second) << ' ' << static_cast<double>(cents) / 100;
     sep = ", ";
   }
   out << "; orders";
@@ -114,8 +114,8 @@ Book TradeModel::expected(bool netting, std::vector<std::string>& problems) cons
     }
     if (!removed) book.orders.insert(t);
   }
-  for (const auto& [key, lots] : book.lots) {
-    if (!netting && lots < -kLotsEpsilon) {
+  for (const auto& [key, cents] : book.cents) {
+    if (!netting && cents < 0) {
       problems.push_back("more closed than opened on " + key.first + " " + side_name(key.second));
     }
   }
@@ -123,9 +123,11 @@ Book TradeModel::expected(bool netting, std::vector<std::string>& problems) cons
     // One position per symbol: the sides net out.
     Book net;
     net.orders = book.orders;
-    std::map<std::string, double> signed_lots;
-    for (const auto& [key, lots] : book.lots) signed_lots[key.first] += key.second == Side::kBuy ? lots : -lots;
-    for (const auto& [symbol, lots] : signed_lots) add(net, symbol, lots >= 0 ? Side::kBuy : Side::kSell, std::fabs(lots));
+    std::map<std::string, int64_t> signed_cents;
+    for (const auto& [key, cents] : book.cents) signed_cents[key.first] += key.second == Side::kBuy ? cents : -cents;
+    for (const auto& [symbol, cents] : signed_cents) {
+      add(net, symbol, cents >= 0 ? Side::kBuy : Side::kSell, static_cast<double>(std::llabs(cents)) / 100);
+    }
     return net;
   }
   return book;

@@ -22,9 +22,10 @@
 
 namespace mtg::model {
 
-// Lots per (symbol, side) and the pending order tickets of one account.
+// Lots per (symbol, side), in whole 0.01 lots so that sums compare exactly, and the
+// pending order tickets of one account.
 struct Book {
-  std::map<std::pair<std::string, Side>, double> lots;  // zero entries omitted
+  std::map<std::pair<std::string, Side>, int64_t> cents;  // zero entries omitted
   std::set<int64_t> orders;
   bool operator==(const Book&) const = default;
 };

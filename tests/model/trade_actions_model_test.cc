@@ -18,6 +18,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <iostream>
 #include <random>
 
 #include "model/trade_model.h"
@@ -55,6 +56,22 @@ class Sequence {
       : seed_(seed), netting_(netting), rng_(seed), world_(dir, netting, seed, faults()),
         ledger_path_(dir + "/ledger.jsonl") {}
 
+  // What the sequences did, summed for the test's closing line.
+  struct Tally {
+    int64_t signals = 0, crashes = 0, unknown_outcomes = 0, events = 0;
+    std::map<std::string, int64_t> by_status;
+  };
+
+  void add_to(Tally& t) const {
+    t.signals += static_cast<int64_t>(signals_.size());
+    t.crashes += crashes_;
+    t.unknown_outcomes += unknown_outcomes_ + static_cast<int64_t>(world_.engine().stats().unknown_outcomes);
+    t.events += static_cast<int64_t>(world_.store().events.size());
+    for (const auto& [uuid, s] : signals_) {
+      for (const TradeResult& r : world_.store().finals(uuid)) t.by_status[result_status_name(r.status)] += 1;
+    }
+  }
+
   // Drives `actions` random actions with market moves and crashes in between.
   void run(int actions) {
     for (int i = 0; i < actions; ++i) {
@@ -63,8 +80,12 @@ class Sequence {
       for (int s = 0; s < steps; ++s) {
         world_.step(true);
         const double u = std::uniform_real_distribution<double>(0, 1)(rng_);
-        if (u < 0.004) world_.crash_engine();
-        else if (u < 0.008) world_.crash_terminal();
+        if (u < 0.008) {
+          // The engine's counters die with it: keep what they saw.
+          if (u < 0.004) unknown_outcomes_ += static_cast<int64_t>(world_.engine().stats().unknown_outcomes);
+          u < 0.004 ? world_.crash_engine() : world_.crash_terminal();
+          ++crashes_;
+        }
       }
     }
   }
@@ -82,6 +103,14 @@ class Sequence {
       if (finals != 1) problems.push_back(uuid + ": " + std::to_string(finals) + " final results");
     }
     check_ledger(problems);
+    if (std::getenv("MTG_MODEL_DUMP") != nullptr) {
+      for (const auto& [uuid, sig] : signals_) std::cerr << "SIGNAL " << to_json(sig) << "\n";
+      for (const TradeResult& r : world_.store().rtrs) std::cerr << "RESULT " << r.to_json() << "\n";
+      for (const TradeEvent& e : world_.store().events) std::cerr << "EVENT " << e.to_json() << "\n";
+      std::ifstream in(ledger_path_);
+      std::string line;
+      while (std::getline(in, line)) std::cerr << "LEDGER " << line << "\n";
+    }
     const Book expected = model.expected(netting_, problems);
     const link::Positions positions = world_.terminal().positions();
     const link::Orders orders = world_.terminal().orders();
@@ -242,10 +271,9 @@ class Sequence {
     Signal s = fresh(Action::kModify);
     s.ref = pick(opens_);
     const Signal& open = signals_.at(s.ref);
-    s.symbol = open.symbol;
     const bool buy = open.side == Side::kBuy;
-    if (uniform() < 0.7) s.sl = uniform() < 0.2 ? 0.0 : mid(s.symbol) * (buy ? 0.998 : 1.002);
-    if (!s.sl || uniform() < 0.5) s.tp = uniform() < 0.2 ? 0.0 : mid(s.symbol) * (buy ? 1.002 : 0.998);
+    if (uniform() < 0.7) s.sl = uniform() < 0.2 ? 0.0 : mid(open.symbol) * (buy ? 0.998 : 1.002);
+    if (!s.sl || uniform() < 0.5) s.tp = uniform() < 0.2 ? 0.0 : mid(open.symbol) * (buy ? 1.002 : 0.998);
     submit(s);
   }
 
@@ -253,7 +281,6 @@ class Sequence {
     if (pending_.empty()) return open_pending();
     Signal s = fresh(Action::kModifyOrder);
     s.ref = pick(pending_);
-    s.symbol = signals_.at(s.ref).symbol;
     s.expiration_ms = world_.clock().now_ms() + 5'000;
     submit(s);
   }
@@ -262,7 +289,6 @@ class Sequence {
     if (pending_.empty()) return open_pending();
     Signal s = fresh(Action::kCancel);
     s.ref = pick(pending_);
-    s.symbol = signals_.at(s.ref).symbol;
     submit(s);
   }
 
@@ -272,6 +298,8 @@ class Sequence {
   World world_;
   std::string ledger_path_;
   int next_ = 1;
+  int64_t crashes_ = 0;
+  int64_t unknown_outcomes_ = 0;
   std::map<std::string, Signal> signals_;  // every uuid submitted
   std::vector<Signal> sent_;
   std::vector<std::string> opens_;         // uuids of opens (targets of refs)
@@ -282,6 +310,7 @@ TEST(TradeActionsModel, RandomSequencesLeaveTheBrokerAsTheResultsSay) {
   const int64_t sequences = env_int("MTG_MODEL_SEQUENCES", kDefaultSequences);
   const uint64_t first = static_cast<uint64_t>(env_int("MTG_MODEL_SEED", kDefaultSeed));
   int failures = 0;
+  Sequence::Tally tally;
   for (int64_t i = 0; i < sequences && failures < 5; ++i) {
     const uint64_t seed = first + static_cast<uint64_t>(i);
     const testkit::TempDir dir(std::filesystem::exists("/dev/shm") ? "/dev/shm" : "/tmp");
@@ -291,7 +320,13 @@ TEST(TradeActionsModel, RandomSequencesLeaveTheBrokerAsTheResultsSay) {
       ADD_FAILURE() << "seed " << seed << (seed % 2 == 0 ? " (netting)" : " (hedging)") << ": " << p;
       ++failures;
     }
+    sequence.add_to(tally);
   }
+  std::cout << sequences << " sequences from seed " << first << ": " << tally.signals << " signals, "
+            << tally.crashes << " crashes, " << tally.unknown_outcomes << " outcomes no terminal vouched for, "
+            << tally.events << " trade events; final results:";
+  for (const auto& [status, n] : tally.by_status) std::cout << ' ' << status << ' ' << n;
+  std::cout << '\n';
 }
 
 }  // namespace

@@ -47,7 +47,7 @@ void TradeModel::on_result(const TradeResult& r) {
   double& so_far = filled_so_far_[r.uuid];
   const double added = r.filled_volume - so_far;
   if (added > kLotsEpsilon) {
-    fills_.push_back(Fill{r.uuid, added, r.position});
+    fills_.push_back(Fill{r.uuid, added, r.ticket});
     so_far = r.filled_volume;
   }
   if (r.status == ResultStatus::kPlaced) placed_.insert(static_cast<int64_t>(r.ticket));
@@ -58,7 +58,7 @@ void TradeModel::on_event(const TradeEvent& e) { events_.push_back(e); }
 
 Book TradeModel::expected(bool netting, std::vector<std::string>& problems) const {
   Book book;
-  std::map<uint64_t, std::pair<std::string, Side>> opened;  // position ticket -> where it is
+  std::map<uint64_t, std::pair<std::string, Side>> opened;  // opening order ticket = position ticket -> where
   std::vector<const Fill*> closes;
   for (const Fill& f : fills_) {
     auto it = signals_.find(f.uuid);
@@ -69,9 +69,7 @@ Book TradeModel::expected(bool netting, std::vector<std::string>& problems) cons
     const Signal& s = it->second;
     if (s.action == Action::kOpen) {
       add(book, s.symbol, s.side, f.lots);
-      // The first fill on a position says where it is (on a netting account a later
-      // opposite open only reduces it).
-      if (f.position > 0) opened.emplace(f.position, std::make_pair(s.symbol, s.side));
+      if (f.order > 0) opened.emplace(f.order, std::make_pair(s.symbol, s.side));
     } else {
       closes.push_back(&f);
     }
@@ -79,7 +77,7 @@ Book TradeModel::expected(bool netting, std::vector<std::string>& problems) cons
   for (const TradeEvent& e : events_) {
     if (e.kind == EventKind::kOrderTriggered) {
       add(book, e.symbol, e.side, e.volume);
-      if (e.position > 0) opened.emplace(static_cast<uint64_t>(e.position), std::make_pair(e.symbol, e.side));
+      if (e.order > 0) opened.emplace(static_cast<uint64_t>(e.order), std::make_pair(e.symbol, e.side));
     }
   }
   for (const Fill* f : closes) {

@@ -5,7 +5,8 @@
 // expiry removes it, so results and events may be fed in any order.
 //
 // Which side a close took from: a close by position ticket takes from the side of the
-// position that ticket opened (an open's result or a trigger event names it); a close
+// order that opened the position — as in MT5, a position's ticket is its opening order's
+// ticket, which that open's result (or the trigger event of a pending order) names; a close
 // by ref from the side of the referenced open; a close_all from its close side. The
 // generator of the test gives every close_all a symbol and one side.
 #pragma once
@@ -52,7 +53,7 @@ class TradeModel {
   struct Fill {
     std::string uuid;     // the signal
     double lots = 0;
-    uint64_t position = 0;
+    uint64_t order = 0;   // the order ticket that filled
   };
   std::map<std::string, Signal> signals_;           // by uuid
   std::vector<Fill> fills_;                          // every result's newly executed lots

@@ -8,7 +8,7 @@
 namespace mtg {
 namespace {
 
-constexpr int kReadBlockMs = 50;               // longest wait for new RTRS entries per loop
+constexpr int kReadBlockMs = 50;                // longest wait for new RTRS entries per loop
 constexpr size_t kMaxLoggedPayloadBytes = 256;  // of an entry that does not decode
 
 const std::string& key_of(const TradeResult& result) { return result.result_id; }
@@ -20,7 +20,8 @@ template <class Record>
 std::vector<Record> decode(Feed feed, const std::vector<StreamEntry>& entries) {
   std::vector<Record> records;
   for (const StreamEntry& e : entries) {
-    Result<Record> record = e.payload ? Record::from_json(*e.payload) : Result<Record>(Status::corruption("no field"));
+    Result<Record> record =
+        e.payload ? Record::from_json(*e.payload) : Result<Record>(Status::corruption("no field"));
     if (record && key_of(*record).empty()) record = Status::corruption("an empty key");
     if (record) {
       records.push_back(std::move(*record));
@@ -79,7 +80,8 @@ Status Backend::ingest(Feed feed, const std::vector<StreamEntry>& entries) {
   return consumer(feed).ack(ids);
 }
 
-Result<int64_t> Backend::record(Feed feed, const std::vector<StreamEntry>& entries, const std::string& through) {
+Result<int64_t> Backend::record(Feed feed, const std::vector<StreamEntry>& entries,
+                                const std::string& through) {
   if (feed == Feed::kResults) return pipe_->writer.write(decode<TradeResult>(feed, entries), through);
   return pipe_->writer.write(decode<TradeEvent>(feed, entries), through);
 }

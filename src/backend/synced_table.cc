@@ -11,16 +11,16 @@ namespace {
 using T = ColumnType;
 
 constexpr Column kResultColumns[] = {
-    {"result_id", T::kText}, {"uuid", T::kText},          {"instance", T::kText},   {"symbol", T::kText},
-    {"side", T::kText},      {"status", T::kText},        {"volume", T::kDouble},   {"filled_volume", T::kDouble},
-    {"avg_price", T::kDouble}, {"reason", T::kText},      {"ticket", T::kUInt64},   {"retcode", T::kInt64},
-    {"ts", T::kInt64},       {"action", T::kText},        {"deal", T::kUInt64},     {"position", T::kUInt64},
+    {"result_id", T::kText},   {"uuid", T::kText},   {"instance", T::kText}, {"symbol", T::kText},
+    {"side", T::kText},        {"status", T::kText}, {"volume", T::kDouble}, {"filled_volume", T::kDouble},
+    {"avg_price", T::kDouble}, {"reason", T::kText}, {"ticket", T::kUInt64}, {"retcode", T::kInt64},
+    {"ts", T::kInt64},         {"action", T::kText}, {"deal", T::kUInt64},   {"position", T::kUInt64},
     {"retcode_name", T::kText}};
 
 constexpr Column kEventColumns[] = {
-    {"id", T::kText},        {"instance", T::kText},     {"kind", T::kText},        {"symbol", T::kText},
-    {"side", T::kText},      {"volume", T::kDouble},     {"price", T::kDouble},     {"order_ticket", T::kInt64},
-    {"deal", T::kInt64},     {"position", T::kInt64},    {"ref", T::kText},         {"reason", T::kText},
+    {"id", T::kText},    {"instance", T::kText},  {"kind", T::kText},    {"symbol", T::kText},
+    {"side", T::kText},  {"volume", T::kDouble},  {"price", T::kDouble}, {"order_ticket", T::kInt64},
+    {"deal", T::kInt64}, {"position", T::kInt64}, {"ref", T::kText},     {"reason", T::kText},
     {"ts", T::kInt64}};
 
 // One column's value of `row` as DuckDB takes it: a UBIGINT as decimal text (DuckDB
@@ -69,27 +69,40 @@ StagedTable SyncedTable::staging() const {
 }
 
 nlohmann::json result_row(const TradeResult& r) {
-  nlohmann::json row = {{"result_id", r.result_id}, {"uuid", r.uuid},
-                        {"instance", r.instance},   {"symbol", r.symbol},
-                        {"side", r.side},           {"status", result_status_name(r.status)},
-                        {"volume", r.volume},       {"filled_volume", r.filled_volume},
-                        {"avg_price", r.avg_price}, {"reason", r.reason},
-                        {"ticket", r.ticket},       {"retcode", r.retcode},
-                        {"ts", r.ts_ms},            {"action", r.action},
-                        {"deal", r.deal},           {"position", r.position},
+  nlohmann::json row = {{"result_id", r.result_id},
+                        {"uuid", r.uuid},
+                        {"instance", r.instance},
+                        {"symbol", r.symbol},
+                        {"side", r.side},
+                        {"status", result_status_name(r.status)},
+                        {"volume", r.volume},
+                        {"filled_volume", r.filled_volume},
+                        {"avg_price", r.avg_price},
+                        {"reason", r.reason},
+                        {"ticket", r.ticket},
+                        {"retcode", r.retcode},
+                        {"ts", r.ts_ms},
+                        {"action", r.action},
+                        {"deal", r.deal},
+                        {"position", r.position},
                         {"retcode_name", r.retcode_name}};
   MTG_CHECK(row.size() == kResultsTable.columns.size());
   return row;
 }
 
 nlohmann::json event_row(const TradeEvent& e) {
-  nlohmann::json row = {{"id", e.id},         {"instance", e.instance},
+  nlohmann::json row = {{"id", e.id},
+                        {"instance", e.instance},
                         {"kind", event_kind_name(e.kind)},
-                        {"symbol", e.symbol}, {"side", side_name(e.side)},
-                        {"volume", e.volume}, {"price", e.price},
+                        {"symbol", e.symbol},
+                        {"side", side_name(e.side)},
+                        {"volume", e.volume},
+                        {"price", e.price},
                         {"order_ticket", e.order},
-                        {"deal", e.deal},     {"position", e.position},
-                        {"ref", e.ref},       {"reason", e.reason},
+                        {"deal", e.deal},
+                        {"position", e.position},
+                        {"ref", e.ref},
+                        {"reason", e.reason},
                         {"ts", e.ts_ms}};
   MTG_CHECK(row.size() == kEventsTable.columns.size());
   return row;
@@ -103,7 +116,8 @@ Result<std::vector<DuckParam>> duck_values(const SyncedTable& table, const nlohm
   values.reserve(table.columns.size() + 1);
   for (const Column& column : table.columns) {
     auto value = duck_value(fields, column);
-    if (!value) return Status::corruption(std::string(table.clickhouse) + " row: " + value.status().message());
+    if (!value)
+      return Status::corruption(std::string(table.clickhouse) + " row: " + value.status().message());
     values.push_back(std::move(*value));
   }
   values.emplace_back(recorded_at_ms);

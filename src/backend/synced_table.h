@@ -37,8 +37,8 @@ struct Column {
 
 struct SyncedTable {
   Feed feed;
-  const char* duckdb;      // the DuckDB table
-  const char* clickhouse;  // the ClickHouse table (in [clickhouse] database)
+  const char* duckdb;               // the DuckDB table
+  const char* clickhouse;           // the ClickHouse table (in [clickhouse] database)
   std::span<const Column> columns;  // the key first
 
   const char* key() const { return columns.front().name; }

@@ -159,9 +159,8 @@ class TradeEventsTest : public BackendFixture {
     EXPECT_EQ(counts.first, static_cast<int64_t>(by_id.size()));
     EXPECT_EQ(counts.second, static_cast<int64_t>(by_id.size()));
     const std::string ours = " WHERE instance IN (" + instance_list() + ") ORDER BY id";
-    const auto in_clickhouse =
-        clickhouse_rows(std::string("SELECT ") + kEventFields + " FROM " + clickhouse_->database() +
-                        ".trade_events FINAL" + ours);
+    const auto in_clickhouse = clickhouse_rows(std::string("SELECT ") + kEventFields + " FROM " +
+                                               clickhouse_->database() + ".trade_events FINAL" + ours);
     const auto in_duckdb = duck_rows(std::string("SELECT ") + kEventFields + " FROM trade_events" + ours);
     for (const auto* rows : {&in_clickhouse, &in_duckdb}) {
       ASSERT_EQ(rows->size(), by_id.size()) << sys_->log_tail(dir() + "/backend.log");
@@ -205,7 +204,8 @@ TEST_F(TradeEventsTest, ResultsOfTradeActionsReachDuckDbAndClickHouseWithEveryFi
   for (const TradeResult& r : results) payloads.push_back(r.to_json());
   start_backend();
   xadd(rtrs_key(), "result", payloads);
-  ASSERT_TRUE(wait_clickhouse(static_cast<int64_t>(results.size()))) << sys_->log_tail(dir() + "/backend.log");
+  ASSERT_TRUE(wait_clickhouse(static_cast<int64_t>(results.size())))
+      << sys_->log_tail(dir() + "/backend.log");
   ASSERT_EQ(backend_->stop(), 0);
   const std::string ours = " WHERE uuid IN (" + uuid_list() + ") ORDER BY result_id";
   const auto in_clickhouse = clickhouse_rows(std::string("SELECT ") + kResultFields + " FROM " +
@@ -218,8 +218,9 @@ TEST_F(TradeEventsTest, ResultsOfTradeActionsReachDuckDbAndClickHouseWithEveryFi
     for (size_t i = 0; i < results.size(); ++i) expect_result((*rows)[i], results[i]);
   }
   // placed, modified and cancelled are final: the order's mirrored state says so.
-  EXPECT_EQ(duck_rows("SELECT count(*) FROM trade_state WHERE uuid IN (" + uuid_list() + ") AND state = 'placed'"),
-            std::vector<Cells>{{"1"}});
+  EXPECT_EQ(
+      duck_rows("SELECT count(*) FROM trade_state WHERE uuid IN (" + uuid_list() + ") AND state = 'placed'"),
+      std::vector<Cells>{{"1"}});
 }
 
 // Terminals report events at least once, and the engine may append one again after a
@@ -266,7 +267,8 @@ TEST_F(TradeEventsTest, AMalformedEventIsSkippedAcknowledgedAndTheBackendGoesOn)
   nlohmann::json bad_kind = nlohmann::json::parse(event(2).to_json());
   bad_kind["kind"] = "margin_call";
   xadd(events_key(), "event",
-       {event(0).to_json(), "{not json", R"({"id":"x"})", no_id.to_json(), bad_kind.dump(), event(3).to_json()});
+       {event(0).to_json(), "{not json", R"({"id":"x"})", no_id.to_json(), bad_kind.dump(),
+        event(3).to_json()});
   xadd(events_key(), "something_else", {event(4).to_json()});
   wait_acknowledged();
   ASSERT_TRUE(wait_clickhouse_events(2)) << sys_->log_tail(dir() + "/backend.log");
@@ -312,7 +314,8 @@ TEST_F(TradeEventsTest, EventsLostWithTheDuckDbFileComeBackFromTheSnapshotClickH
   int64_t filled = 0;
   for (const LoggedStep& step : logged_refill_steps()) filled += step.clickhouse_rows;
   EXPECT_EQ(filled, 200) << "100..199 twice from ClickHouse\n" << sys_->log_tail(dir() + "/backend.log");
-  EXPECT_EQ(refill_entries_read(), 100) << "200..299 from the stream\n" << sys_->log_tail(dir() + "/backend.log");
+  EXPECT_EQ(refill_entries_read(), 100) << "200..299 from the stream\n"
+                                        << sys_->log_tail(dir() + "/backend.log");
 }
 
 // A DuckDB file the previous version wrote (results of the first columns, an outbox
@@ -339,17 +342,20 @@ TEST_F(TradeEventsTest, ADuckDbFileOfThePreviousSchemaKeepsItsRowsAndSendsTheUns
     ASSERT_TRUE(db.is_ok()) << db.status().to_string();
     ASSERT_TRUE(migrate_duckdb(**db, 2).is_ok());
     for (const TradeResult* r : {&sent, &unsent}) {
-      ASSERT_TRUE((*db)->exec_params("INSERT INTO trade_history VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                     {r->result_id, r->uuid, r->instance, r->symbol, r->side,
-                                      std::string(result_status_name(r->status)), r->volume, r->filled_volume,
-                                      r->avg_price, r->reason, static_cast<int64_t>(r->ticket),
-                                      static_cast<int64_t>(r->retcode), r->ts_ms, r->ts_ms})
-                      .is_ok());
+      ASSERT_TRUE(
+          (*db)
+              ->exec_params("INSERT INTO trade_history VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            {r->result_id, r->uuid, r->instance, r->symbol, r->side,
+                             std::string(result_status_name(r->status)), r->volume, r->filled_volume,
+                             r->avg_price, r->reason, static_cast<int64_t>(r->ticket),
+                             static_cast<int64_t>(r->retcode), r->ts_ms, r->ts_ms})
+              .is_ok());
     }
     nlohmann::json first_columns = result_row(unsent);  // as the previous version wrote it
     for (const char* added : {"action", "deal", "position", "retcode_name"}) first_columns.erase(added);
-    ASSERT_TRUE((*db)->exec_params("INSERT INTO sync_outbox(result_id, row_json, created_at) VALUES (?, ?, ?)",
-                                   {unsent.result_id, HistoryWriter::row_text(first_columns), unsent.ts_ms})
+    ASSERT_TRUE((*db)
+                    ->exec_params("INSERT INTO sync_outbox(result_id, row_json, created_at) VALUES (?, ?, ?)",
+                                  {unsent.result_id, HistoryWriter::row_text(first_columns), unsent.ts_ms})
                     .is_ok());
   }
   sent.action = unsent.action = "open";
@@ -367,9 +373,9 @@ TEST_F(TradeEventsTest, ADuckDbFileOfThePreviousSchemaKeepsItsRowsAndSendsTheUns
   EXPECT_EQ(duck_rows("SELECT count(*) FROM trade_history"), std::vector<Cells>{{"5"}});
   EXPECT_EQ(duck_rows("SELECT max(version) FROM schema_migrations"),
             std::vector<Cells>{{std::to_string(duckdb_schema_version())}});
-  const auto in_clickhouse = clickhouse_rows(std::string("SELECT ") + kResultFields + " FROM " +
-                                             clickhouse_->database() + ".trade_results FINAL WHERE result_id = '" +
-                                             unsent.result_id + "'");
+  const auto in_clickhouse =
+      clickhouse_rows(std::string("SELECT ") + kResultFields + " FROM " + clickhouse_->database() +
+                      ".trade_results FINAL WHERE result_id = '" + unsent.result_id + "'");
   ASSERT_EQ(in_clickhouse.size(), 1u) << sys_->log_tail(dir() + "/backend.log");
   expect_result(in_clickhouse[0], unsent);
 }

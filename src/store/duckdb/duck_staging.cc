@@ -7,8 +7,8 @@ namespace mtg {
 Status create_staging(DuckDatabase& db, const StagedTable& staging) {
   MTG_CHECK(!staging.batch.empty());
   MTG_CHECK(!staging.columns.empty());
-  return db.exec("CREATE TEMP TABLE IF NOT EXISTS " + staging.batch + " AS SELECT " + staging.columns + " FROM " +
-                 staging.table + " LIMIT 0");
+  return db.exec("CREATE TEMP TABLE IF NOT EXISTS " + staging.batch + " AS SELECT " + staging.columns +
+                 " FROM " + staging.table + " LIMIT 0");
 }
 
 Result<QueryRows> insert_staged(DuckDatabase& db, const StagedTable& staging,
@@ -21,8 +21,8 @@ Result<QueryRows> insert_staged(DuckDatabase& db, const StagedTable& staging,
     for (const auto& row : rows) MTG_RETURN_IF_ERROR((*appender)->append_row(row));
     MTG_RETURN_IF_ERROR((*appender)->flush());
   }  // the appender is done before the statement reads its rows
-  return db.query("INSERT INTO " + staging.table + "(" + staging.columns + ") SELECT " + staging.columns + " FROM " +
-                  staging.batch + " " + tail);
+  return db.query("INSERT INTO " + staging.table + "(" + staging.columns + ") SELECT " + staging.columns +
+                  " FROM " + staging.batch + " " + tail);
 }
 
 }  // namespace mtg

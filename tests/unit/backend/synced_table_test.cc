@@ -74,7 +74,7 @@ TEST_F(SyncedTableTest, ARowFromClickHouseGivesTheValuesOfTheRecordItCameFrom) {
   EXPECT_EQ(*values, *direct);
   ASSERT_EQ(values->size(), kResultsTable.columns.size() + 1);
   EXPECT_EQ(values->at(10), DuckParam(std::string("18446744073709551615")));  // ticket, as UBIGINT text
-  EXPECT_EQ(values->back(), DuckParam(int64_t{5}));                         // recorded_at
+  EXPECT_EQ(values->back(), DuckParam(int64_t{5}));                           // recorded_at
 }
 
 TEST_F(SyncedTableTest, AMissingOrMistypedColumnIsCorruptionNamingIt) {

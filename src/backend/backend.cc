@@ -74,7 +74,8 @@ Status Backend::start() {
 Status Backend::loop(const std::atomic<bool>& stop) {
   int64_t next_housekeeping = 0;
   while (!stop.load()) {
-    MTG_RETURN_IF_ERROR(ingest_new());  // Redis unavailable: run_backend waits for it, without the file if it stays away
+    // Redis unavailable: run_backend waits for it, without the file if it stays away.
+    MTG_RETURN_IF_ERROR(ingest_new());
     auto synced = pipe_->sync.tick();
     if (!synced) return synced.status().with_context("clickhouse sync");
     reply_finished_snapshot();

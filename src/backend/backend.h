@@ -1,9 +1,8 @@
 // The backend's main object (internal to src/backend/; run_backend in
 // backend_service.h is the public face, backend_service.cc the process around it).
 // backend.cc holds its lifecycle and loop, backend_ingest.cc RTRS and the events
-// stream -> DuckDB,
-// backend_refill.cc the refill of a restored database, backend_commands.cc the
-// operator/backup commands (backend_command.h).
+// stream -> DuckDB, backend_refill.cc the refill of a restored database,
+// backend_commands.cc the operator/backup commands (backend_command.h).
 #pragma once
 
 #include <atomic>

@@ -11,18 +11,27 @@ namespace {
 constexpr int kReadBlockMs = 50;                // longest wait for new RTRS entries per loop
 constexpr size_t kMaxLoggedPayloadBytes = 256;  // of an entry that does not decode
 
-const std::string& key_of(const TradeResult& result) { return result.result_id; }
-const std::string& key_of(const TradeEvent& event) { return event.id; }
+// What the stores cannot hold: a record without its key, or before 1970 (ClickHouse's
+// ts is a UInt64: it would refuse the whole batch, and the sync would stop at it).
+Status storable(const std::string& key, int64_t ts_ms) {
+  if (key.empty()) return Status::corruption("an empty key");
+  if (ts_ms < 0) return Status::corruption("a negative ts " + std::to_string(ts_ms));
+  return Status::ok();
+}
+Status storable(const TradeResult& result) { return storable(result.result_id, result.ts_ms); }
+Status storable(const TradeEvent& event) { return storable(event.id, event.ts_ms); }
 
-// The entries of `feed` that decode to a Record (TradeResult or TradeEvent) with a key;
-// each other one is logged, with its payload clipped, and skipped.
+// The entries of `feed` that decode to a Record (TradeResult or TradeEvent) the stores
+// can hold; each other one is logged, with its payload clipped, and skipped.
 template <class Record>
 std::vector<Record> decode(Feed feed, const std::vector<StreamEntry>& entries) {
   std::vector<Record> records;
   for (const StreamEntry& e : entries) {
     Result<Record> record =
         e.payload ? Record::from_json(*e.payload) : Result<Record>(Status::corruption("no field"));
-    if (record && key_of(*record).empty()) record = Status::corruption("an empty key");
+    if (record) {
+      if (Status s = storable(*record); !s.is_ok()) record = s;
+    }
     if (record) {
       records.push_back(std::move(*record));
       continue;

@@ -56,7 +56,7 @@ Status StreamConsumer::ensure_group() {
 }
 
 Result<std::vector<StreamEntry>> StreamConsumer::range_after(int max, const std::string& after_id,
-                                                         const std::string& through_id) {
+                                                             const std::string& through_id) {
   MTG_CHECK(max > 0);
   MTG_CHECK(max <= kMaxEntriesPerRead);
   auto reply = redis_.command({"XRANGE", stream_, "(" + after_id, through_id, "COUNT", std::to_string(max)});
@@ -71,8 +71,8 @@ Result<std::vector<StreamEntry>> StreamConsumer::read(int max, int block_ms, con
   MTG_CHECK(max > 0);
   MTG_CHECK(max <= kMaxEntriesPerRead);
   MTG_CHECK(block_ms >= 0);
-  std::vector<std::string> argv{"XREADGROUP", "GROUP", RedisKeys::kBackendGroup, kConsumerName,
-                                "COUNT", std::to_string(max)};
+  std::vector<std::string> argv{"XREADGROUP",  "GROUP", RedisKeys::kBackendGroup,
+                                kConsumerName, "COUNT", std::to_string(max)};
   if (block_ms > 0) argv.insert(argv.end(), {"BLOCK", std::to_string(block_ms)});
   argv.insert(argv.end(), {"STREAMS", stream_, from_id});
   auto reply = redis_.command(argv);
@@ -94,7 +94,9 @@ Result<std::vector<StreamEntry>> StreamConsumer::read_pending(int max, const std
   return read(max, 0, after_id);
 }
 
-Result<std::vector<StreamEntry>> StreamConsumer::read_new(int max, int block_ms) { return read(max, block_ms, ">"); }
+Result<std::vector<StreamEntry>> StreamConsumer::read_new(int max, int block_ms) {
+  return read(max, block_ms, ">");
+}
 
 Status StreamConsumer::ack(const std::vector<std::string>& ids) {
   MTG_CHECK(ids.size() <= static_cast<size_t>(kMaxEntriesPerRead));
@@ -123,11 +125,13 @@ Result<StreamGroupInfo> StreamConsumer::group_info() {
     }
     if (ours) info = candidate;
   }
-  if (info.last_delivered_id.empty()) return Status::not_found(stream_ + ": no consumer group " + std::string(RedisKeys::kBackendGroup));
+  if (info.last_delivered_id.empty())
+    return Status::not_found(stream_ + ": no consumer group " + std::string(RedisKeys::kBackendGroup));
   return info;
 }
 
-Result<int64_t> StreamConsumer::trim(int64_t retain_ms, int64_t now_ms, const std::optional<std::string>& keep_after) {
+Result<int64_t> StreamConsumer::trim(int64_t retain_ms, int64_t now_ms,
+                                     const std::optional<std::string>& keep_after) {
   MTG_CHECK(retain_ms >= 0);
   auto info = group_info();
   if (!info) return info.status();

@@ -49,7 +49,8 @@ class StreamConsumer {
   // Entries still in the stream with ids after `after_id` ("0" from the start) up to
   // `through_id` ("+" to the end), acknowledged or not, outside the group (XRANGE): for
   // re-recording history after DuckDB was restored from a snapshot.
-  Result<std::vector<StreamEntry>> range_after(int max, const std::string& after_id, const std::string& through_id);
+  Result<std::vector<StreamEntry>> range_after(int max, const std::string& after_id,
+                                               const std::string& through_id);
   // XACK of these ids (at most kMaxEntriesPerRead).
   Status ack(const std::vector<std::string>& ids);
   // XTRIM MINID: drops entries that are acknowledged AND older than retain_ms (by

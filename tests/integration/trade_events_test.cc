@@ -258,17 +258,20 @@ TEST_F(TradeEventsTest, EventsSurviveABackendKilledMidStream) {
   EXPECT_EQ(duck_rows("SELECT count(*) FROM sync_outbox"), std::vector<Cells>{{"0"}});
 }
 
-// Bad input never stops the backend: an event that does not decode is logged, skipped
-// and acknowledged, and the events around it are recorded.
+// Bad input never stops the backend: an event that does not decode, or that ClickHouse
+// could not hold, is logged, skipped and acknowledged, and the events around it are
+// recorded and synced.
 TEST_F(TradeEventsTest, AMalformedEventIsSkippedAcknowledgedAndTheBackendGoesOn) {
   start_backend();
   TradeEvent no_id = event(1);
   no_id.id.clear();
+  TradeEvent before_1970 = event(5);
+  before_1970.ts_ms = -1;
   nlohmann::json bad_kind = nlohmann::json::parse(event(2).to_json());
   bad_kind["kind"] = "margin_call";
   xadd(events_key(), "event",
        {event(0).to_json(), "{not json", R"({"id":"x"})", no_id.to_json(), bad_kind.dump(),
-        event(3).to_json()});
+        before_1970.to_json(), event(3).to_json()});
   xadd(events_key(), "something_else", {event(4).to_json()});
   wait_acknowledged();
   ASSERT_TRUE(wait_clickhouse_events(2)) << sys_->log_tail(dir() + "/backend.log");
@@ -279,6 +282,9 @@ TEST_F(TradeEventsTest, AMalformedEventIsSkippedAcknowledgedAndTheBackendGoesOn)
   EXPECT_NE(log.find("malformed JSON"), std::string::npos) << log;
   EXPECT_NE(log.find("unknown event kind margin_call"), std::string::npos) << log;
   EXPECT_NE(log.find("an empty key"), std::string::npos) << log;
+  EXPECT_NE(log.find("a negative ts -1"), std::string::npos) << log;
+  EXPECT_EQ(duck_rows("SELECT count(*) FROM failed_syncs"),
+            std::vector<Cells>{{"0"}});  // nothing held up the sync
 }
 
 // The DuckDB file lost after a snapshot: its events come back from the snapshot, and

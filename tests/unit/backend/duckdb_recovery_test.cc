@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <vector>
 
 #include "backend/history_writer.h"
 #include "store/duckdb/duckdb_migrations.h"
@@ -86,6 +88,38 @@ TEST(DuckDbRecovery, ARestoreKilledHalfwayLeavesNoFileInPlaceAndTheNextStartRest
   ASSERT_TRUE(rows.is_ok()) << rows.status().to_string();
   EXPECT_EQ(rows->rows.at(0).at(0), "1");
   EXPECT_FALSE(std::filesystem::exists(path + ".restoring"));
+}
+
+// A snapshot the previous version took (results of the first columns, no trade_events)
+// is migrated and marked where it is restored: its rows stay, its RTRS replay starts
+// after the last entry it ingested, and the events stream, which it never read, is
+// replayed from its start.
+TEST(DuckDbRecovery, ASnapshotOfThePreviousSchemaIsMigratedAndRefilledWholeForEvents) {
+  testkit::TempDir dir;
+  const std::string path = dir.file("mtguard.duckdb");
+  ManualClock clock;
+  SnapshotRestorer previous_version = [](const std::string& dest) -> Result<bool> {
+    auto db = DuckDatabase::open(dest);
+    if (!db) return db.status();
+    MTG_RETURN_IF_ERROR(migrate_duckdb(**db, 2));
+    MTG_RETURN_IF_ERROR((*db)->exec(
+        "INSERT INTO trade_history(result_id, uuid, status, ts, recorded_at) VALUES ('u1:final', 'u1', 'filled', 1, "
+        "1800000000000); INSERT INTO sync_state VALUES ('rtrs_recorded_through', '1795537131566-4')"));
+    return true;
+  };
+  auto restored = open_backend_duckdb(config_at(path), previous_version, clock);
+  ASSERT_TRUE(restored.is_ok()) << restored.status().to_string();
+  EXPECT_TRUE(restored->snapshot_restored);
+  EXPECT_TRUE(restored->refill_pending);
+  auto rows = restored->db->query("SELECT action, (SELECT count(*) FROM trade_events) FROM trade_history");
+  ASSERT_TRUE(rows.is_ok()) << rows.status().to_string();
+  ASSERT_EQ(rows->rows.size(), 1u);
+  EXPECT_EQ(rows->rows[0], (std::vector<std::optional<std::string>>{"open", "0"}));
+  auto progress = refill_progress(*restored->db);
+  ASSERT_TRUE(progress.is_ok()) << progress.status().to_string();
+  EXPECT_EQ(progress->results.replayed_through, "1795537131566-4");
+  EXPECT_EQ(progress->events.replayed_through, "0");
+  EXPECT_EQ(pending_refill_since(*restored->db)->value_or(-1), 1'800'000'000'000 - kFillClockMarginMs);
 }
 
 TEST(DuckDbRecovery, PresentFileIsOpenedAsItIs) {

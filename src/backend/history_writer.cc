@@ -26,6 +26,7 @@ std::string HistoryWriter::row_text(const nlohmann::json& row) {
 }
 
 Result<int64_t> HistoryWriter::write(const std::vector<TradeResult>& results, const std::string& through) {
+  if (results.empty()) return int64_t{0};
   std::vector<nlohmann::json> rows;
   for (const TradeResult& r : results) rows.push_back(result_row(r));
   MTG_RETURN_IF_ERROR(create_staging(db_, kStateStaging));

@@ -1,8 +1,8 @@
 // The backend's lifecycle: the pipeline built on one open DuckDB database; start (the
-// RTRS entries left unacknowledged, a pending refill's first step, RTS rebuilt from
-// DuckDB when Redis lost it); and the loop: ingest, the ClickHouse sync and, once a
-// second, housekeeping (a refill step, the open-order mirror, the RTRS trim, commands,
-// the heartbeat).
+// RTRS and events entries left unacknowledged, a pending refill's first step, RTS
+// rebuilt from DuckDB when Redis lost it); and the loop: ingest, the ClickHouse sync
+// and, once a second, housekeeping (a refill step, the open-order mirror, the streams'
+// trim, commands, the heartbeat).
 #include "backend/backend.h"
 
 #include <spdlog/spdlog.h>
@@ -14,7 +14,6 @@
 namespace mtg {
 namespace {
 
-constexpr int kReadBlockMs = 50;          // longest wait for new RTRS entries per loop
 constexpr int64_t kHousekeepingMs = 1'000;  // mirror, heartbeat, status, commands, trim
 
 SyncOptions sync_options(const Config& config) {
@@ -42,7 +41,8 @@ Backend::Backend(const Config& config, RedisClient& redis, std::unique_ptr<DuckD
       clickhouse_(clickhouse),
       notifier_(notifier),
       keys_{config.redis.prefix},
-      consumer_(redis, config.redis.prefix),
+      results_(redis, RedisKeys{config.redis.prefix}.rtrs(), "result"),
+      events_(redis, RedisKeys{config.redis.prefix}.events(), "event"),
       pipe_(make_pipeline(std::move(db))) {}
 
 std::unique_ptr<DuckPipeline> Backend::make_pipeline(std::unique_ptr<DuckDatabase> db) {
@@ -53,10 +53,12 @@ std::unique_ptr<DuckPipeline> Backend::make_pipeline(std::unique_ptr<DuckDatabas
 
 Status Backend::start() {
   MTG_RETURN_IF_ERROR(pipe_->sync.load());
-  auto had_rtrs = consumer_.stream_exists();
+  auto had_rtrs = results_.stream_exists();
   if (!had_rtrs) return had_rtrs.status();
-  MTG_RETURN_IF_ERROR(consumer_.ensure_group());
-  MTG_RETURN_IF_ERROR(drain_pending());
+  for (Feed feed : kFeeds) {
+    MTG_RETURN_IF_ERROR(consumer(feed).ensure_group());
+    MTG_RETURN_IF_ERROR(drain_pending(feed));
+  }
   if (refill_pending_) (void)try_refill();  // its first step; the loop runs the rest
   auto open = redis_.command({"EXISTS", RedisKeys{config_.redis.prefix}.open_orders()});
   if (!open) return open.status();
@@ -72,15 +74,8 @@ Status Backend::start() {
 Status Backend::loop(const std::atomic<bool>& stop) {
   int64_t next_housekeeping = 0;
   while (!stop.load()) {
-    auto entries = consumer_.read_new(static_cast<int>(kMaxHistoryBatch), kReadBlockMs);
-    if (entries) {
-      ingest_behind_ = entries->size() == kMaxHistoryBatch;  // a full batch: more are waiting
-      MTG_RETURN_IF_ERROR(ingest(*entries));
-    } else if (entries.status().code() == Code::kUnavailable || entries.status().code() == Code::kTimeout) {
-      return entries.status();  // run_backend waits for Redis, without the file if it stays away
-    } else if (entries.status().message().find("NOGROUP") == std::string::npos) {
-      return entries.status();
-    }
+    // Redis unavailable: run_backend waits for it, without the file if it stays away.
+    MTG_RETURN_IF_ERROR(ingest_new());
     auto synced = pipe_->sync.tick();
     if (!synced) return synced.status().with_context("clickhouse sync");
     reply_finished_snapshot();
@@ -103,14 +98,18 @@ Status Backend::housekeeping() {
   }
   auto mirrored = pipe_->mirror.poll();
   if (!mirrored && mirrored.status().code() != Code::kUnavailable) return mirrored.status();
-  std::optional<std::string> replaying;
+  std::optional<RefillProgress> progress;
   if (refill_pending_) {
-    auto progress = refill_progress(*pipe_->db);
-    if (!progress) return progress.status().with_context("refill progress");
-    replaying = progress->rtrs_replayed_through;
+    auto read = refill_progress(*pipe_->db);
+    if (!read) return read.status().with_context("refill progress");
+    progress = *read;
   }
-  auto trimmed = consumer_.trim(config_.backend.rtrs_retain_ms, clock_.now_ms(), replaying);
-  if (!trimmed) spdlog::warn("backend: rtrs trim: {}", trimmed.status().to_string());
+  for (Feed feed : kFeeds) {
+    std::optional<std::string> replaying;
+    if (progress) replaying = progress->of(feed).replayed_through;
+    auto trimmed = consumer(feed).trim(config_.backend.rtrs_retain_ms, clock_.now_ms(), replaying);
+    if (!trimmed) spdlog::warn("backend: {} trim: {}", feed_name(feed), trimmed.status().to_string());
+  }
   MTG_RETURN_IF_ERROR(run_commands());
   publish();
   return Status::ok();
@@ -123,11 +122,14 @@ void Backend::publish() {
     spdlog::error("backend: sync status: {}", status.status().to_string());
     return;
   }
-  auto info = consumer_.group_info();
+  auto info = results_.group_info();
+  auto events = events_.group_info();
   nlohmann::json heartbeat = {{"ts", clock_.now_ms()},
                               {"duckdb_version", DuckDatabase::kLibraryVersion},
                               {"lag", info ? info->lag : -1},
                               {"pending", info ? info->pending : -1},
+                              {"events_lag", events ? events->lag : -1},
+                              {"events_pending", events ? events->pending : -1},
                               {"suspended", status->suspended},
                               {"refill_pending", refill_pending_}};
   const std::string ttl = std::to_string(BackendKeys::kPublishTtlMs);

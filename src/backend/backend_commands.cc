@@ -122,12 +122,14 @@ Status Backend::restore_duckdb(const BackendCommand& command) {
   // The operator waits for the whole refill (the loop is held up by this command anyway);
   // a failed step is left to the loop's retries and reported.
   int64_t filled = -1;
-  int64_t replayed = 0;
+  int64_t replayed_results = 0;
+  int64_t replayed_events = 0;
   std::string refill_error;
   while (refill_pending_ && refill_error.empty()) {
     const RefillStep step = try_refill();
     if (step.filled >= 0) filled = std::max<int64_t>(filled, 0) + step.filled;
-    replayed += std::max<int64_t>(step.replayed, 0);
+    replayed_results += step.replayed_results;
+    replayed_events += step.replayed_events;
     refill_error = step.errors;
   }
   std::error_code ec;
@@ -136,7 +138,8 @@ Status Backend::restore_duckdb(const BackendCommand& command) {
                  {"bytes", ec ? -1 : static_cast<int64_t>(bytes)},
                  {"moved_aside", *aside},
                  {"filled_from_clickhouse", filled},
-                 {"replayed_rtrs", replayed}};
+                 {"replayed_rtrs", replayed_results},
+                 {"replayed_events", replayed_events}};
   if (!refill_error.empty()) answer["warning"] = refill_error;
   spdlog::warn("backend: restored DuckDB from {} (old file at {}); {}", command.path, *aside, dump(answer));
   reply(command.request_id, dump(answer));

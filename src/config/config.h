@@ -70,8 +70,8 @@ struct BackendConfig {
   int64_t retry_interval_ms = 5'000;  // a failed ClickHouse batch is retried this often
   int max_attempts = 5;               // ... and the sync suspends after this many failures
   int64_t auto_resume_after_ms = 60'000;  // ... and resumes once ClickHouse answered this long (0: never)
-  int64_t rtrs_retain_ms = 600'000;   // acknowledged RTRS entries are trimmed after this age
-  int refill_step_entries = 2'000;    // ClickHouse rows and RTRS entries one DuckDB refill step takes
+  int64_t rtrs_retain_ms = 600'000;   // acknowledged RTRS and events entries are trimmed after this age
+  int refill_step_entries = 2'000;    // ClickHouse rows and stream entries a DuckDB refill step takes, each feed
 };
 
 // Simulated broker behaviour of an instance when `mtguard sim` plays its terminal (the

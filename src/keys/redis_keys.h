@@ -59,8 +59,8 @@ class BackendKeys {
   // `prefix` must not be empty (the config refuses an empty redis.prefix).
   explicit BackendKeys(std::string prefix) : prefix_(std::move(prefix)) { MTG_CHECK(!prefix_.empty()); }
 
-  // JSON {ts, duckdb_version, lag, pending, suspended, refill_pending}, SET every
-  // second with PX kPublishTtlMs.
+  // JSON {ts, duckdb_version, lag, pending, events_lag, events_pending, suspended,
+  // refill_pending}, SET every second with PX kPublishTtlMs.
   std::string heartbeat() const { return prefix_ + "backend:heartbeat"; }
   // SyncStatus JSON, SET every second with PX kPublishTtlMs (gone when the backend is down).
   std::string sync() const { return prefix_ + "backend:sync"; }

@@ -16,6 +16,7 @@
 #include "engine/redis_order_store.h"
 #include "integration/system.h"
 #include "integration/workload.h"
+#include "order/order_state.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "testkit/link_proxy.h"
 #include "testkit/stack.h"
@@ -206,8 +207,7 @@ int64_t clickhouse_finals(const System& sys, const std::set<std::string>& uuids)
   std::string list;
   for (const auto& u : uuids) list += (list.empty() ? "'" : ",'") + u + "'";
   auto r = (*ch)->query("SELECT count() FROM " + (*ch)->database() +
-                        ".trade_results FINAL WHERE status IN "
-                        "('filled','failed','rejected','expired','dropped') AND uuid IN (" +
+                        ".trade_results FINAL WHERE status IN " + final_states_sql_list() + " AND uuid IN (" +
                         list + ")");
   return r ? std::stoll(*r) : -1;
 }

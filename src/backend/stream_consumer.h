@@ -1,6 +1,7 @@
-// RtrsConsumer: the backend's side of RTRS (<prefix>rtrs), consumer group `backend`
-// with one fixed consumer name, so that after a crash the backend finds its own
-// delivered-but-unacknowledged entries (read_pending) before reading new ones.
+// StreamConsumer: the backend's side of a Redis stream it records (RTRS, <prefix>rtrs,
+// field `result`; the trade events, <prefix>events, field `event`): consumer group
+// `backend` with one fixed consumer name, so that after a crash the backend finds its
+// own delivered-but-unacknowledged entries (read_pending) before reading new ones.
 // Entries are acknowledged only by ack(), which the caller invokes after the DuckDB
 // commit; trim() removes only acknowledged entries older than a retention age.
 // Single-threaded; borrows the RedisClient.
@@ -12,56 +13,59 @@
 #include <vector>
 
 #include "keys/redis_keys.h"
-#include "order/trade_result.h"
 #include "store/redis/redis_client.h"
 
 namespace mtg {
 
-struct RtrsEntry {
+struct StreamEntry {
   std::string stream_id;
-  std::optional<TradeResult> result;  // nullopt: missing or undecodable `result` field
-  std::string error;                  // why result is missing
+  // The entry's field; nullopt when it has none (written without it, or a pending
+  // entry trimmed from the stream).
+  std::optional<std::string> payload;
 };
 
-struct RtrsGroupInfo {
+struct StreamGroupInfo {
   std::string last_delivered_id;  // "0-0" before the first delivery
   int64_t lag = 0;                // entries not yet delivered to the group (-1 unknown)
   int64_t pending = 0;            // delivered, not acknowledged
 };
 
-class RtrsConsumer {
+class StreamConsumer {
  public:
   static constexpr int kMaxEntriesPerRead = 1'000;
   static constexpr const char* kConsumerName = "backend-1";
 
-  RtrsConsumer(RedisClient& redis, std::string prefix);
+  // The stream `stream` (a key of RedisKeys), whose entries carry `field`.
+  StreamConsumer(RedisClient& redis, std::string stream, std::string field);
 
-  // Whether the RTRS stream exists at all (false after Redis lost its data).
+  // Whether the stream exists at all (false after Redis lost its data).
   Result<bool> stream_exists();
   // Creates the group at 0 with MKSTREAM; an existing group is fine.
   Status ensure_group();
   // This consumer's pending entries with ids after `after_id` ("0" from the start).
-  Result<std::vector<RtrsEntry>> read_pending(int max, const std::string& after_id);
+  Result<std::vector<StreamEntry>> read_pending(int max, const std::string& after_id);
   // New entries, waiting up to block_ms (0: do not wait) for the first one.
-  Result<std::vector<RtrsEntry>> read_new(int max, int block_ms);
+  Result<std::vector<StreamEntry>> read_new(int max, int block_ms);
   // Entries still in the stream with ids after `after_id` ("0" from the start) up to
   // `through_id` ("+" to the end), acknowledged or not, outside the group (XRANGE): for
   // re-recording history after DuckDB was restored from a snapshot.
-  Result<std::vector<RtrsEntry>> range_after(int max, const std::string& after_id, const std::string& through_id);
+  Result<std::vector<StreamEntry>> range_after(int max, const std::string& after_id,
+                                               const std::string& through_id);
   // XACK of these ids (at most kMaxEntriesPerRead).
   Status ack(const std::vector<std::string>& ids);
   // XTRIM MINID: drops entries that are acknowledged AND older than retain_ms (by
-  // their id's ms part against now_ms) AND, when `keep_after` is set (a refill's RTRS
-  // replay still under way), not after that id. Returns the entries removed.
+  // their id's ms part against now_ms) AND, when `keep_after` is set (a refill's
+  // replay of the stream still under way), not after that id. Returns the entries removed.
   Result<int64_t> trim(int64_t retain_ms, int64_t now_ms, const std::optional<std::string>& keep_after);
   // The group's delivery state (XINFO GROUPS + XPENDING).
-  Result<RtrsGroupInfo> group_info();
+  Result<StreamGroupInfo> group_info();
 
  private:
-  Result<std::vector<RtrsEntry>> read(int max, int block_ms, const std::string& from_id);
+  Result<std::vector<StreamEntry>> read(int max, int block_ms, const std::string& from_id);
 
   RedisClient& redis_;
-  RedisKeys keys_;
+  std::string stream_;
+  std::string field_;
 };
 
 }  // namespace mtg

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -110,7 +111,7 @@ Result<std::string> last_result_id(RedisClient& redis, const RedisKeys& keys) {
 // Waits for the final result of every uuid; prints them as a table (or JSON).
 int wait_results(RedisClient& redis, const RedisKeys& keys, std::string from, std::set<std::string> want,
                  const SubmitFlags& f, bool json) {
-  Table table({"uuid", "status", "filled_volume", "reason"});
+  Table table({"uuid", "action", "status", "filled_volume", "price", "order", "position", "reason"});
   const size_t wanted = want.size();
   const int64_t deadline = SystemClock::instance().steady_ms() + f.timeout_ms;
   while (!want.empty() && SystemClock::instance().steady_ms() < deadline) {
@@ -123,7 +124,8 @@ int wait_results(RedisClient& redis, const RedisKeys& keys, std::string from, st
       if (fields.size() < 2) continue;
       auto r = TradeResult::from_json(fields[1].str);
       if (!r || !is_final(r->status) || want.erase(r->uuid) == 0) continue;
-      table.add({r->uuid, result_status_name(r->status), std::to_string(r->filled_volume), r->reason});
+      table.add({r->uuid, r->action, result_status_name(r->status), fmt::format("{:g}", r->filled_volume),
+                 fmt::format("{:g}", r->avg_price), std::to_string(r->ticket), std::to_string(r->position), r->reason});
     }
   }
   MTG_CHECK(table.rows() + want.size() == wanted);  // one row per uuid that got its final result

@@ -109,26 +109,7 @@ Status RtrsConsumer::ack(const std::vector<std::string>& ids) {
 }
 
 Result<RtrsGroupInfo> RtrsConsumer::group_info() {
-  auto groups = redis_.command({"XINFO", "GROUPS", keys_.rtrs()});
-  if (!groups) return groups.status();
-  RtrsGroupInfo info;
-  info.lag = -1;
-  for (const auto& g : groups->elements) {
-    bool ours = false;
-    RtrsGroupInfo candidate;
-    candidate.lag = -1;
-    for (size_t i = 0; i + 1 < g.elements.size(); i += 2) {
-      const std::string& key = g.elements[i].str;
-      const RedisReply& value = g.elements[i + 1];
-      if (key == "name") ours = value.str == RedisKeys::kBackendGroup;
-      if (key == "last-delivered-id") candidate.last_delivered_id = value.str;
-      if (key == "pending") candidate.pending = value.integer;
-      if (key == "lag" && value.type == RedisReply::Type::kInteger) candidate.lag = value.integer;
-    }
-    if (ours) info = candidate;
-  }
-  if (info.last_delivered_id.empty()) return Status::not_found("rtrs: no consumer group " + std::string(RedisKeys::kBackendGroup));
-  return info;
+  return stream_group_info(redis_, keys_.rtrs(), RedisKeys::kBackendGroup);
 }
 
 Result<int64_t> RtrsConsumer::trim(int64_t retain_ms, int64_t now_ms, const std::optional<std::string>& keep_after) {

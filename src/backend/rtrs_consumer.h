@@ -14,6 +14,7 @@
 #include "keys/redis_keys.h"
 #include "order/trade_result.h"
 #include "store/redis/redis_client.h"
+#include "store/redis/redis_stream.h"
 
 namespace mtg {
 
@@ -23,11 +24,7 @@ struct RtrsEntry {
   std::string error;                  // why result is missing
 };
 
-struct RtrsGroupInfo {
-  std::string last_delivered_id;  // "0-0" before the first delivery
-  int64_t lag = 0;                // entries not yet delivered to the group (-1 unknown)
-  int64_t pending = 0;            // delivered, not acknowledged
-};
+using RtrsGroupInfo = StreamGroupInfo;
 
 class RtrsConsumer {
  public:

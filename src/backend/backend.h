@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include "backend/backend_observer.h"
 #include "backend/clickhouse_sync.h"
 #include "backend/history_writer.h"
 #include "backend/order_mirror.h"
@@ -40,9 +41,9 @@ struct DuckPipeline {
 class Backend {
  public:
   // Every reference must outlive the backend; `clickhouse` is used for the gap fill
-  // after a restore.
+  // after a restore; `observer` hears what the backend does (its process's metrics).
   Backend(const Config& config, RedisClient& redis, std::unique_ptr<DuckDatabase> db, SyncSink& sink,
-          ClickHouseClient& clickhouse, notify::Notifier& notifier);
+          ClickHouseClient& clickhouse, notify::Notifier& notifier, BackendObserver& observer);
 
   // The database is refill-pending (DuckOpenOutcome): restored from a snapshot or new,
   // or an earlier refill never finished. Once started, refill it in steps (refill_step)
@@ -118,6 +119,7 @@ class Backend {
   SyncSink& sink_;
   ClickHouseClient& clickhouse_;
   notify::Notifier& notifier_;
+  BackendObserver& observer_;
   BackendKeys keys_;
   RtrsConsumer consumer_;
   std::unique_ptr<DuckPipeline> pipe_;  // never null

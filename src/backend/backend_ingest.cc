@@ -33,6 +33,9 @@ Status Backend::ingest(const std::vector<RtrsEntry>& entries) {
   }
   auto written = pipe_->writer.write(results, entries.empty() ? std::string() : entries.back().stream_id);
   if (!written) return written.status().with_context("duckdb trade_history");
+  MTG_CHECK(*written >= 0 && *written <= static_cast<int64_t>(results.size()));
+  observer_.on_ingested(*written, static_cast<int64_t>(results.size()) - *written,
+                        static_cast<int64_t>(entries.size() - results.size()));
   // Acknowledge only after the commit: a crash before this line replays the batch,
   // and trade_history's primary key drops what was logged already.
   return consumer_.ack(ids);

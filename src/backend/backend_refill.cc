@@ -81,6 +81,7 @@ Backend::RefillStep Backend::try_refill() {
   MTG_CHECK(refill_pending_);
   publish();  // from start() and restore-duckdb too, which run steps before the loop publishes
   RefillStep step = refill_step();
+  observer_.on_refill_step(std::max<int64_t>(step.filled, 0), std::max<int64_t>(step.replayed, 0));
   if (step.complete) {
     const Status cleared = clear_refill_pending(*pipe_->db);
     if (!cleared.is_ok()) step.errors = "clear the refill mark: " + cleared.to_string();

@@ -2,27 +2,13 @@
 
 #include <algorithm>
 
-#include "metrics/counter_total.h"
+#include "metrics/families.h"
 
 namespace mtg {
-namespace {
 
-using prometheus::BuildCounter;
-using prometheus::BuildGauge;
-using prometheus::BuildHistogram;
-using prometheus::Registry;
-
-prometheus::Family<prometheus::Counter>& counters(Registry& r, const char* name, const char* help) {
-  return BuildCounter().Name(name).Help(help).Register(r);
-}
-
-prometheus::Family<prometheus::Gauge>& gauges(Registry& r, const char* name, const char* help) {
-  return BuildGauge().Name(name).Help(help).Register(r);
-}
-
-double as_gauge(bool b) { return b ? 1.0 : 0.0; }
-
-}  // namespace
+using metrics::add_counters;
+using metrics::add_gauges;
+using metrics::flag;
 
 const prometheus::Histogram::BucketBoundaries& EngineMetrics::latency_buckets() {
   static const prometheus::Histogram::BucketBoundaries kBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
@@ -30,45 +16,45 @@ const prometheus::Histogram::BucketBoundaries& EngineMetrics::latency_buckets() 
   return kBuckets;
 }
 
-EngineMetrics::EngineMetrics(Registry& r)
+EngineMetrics::EngineMetrics(prometheus::Registry& r)
     : signals_(
-          counters(r, "mtguard_engine_signals_total",
+          add_counters(r, "mtguard_engine_signals_total",
                    "RTSS entries decided, by outcome (expired and dropped also count accepted signals that "
                    "ended so before they were sent)")),
-      results_(counters(r, "mtguard_engine_results_total", "Results written to RTRS, by status")),
-      latency_(BuildHistogram()
+      results_(add_counters(r, "mtguard_engine_results_total", "Results written to RTRS, by status")),
+      latency_(prometheus::BuildHistogram()
                    .Name("mtguard_engine_signal_latency_seconds")
                    .Help("From a signal's RTSS entry being added to its final result being written")
                    .Register(r)
                    .Add({}, latency_buckets())),
-      open_orders_(gauges(r, "mtguard_engine_open_orders", "Orders open in RTS (not final)").Add({})),
-      in_flight_(gauges(r, "mtguard_engine_in_flight_orders",
+      open_orders_(add_gauges(r, "mtguard_engine_open_orders", "Orders open in RTS (not final)").Add({})),
+      in_flight_(add_gauges(r, "mtguard_engine_in_flight_orders",
                         "Open orders a terminal may be working on (sent or "
                         "partially filled)")
                      .Add({})),
       accepting_(
-          gauges(r, "mtguard_engine_accepting", "1 while the engine reads new signals, 0 while intake pauses")
+          add_gauges(r, "mtguard_engine_accepting", "1 while the engine reads new signals, 0 while intake pauses")
               .Add({})),
       enabled_(
-          gauges(r, "mtguard_engine_instance_enabled", "1 when the instance takes signals, 0 when disabled")),
-      connected_(gauges(r, "mtguard_engine_instance_connected", "1 while the instance's terminal is linked")),
-      broker_connected_(gauges(r, "mtguard_engine_instance_broker_connected",
+          add_gauges(r, "mtguard_engine_instance_enabled", "1 when the instance takes signals, 0 when disabled")),
+      connected_(add_gauges(r, "mtguard_engine_instance_connected", "1 while the instance's terminal is linked")),
+      broker_connected_(add_gauges(r, "mtguard_engine_instance_broker_connected",
                                "1 while the instance's terminal reports its broker connected")),
-      attempts_(gauges(r, "mtguard_engine_instance_reconnect_attempts",
+      attempts_(add_gauges(r, "mtguard_engine_instance_reconnect_attempts",
                        "Reconnect attempts counted while the link or the broker is down (0 once back)")),
-      unknown_outcomes_(counters(r, "mtguard_engine_unknown_outcomes_total",
+      unknown_outcomes_(add_counters(r, "mtguard_engine_unknown_outcomes_total",
                                  "Terminal answers no one could vouch for (e.g. 10012), asked about again")
                             .Add({})),
       store_errors_(
-          counters(r, "mtguard_engine_store_errors_total", "Redis calls of the engine that failed").Add({})),
-      spill_entries_(gauges(r, "mtguard_engine_spill_journal_entries",
+          add_counters(r, "mtguard_engine_store_errors_total", "Redis calls of the engine that failed").Add({})),
+      spill_entries_(add_gauges(r, "mtguard_engine_spill_journal_entries",
                             "Results kept in the local spill journal until Redis takes them")
                          .Add({})),
-      rtss_pending_(gauges(r, "mtguard_engine_rtss_pending_entries",
+      rtss_pending_(add_gauges(r, "mtguard_engine_rtss_pending_entries",
                            "RTSS entries delivered to the engine and not acknowledged (no final result yet)")
                         .Add({})),
       rtss_lag_(
-          gauges(r, "mtguard_engine_rtss_lag_entries", "RTSS entries not yet read by the engine").Add({})) {}
+          add_gauges(r, "mtguard_engine_rtss_lag_entries", "RTSS entries not yet read by the engine").Add({})) {}
 
 void EngineMetrics::on_result(const TradeResult& result) {
   results_.Add({{"status", result_status_name(result.status)}}).Increment();
@@ -92,12 +78,12 @@ void EngineMetrics::observe(const Engine& engine, size_t in_flight, size_t spill
   metrics::advance_to(store_errors_, static_cast<double>(s.store_errors));
   open_orders_.Set(static_cast<double>(engine.open_orders()));
   in_flight_.Set(static_cast<double>(in_flight));
-  accepting_.Set(as_gauge(engine.accepting()));
+  accepting_.Set(flag(engine.accepting()));
   for (const InstanceState& i : engine.instances()) {
     const prometheus::Labels labels{{"instance", i.id}};
-    enabled_.Add(labels).Set(as_gauge(i.enabled));
-    connected_.Add(labels).Set(as_gauge(i.connected));
-    broker_connected_.Add(labels).Set(as_gauge(i.broker_connected));
+    enabled_.Add(labels).Set(flag(i.enabled));
+    connected_.Add(labels).Set(flag(i.connected));
+    broker_connected_.Add(labels).Set(flag(i.broker_connected));
     attempts_.Add(labels).Set(i.attempts);
   }
   spill_entries_.Set(static_cast<double>(spill_entries));

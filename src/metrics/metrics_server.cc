@@ -36,4 +36,10 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const std::string& a
   return server;
 }
 
+void MetricsServer::add(std::shared_ptr<prometheus::Collectable> collectable) {
+  MTG_CHECK(collectable != nullptr);
+  if (exposer_) exposer_->RegisterCollectable(collectable);
+  collectables_.push_back(std::move(collectable));
+}
+
 }  // namespace mtg::metrics

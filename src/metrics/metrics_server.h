@@ -7,10 +7,12 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "util/status.h"
 
 namespace prometheus {
+class Collectable;
 class Exposer;
 class Registry;
 }  // namespace prometheus
@@ -29,6 +31,9 @@ class MetricsServer {
 
   // Where families are added; thread-safe (prometheus-cpp), lives as long as this object.
   prometheus::Registry& registry() { return *registry_; }
+  // Serves `collectable` too (families computed when scraped), for as long as this
+  // object lives.
+  void add(std::shared_ptr<prometheus::Collectable> collectable);
   // The port /metrics is served on; 0 when disabled.
   int port() const { return port_; }
 
@@ -36,7 +41,8 @@ class MetricsServer {
   MetricsServer();
 
   std::shared_ptr<prometheus::Registry> registry_;
-  std::unique_ptr<prometheus::Exposer> exposer_;  // null when disabled
+  std::vector<std::shared_ptr<prometheus::Collectable>> collectables_;  // kept alive for the exposer
+  std::unique_ptr<prometheus::Exposer> exposer_;                        // null when disabled; destroyed first
   int port_ = 0;
 };
 

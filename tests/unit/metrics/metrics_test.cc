@@ -5,7 +5,7 @@
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
 
-#include "metrics/counter_total.h"
+#include "metrics/families.h"
 #include "testkit/http_get.h"
 #include "testkit/metrics_text.h"
 

@@ -80,7 +80,7 @@ void EngineMetrics::observe(const Engine& engine, size_t in_flight, size_t spill
   in_flight_.Set(static_cast<double>(in_flight));
   accepting_.Set(flag(engine.accepting()));
   for (const InstanceState& i : engine.instances()) {
-    const prometheus::Labels labels{{"instance", i.id}};
+    const prometheus::Labels labels{{"instance_id", i.id}};
     enabled_.Add(labels).Set(flag(i.enabled));
     connected_.Add(labels).Set(flag(i.connected));
     broker_connected_.Add(labels).Set(flag(i.broker_connected));

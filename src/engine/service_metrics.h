@@ -5,7 +5,7 @@
 //   mtguard_engine_results_total{status}         results written to RTRS
 //   mtguard_engine_signal_latency_seconds         RTSS entry added -> its final result written
 //   mtguard_engine_open_orders, _in_flight_orders, _accepting
-//   mtguard_engine_instance_{enabled,connected,broker_connected,reconnect_attempts}{instance}
+//   mtguard_engine_instance_{enabled,connected,broker_connected,reconnect_attempts}{instance_id}
 //   mtguard_engine_unknown_outcomes_total, _store_errors_total
 //   mtguard_engine_spill_journal_entries, mtguard_engine_rtss_{pending,lag}_entries
 // Thread-safe as prometheus-cpp is; one thread of the engine calls it.

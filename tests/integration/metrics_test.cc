@@ -139,7 +139,7 @@ TEST_F(MetricsTest, EachProcessServesItsFamiliesAndTheCountsAgreeWithRtrs) {
       kWaitMs));
   const MetricsText settled = scrape(engine_url);
   for (int i = 0; i < 3; ++i) {
-    const testkit::Labels instance{{"instance", sys_->instance_id(i)}};
+    const testkit::Labels instance{{"instance_id", sys_->instance_id(i)}};
     EXPECT_EQ(settled.value("mtguard_engine_instance_connected", instance), 1.0) << sys_->instance_id(i);
     EXPECT_EQ(settled.value("mtguard_engine_instance_enabled", instance), 1.0) << sys_->instance_id(i);
     EXPECT_EQ(settled.value("mtguard_engine_instance_reconnect_attempts", instance), 0.0)

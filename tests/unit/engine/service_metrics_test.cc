@@ -137,7 +137,7 @@ TEST_F(EngineMetricsTest, ObserveReadsTheDecisionCountersAndTheInstances) {
   EXPECT_EQ(text.value("mtguard_engine_signals_total", {{"outcome", "expired"}}), 1.0);
   EXPECT_EQ(text.value("mtguard_engine_signals_total", {{"outcome", "rejected"}}), 0.0);
   EXPECT_EQ(text.value("mtguard_engine_signals_total", {{"outcome", "dropped"}}), 0.0);
-  EXPECT_EQ(text.value("mtguard_engine_instance_enabled", {{"instance", "demo-1"}}), 0.0);
+  EXPECT_EQ(text.value("mtguard_engine_instance_enabled", {{"instance_id", "demo-1"}}), 0.0);
   EXPECT_EQ(text.value("mtguard_engine_spill_journal_entries"), 3.0);
   EXPECT_EQ(text.value("mtguard_engine_rtss_pending_entries"), 0.0);  // Redis could not tell: as it was
   // Observed again, counters only advance by what the engine added.
@@ -146,7 +146,7 @@ TEST_F(EngineMetricsTest, ObserveReadsTheDecisionCountersAndTheInstances) {
   text = scrape();
   EXPECT_EQ(text.value("mtguard_engine_signals_total", {{"outcome", "accepted"}}), 1.0);
   EXPECT_EQ(text.value("mtguard_engine_signals_total", {{"outcome", "dropped"}}), 1.0);
-  EXPECT_EQ(text.value("mtguard_engine_instance_connected", {{"instance", "demo-1"}}),
+  EXPECT_EQ(text.value("mtguard_engine_instance_connected", {{"instance_id", "demo-1"}}),
             1.0);  // linked, though disabled
   EXPECT_EQ(text.type("mtguard_engine_signals_total"), "counter");
   EXPECT_EQ(text.type("mtguard_engine_signal_latency_seconds"), "histogram");

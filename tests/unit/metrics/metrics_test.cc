@@ -52,6 +52,21 @@ TEST(MetricsServerTest, ATakenPortIsUnavailableNamingTheAddress) {
   EXPECT_NE(second.status().message().find(address), std::string::npos) << second.status().message();
 }
 
+// A process restarted at once (systemd's Restart=always) gets its port back right after
+// it served a scrape (civetweb binds with SO_REUSEADDR).
+TEST(MetricsServerTest, ARestartedServerBindsItsPortAgainAfterAScrape) {
+  std::string address;
+  {
+    auto first = MetricsServer::start("127.0.0.1:0");
+    ASSERT_TRUE(first.is_ok()) << first.status().to_string();
+    address = "127.0.0.1:" + std::to_string((*first)->port());
+    auto answer = testkit::http_get("http://" + address + "/metrics");
+    ASSERT_TRUE(answer.is_ok()) << answer.status().to_string();
+  }
+  auto again = MetricsServer::start(address);
+  ASSERT_TRUE(again.is_ok()) << again.status().to_string();
+}
+
 TEST(CounterTotalTest, AdvancesTheCounterByWhatTheTotalGained) {
   prometheus::Registry registry;
   auto& counter = prometheus::BuildCounter().Name("mtguard_test_total").Help("h").Register(registry).Add({});

@@ -15,6 +15,7 @@
 #include "backend_channel/backend_liveness.h"
 #include "backup/duckdb_restorer.h"
 #include "metrics/metrics_server.h"
+#include "metrics/notification_counter.h"
 #include "notify/configured_notifier.h"
 #include "store/clickhouse/clickhouse_migrations.h"
 
@@ -89,8 +90,8 @@ Status run_while_redis_answers(const Config& config, RedisClient& redis, DuckOpe
 Status run_backend(const Config& config, const std::atomic<bool>& stop) {
   auto metrics_server = metrics::MetricsServer::start(config.metrics.address(config.metrics.backend_port));
   if (!metrics_server) return metrics_server.status();
-  if ((*metrics_server)->port() != 0) spdlog::info("backend: metrics on port {} (/metrics)", (*metrics_server)->port());
-  BackendMetrics metrics((*metrics_server)->registry());
+  auto& registry = (*metrics_server)->registry();
+  BackendMetrics metrics(registry);
   auto redis = connect_redis(config, stop);
   if (!redis) return redis.status();
   auto clickhouse = ClickHouseClient::create(config.clickhouse);
@@ -99,7 +100,8 @@ Status run_backend(const Config& config, const std::atomic<bool>& stop) {
   if (!migrated.is_ok()) spdlog::warn("backend: clickhouse not ready (sync will retry): {}", migrated.to_string());
   auto sink = make_clickhouse_sync_sink(config.clickhouse);
   if (!sink) return sink.status();
-  auto notifier = notify::make_configured_notifier(config, SystemClock::instance());
+  auto notifier =
+      notify::make_configured_notifier(config, SystemClock::instance(), mtg::metrics::notification_sinks(registry));
   // For the whole life of the process, whatever its loop is busy with: requesters wait
   // only while this process lives (backend_channel/backend_liveness.h).
   const LivenessLease alive(config.redis, BackendKeys{config.redis.prefix});

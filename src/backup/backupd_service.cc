@@ -8,6 +8,7 @@
 #include "backup/backup_service.h"
 #include "backup/service_metrics.h"
 #include "metrics/metrics_server.h"
+#include "metrics/notification_counter.h"
 #include "notify/configured_notifier.h"
 #include "prefs/prefs_watcher.h"
 
@@ -27,11 +28,10 @@ Status run_backupd(const Config& config, const std::atomic<bool>& stop) {
   const Clock& clock = SystemClock::instance();
   auto metrics_server = metrics::MetricsServer::start(config.metrics.address(config.metrics.backupd_port));
   if (!metrics_server) return metrics_server.status();
-  if ((*metrics_server)->port() != 0)
-    spdlog::info("backupd: metrics on port {} (/metrics)", (*metrics_server)->port());
+  auto& registry = (*metrics_server)->registry();
   auto metrics = std::make_shared<BackupMetrics>(clock);
   (*metrics_server)->add(metrics);
-  auto notifier = notify::make_configured_notifier(config, clock);
+  auto notifier = notify::make_configured_notifier(config, clock, mtg::metrics::notification_sinks(registry));
   BackupEnv env;
   env.config = &config;
   env.clock = &clock;

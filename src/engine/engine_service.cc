@@ -21,6 +21,7 @@
 #include "link/link_server.h"
 #include "link/token_compare.h"
 #include "metrics/metrics_server.h"
+#include "metrics/notification_counter.h"
 #include "notify/configured_notifier.h"
 #include "prefs/prefs_watcher.h"
 #include "store/redis/redis_stream.h"
@@ -170,8 +171,8 @@ Status run_engine(const Config& config, const std::atomic<bool>& stop) {
   spdlog::info("engine: terminal link listening on {}:{}", config.engine.link_host, (*server)->port());
   auto metrics_server = metrics::MetricsServer::start(config.metrics.address(config.metrics.engine_port));
   if (!metrics_server) return metrics_server.status();
-  if ((*metrics_server)->port() != 0) spdlog::info("engine: metrics on port {} (/metrics)", (*metrics_server)->port());
-  EngineMetrics metrics((*metrics_server)->registry());
+  auto& registry = (*metrics_server)->registry();
+  EngineMetrics metrics(registry);
   auto redis = connect_until(config.redis, stop);
   if (!redis) return Status::ok();  // stopped while waiting
   RedisOrderStoreOptions options;
@@ -179,7 +180,7 @@ Status run_engine(const Config& config, const std::atomic<bool>& stop) {
   RedisOrderStore redis_store(**redis, config.redis.prefix, options);
   MeteredOrderStore store(redis_store, metrics);
   SignalQueue signals(**redis, config.redis.prefix, kConsumer);
-  auto notifier = notify::make_configured_notifier(config, clock);
+  auto notifier = notify::make_configured_notifier(config, clock, mtg::metrics::notification_sinks(registry));
   RecoveryCommands recovery(config);
   EngineHooks hooks;
   hooks.notifier = notifier.get();

@@ -2,6 +2,7 @@
 
 #include <prometheus/exposer.h>
 #include <prometheus/registry.h>
+#include <spdlog/spdlog.h>
 
 #include <exception>
 
@@ -33,6 +34,7 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const std::string& a
   MTG_CHECK(ports.size() == 1);
   server->port_ = ports.front();
   MTG_CHECK(server->port_ > 0);
+  spdlog::info("metrics: serving /metrics on {} (port {})", address, server->port_);
   return server;
 }
 

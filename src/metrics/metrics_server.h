@@ -21,8 +21,8 @@ namespace mtg::metrics {
 
 class MetricsServer {
  public:
-  // Serves the registry on `address` ("host:port", "[v6]:port"); "" keeps the registry
-  // without an endpoint (metrics disabled). kUnavailable naming the address when it
+  // Serves the registry on `address` ("host:port", "[v6]:port") and logs where; "" keeps
+  // the registry without an endpoint (metrics disabled). kUnavailable naming the address when it
   // cannot be bound (taken, not local).
   static Result<std::unique_ptr<MetricsServer>> start(const std::string& address);
   ~MetricsServer();

@@ -13,6 +13,7 @@
 #include "integration/system.h"
 #include "testkit/eventually.h"
 #include "testkit/http_get.h"
+#include "testkit/metrics_text.h"
 #include "testkit/ports.h"
 #include "testkit/process.h"
 #include "testkit/stack.h"
@@ -174,6 +175,13 @@ TEST_F(PrometheusTest, TheSyncSuspendedAlertFiresWhenClickHouseStaysAway) {
     EXPECT_EQ(a["labels"].value("job", ""), "mtguard-backend");
   }
   EXPECT_EQ(firing, 1);
+  // The backend counted the notification it sent.
+  auto backend = testkit::http_get(sys_->metrics_url("backend"));
+  ASSERT_TRUE(backend.is_ok()) << backend.status().to_string();
+  auto text = testkit::MetricsText::parse(backend->body);
+  ASSERT_TRUE(text.is_ok()) << text.status().to_string();
+  EXPECT_EQ(text->value("mtguard_notifications_total", {{"kind", "sync_suspended"}, {"severity", "critical"}}), 1.0)
+      << backend->body;
 }
 
 }  // namespace

@@ -4,8 +4,10 @@
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
 
 #include "metrics/families.h"
+#include "metrics/notification_counter.h"
 #include "testkit/http_get.h"
 #include "testkit/metrics_text.h"
 
@@ -65,6 +67,21 @@ TEST(MetricsServerTest, ARestartedServerBindsItsPortAgainAfterAScrape) {
   }
   auto again = MetricsServer::start(address);
   ASSERT_TRUE(again.is_ok()) << again.status().to_string();
+}
+
+TEST(NotificationCounterTest, CountsWhatWasSentByKindAndSeverity) {
+  prometheus::Registry registry;
+  auto sinks = notification_sinks(registry);
+  ASSERT_EQ(sinks.size(), 1u);
+  for (const char* kind : {"link_lost", "link_lost", "instance_disabled"}) {
+    const auto severity = std::string(kind) == "link_lost" ? notify::Severity::kWarning : notify::Severity::kCritical;
+    ASSERT_TRUE(sinks[0]->deliver({0, severity, "demo-1", kind, "m"}).is_ok());
+  }
+  auto text = testkit::MetricsText::parse(prometheus::TextSerializer().Serialize(registry.Collect()));
+  ASSERT_TRUE(text.is_ok()) << text.status().to_string();
+  EXPECT_EQ(text->value("mtguard_notifications_total", {{"kind", "link_lost"}, {"severity", "warning"}}), 2.0);
+  EXPECT_EQ(text->value("mtguard_notifications_total", {{"kind", "instance_disabled"}, {"severity", "critical"}}), 1.0);
+  EXPECT_EQ(text->sum("mtguard_notifications_total"), 3.0);
 }
 
 TEST(CounterTotalTest, AdvancesTheCounterByWhatTheTotalGained) {

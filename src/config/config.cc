@@ -124,6 +124,7 @@ void read_backup(TableReader& r, BackupConfig& b) {
 
 void read_metrics(TableReader& r, MetricsConfig& m) {
   r.read("metrics.listen", m.listen);
+  if (m.listen.find_first_of(", []") != std::string::npos) r.fail("metrics.listen", "must be one host name or address");
   for (auto [key, port] : {std::pair{"metrics.engine_port", &m.engine_port},
                            std::pair{"metrics.backend_port", &m.backend_port},
                            std::pair{"metrics.backupd_port", &m.backupd_port}}) {

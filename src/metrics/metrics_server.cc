@@ -31,7 +31,7 @@ Result<std::unique_ptr<MetricsServer>> MetricsServer::start(const std::string& a
   }
   server->exposer_->RegisterCollectable(server->registry_);
   const std::vector<int> ports = server->exposer_->GetListeningPorts();
-  MTG_CHECK(ports.size() == 1);
+  if (ports.size() != 1) return Status::invalid("metrics: " + address + " is not one address");
   server->port_ = ports.front();
   MTG_CHECK(server->port_ > 0);
   spdlog::info("metrics: serving /metrics on {} (port {})", address, server->port_);

@@ -109,6 +109,9 @@ TEST(ConfigTest, EachProcessServesMetricsOnItsOwnPortOfTheListenAddress) {
   auto off = load_config(dir.write("off.toml", "[metrics]\nlisten = \"\"\n"));
   ASSERT_TRUE(off.is_ok()) << off.status().to_string();
   EXPECT_EQ(off->metrics.address(off->metrics.backupd_port), "");
+  auto two = load_config(dir.write("two.toml", "[metrics]\nlisten = \"127.0.0.1,10.0.0.1\"\n"));
+  ASSERT_FALSE(two.is_ok());
+  EXPECT_NE(two.status().message().find("key metrics.listen"), std::string::npos) << two.status().message();
   auto bad = load_config(dir.write("bad.toml", "[metrics]\nbackupd_port = 65536\n"));
   ASSERT_FALSE(bad.is_ok());
   EXPECT_NE(bad.status().message().find("key metrics.backupd_port"), std::string::npos) << bad.status().message();

@@ -54,6 +54,12 @@ TEST(MetricsServerTest, ATakenPortIsUnavailableNamingTheAddress) {
   EXPECT_NE(second.status().message().find(address), std::string::npos) << second.status().message();
 }
 
+TEST(MetricsServerTest, MoreThanOneAddressIsRefused) {
+  auto two = MetricsServer::start("127.0.0.1:0,127.0.0.1:0");
+  ASSERT_FALSE(two.is_ok());
+  EXPECT_EQ(two.status().code(), Code::kInvalidArgument);
+}
+
 // A process restarted at once (systemd's Restart=always) gets its port back right after
 // it served a scrape (civetweb binds with SO_REUSEADDR).
 TEST(MetricsServerTest, ARestartedServerBindsItsPortAgainAfterAScrape) {

@@ -34,12 +34,13 @@ DuckPipeline::DuckPipeline(const Config& config, std::unique_ptr<DuckDatabase> d
       sync(*db, sink, clock, sync_options(config), std::move(notify)) {}
 
 Backend::Backend(const Config& config, RedisClient& redis, std::unique_ptr<DuckDatabase> db, SyncSink& sink,
-                 ClickHouseClient& clickhouse, notify::Notifier& notifier)
+                 ClickHouseClient& clickhouse, notify::Notifier& notifier, BackendObserver& observer)
     : config_(config),
       redis_(redis),
       sink_(sink),
       clickhouse_(clickhouse),
       notifier_(notifier),
+      observer_(observer),
       keys_{config.redis.prefix},
       results_(redis, RedisKeys{config.redis.prefix}.rtrs(), "result"),
       events_(redis, RedisKeys{config.redis.prefix}.events(), "event"),
@@ -78,6 +79,7 @@ Status Backend::loop(const std::atomic<bool>& stop) {
     MTG_RETURN_IF_ERROR(ingest_new());
     auto synced = pipe_->sync.tick();
     if (!synced) return synced.status().with_context("clickhouse sync");
+    if (*synced > 0) observer_.on_synced(*synced);
     reply_finished_snapshot();
     if (clock_.steady_ms() >= next_housekeeping) {
       MTG_RETURN_IF_ERROR(housekeeping());
@@ -124,6 +126,7 @@ void Backend::publish() {
   }
   auto info = results_.group_info();
   auto events = events_.group_info();
+  observer_.on_published(*status, info, refill_pending_);
   nlohmann::json heartbeat = {{"ts", clock_.now_ms()},
                               {"duckdb_version", DuckDatabase::kLibraryVersion},
                               {"lag", info ? info->lag : -1},

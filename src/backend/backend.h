@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 
+#include "backend/backend_observer.h"
 #include "backend/clickhouse_sync.h"
 #include "backend/history_writer.h"
 #include "backend/order_mirror.h"
@@ -40,9 +41,9 @@ struct DuckPipeline {
 class Backend {
  public:
   // Every reference must outlive the backend; `clickhouse` is used for the gap fill
-  // after a restore.
+  // after a restore; `observer` hears what the backend does (its process's metrics).
   Backend(const Config& config, RedisClient& redis, std::unique_ptr<DuckDatabase> db, SyncSink& sink,
-          ClickHouseClient& clickhouse, notify::Notifier& notifier);
+          ClickHouseClient& clickhouse, notify::Notifier& notifier, BackendObserver& observer);
 
   // The database is refill-pending (DuckOpenOutcome): restored from a snapshot or new,
   // or an earlier refill never finished. Once started, refill it in steps (refill_step)
@@ -78,10 +79,14 @@ class Backend {
   Result<bool> ingest_new(Feed feed, int block_ms);
   // Records `feed`'s entries in DuckDB and acknowledges them after the commit.
   Status ingest(Feed feed, const std::vector<StreamEntry>& entries);
+  // What record() did with a batch of entries.
+  struct Recorded {
+    int64_t usable = 0;   // entries that decoded to a record the stores can hold
+    int64_t written = 0;  // rows new to DuckDB among them
+  };
   // Records the entries that decode (the others are logged and skipped: read again,
-  // they would fail again); `through` as HistoryWriter::write takes it. Returns the
-  // rows new to DuckDB.
-  Result<int64_t> record(Feed feed, const std::vector<StreamEntry>& entries, const std::string& through);
+  // they would fail again); `through` as HistoryWriter::write takes it.
+  Result<Recorded> record(Feed feed, const std::vector<StreamEntry>& entries, const std::string& through);
 
   // backend_commands.cc
   Status run_commands();
@@ -137,6 +142,7 @@ class Backend {
   SyncSink& sink_;
   ClickHouseClient& clickhouse_;
   notify::Notifier& notifier_;
+  BackendObserver& observer_;
   BackendKeys keys_;
   StreamConsumer results_;  // RTRS
   StreamConsumer events_;   // the trade events

@@ -82,17 +82,25 @@ Status Backend::ingest(Feed feed, const std::vector<StreamEntry>& entries) {
   if (entries.empty()) return Status::ok();
   std::vector<std::string> ids;
   for (const StreamEntry& e : entries) ids.push_back(e.stream_id);
-  auto written = record(feed, entries, entries.back().stream_id);
-  if (!written) return written.status().with_context(std::string("duckdb ") + synced_table(feed).duckdb);
+  auto recorded = record(feed, entries, entries.back().stream_id);
+  if (!recorded) return recorded.status().with_context(std::string("duckdb ") + synced_table(feed).duckdb);
+  observer_.on_ingested(feed, recorded->written, recorded->usable - recorded->written,
+                        static_cast<int64_t>(entries.size()) - recorded->usable);
   // Acknowledge only after the commit: a crash before this line replays the batch,
   // and the table's primary key drops what was recorded already.
   return consumer(feed).ack(ids);
 }
 
-Result<int64_t> Backend::record(Feed feed, const std::vector<StreamEntry>& entries,
-                                const std::string& through) {
-  if (feed == Feed::kResults) return pipe_->writer.write(decode<TradeResult>(feed, entries), through);
-  return pipe_->writer.write(decode<TradeEvent>(feed, entries), through);
+Result<Backend::Recorded> Backend::record(Feed feed, const std::vector<StreamEntry>& entries,
+                                          const std::string& through) {
+  auto write = [&](const auto& records) -> Result<Recorded> {
+    auto written = pipe_->writer.write(records, through);
+    if (!written) return written.status();
+    MTG_CHECK(*written >= 0 && *written <= static_cast<int64_t>(records.size()));
+    return Recorded{static_cast<int64_t>(records.size()), *written};
+  };
+  if (feed == Feed::kResults) return write(decode<TradeResult>(feed, entries));
+  return write(decode<TradeEvent>(feed, entries));
 }
 
 }  // namespace mtg

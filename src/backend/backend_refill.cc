@@ -93,6 +93,7 @@ Backend::RefillStep Backend::try_refill() {
   MTG_CHECK(refill_pending_);
   publish();  // from start() and restore-duckdb too, which run steps before the loop publishes
   RefillStep step = refill_step();
+  observer_.on_refill_step(std::max<int64_t>(step.filled, 0), step.replayed_results, step.replayed_events);
   if (step.complete) {
     const Status cleared = clear_refill_pending(*pipe_->db);
     if (!cleared.is_ok()) step.errors = "clear the refill mark: " + cleared.to_string();
@@ -132,9 +133,9 @@ Result<Backend::Replay> Backend::replay_stream(Feed feed, std::string after, con
       replay.reached_end = true;
       break;
     }
-    auto written = record(feed, *entries, "");  // not in order with ingest: recorded below
-    if (!written) return written.status();
-    replay.recorded += *written;
+    auto recorded = record(feed, *entries, "");  // not in order with ingest: recorded below
+    if (!recorded) return recorded.status();
+    replay.recorded += recorded->written;
     replay.read += static_cast<int64_t>(entries->size());
     after = entries->back().stream_id;
     MTG_RETURN_IF_ERROR(record_replayed_through(*pipe_->db, feed, after));

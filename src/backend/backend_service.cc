@@ -11,8 +11,11 @@
 
 #include "backend/backend.h"
 #include "backend/duckdb_recovery.h"
+#include "backend/service_metrics.h"
 #include "backend_channel/backend_liveness.h"
 #include "backup/duckdb_restorer.h"
+#include "metrics/metrics_server.h"
+#include "metrics/notification_counter.h"
 #include "notify/configured_notifier.h"
 #include "store/clickhouse/clickhouse_migrations.h"
 
@@ -68,9 +71,9 @@ void wait_for_redis(RedisClient& redis, const std::string& key, const std::atomi
 // was delivered and never acknowledged, so nothing is lost. Returns ok when Redis stays
 // away, or on `stop`; the backend is then destroyed, which closes the file.
 Status run_while_redis_answers(const Config& config, RedisClient& redis, DuckOpenOutcome opened, SyncSink& sink,
-                               ClickHouseClient& clickhouse, notify::Notifier& notifier,
+                               ClickHouseClient& clickhouse, notify::Notifier& notifier, BackendMetrics& metrics,
                                const std::atomic<bool>& stop) {
-  Backend backend(config, redis, std::move(opened.db), sink, clickhouse, notifier);
+  Backend backend(config, redis, std::move(opened.db), sink, clickhouse, notifier, metrics);
   if (opened.refill_pending) backend.refill_when_started();
   for (;;) {
     Status s = backend.start();
@@ -85,6 +88,10 @@ Status run_while_redis_answers(const Config& config, RedisClient& redis, DuckOpe
 }  // namespace
 
 Status run_backend(const Config& config, const std::atomic<bool>& stop) {
+  auto metrics_server = metrics::MetricsServer::start(config.metrics.address(config.metrics.backend_port));
+  if (!metrics_server) return metrics_server.status();
+  auto& registry = (*metrics_server)->registry();
+  BackendMetrics metrics(registry);
   auto redis = connect_redis(config, stop);
   if (!redis) return redis.status();
   auto clickhouse = ClickHouseClient::create(config.clickhouse);
@@ -93,7 +100,8 @@ Status run_backend(const Config& config, const std::atomic<bool>& stop) {
   if (!migrated.is_ok()) spdlog::warn("backend: clickhouse not ready (sync will retry): {}", migrated.to_string());
   auto sink = make_clickhouse_sync_sink(config.clickhouse);
   if (!sink) return sink.status();
-  auto notifier = notify::make_configured_notifier(config, SystemClock::instance());
+  auto notifier =
+      notify::make_configured_notifier(config, SystemClock::instance(), mtg::metrics::notification_sinks(registry));
   // For the whole life of the process, whatever its loop is busy with: requesters wait
   // only while this process lives (backend_channel/backend_liveness.h).
   const LivenessLease alive(config.redis, BackendKeys{config.redis.prefix});
@@ -106,7 +114,9 @@ Status run_backend(const Config& config, const std::atomic<bool>& stop) {
       if (!stopped_waiting) s = opened.status().with_context("open DuckDB " + config.duckdb.path);
       break;
     }
-    s = run_while_redis_answers(config, **redis, std::move(*opened), **sink, **clickhouse, *notifier, stop);
+    metrics.set_duckdb_open(true);
+    s = run_while_redis_answers(config, **redis, std::move(*opened), **sink, **clickhouse, *notifier, metrics, stop);
+    metrics.set_duckdb_open(false);
     if (!s.is_ok() || stop.load()) break;
     spdlog::warn("backend: DuckDB file closed until Redis answers again (backups read it themselves meanwhile)");
     wait_for_redis(**redis, BackendKeys{config.redis.prefix}.heartbeat(), stop);

@@ -107,27 +107,7 @@ Status StreamConsumer::ack(const std::vector<std::string>& ids) {
 }
 
 Result<StreamGroupInfo> StreamConsumer::group_info() {
-  auto groups = redis_.command({"XINFO", "GROUPS", stream_});
-  if (!groups) return groups.status();
-  StreamGroupInfo info;
-  info.lag = -1;
-  for (const auto& g : groups->elements) {
-    bool ours = false;
-    StreamGroupInfo candidate;
-    candidate.lag = -1;
-    for (size_t i = 0; i + 1 < g.elements.size(); i += 2) {
-      const std::string& key = g.elements[i].str;
-      const RedisReply& value = g.elements[i + 1];
-      if (key == "name") ours = value.str == RedisKeys::kBackendGroup;
-      if (key == "last-delivered-id") candidate.last_delivered_id = value.str;
-      if (key == "pending") candidate.pending = value.integer;
-      if (key == "lag" && value.type == RedisReply::Type::kInteger) candidate.lag = value.integer;
-    }
-    if (ours) info = candidate;
-  }
-  if (info.last_delivered_id.empty())
-    return Status::not_found(stream_ + ": no consumer group " + std::string(RedisKeys::kBackendGroup));
-  return info;
+  return stream_group_info(redis_, stream_, RedisKeys::kBackendGroup);
 }
 
 Result<int64_t> StreamConsumer::trim(int64_t retain_ms, int64_t now_ms,

@@ -14,6 +14,7 @@
 
 #include "keys/redis_keys.h"
 #include "store/redis/redis_client.h"
+#include "store/redis/redis_stream.h"
 
 namespace mtg {
 
@@ -22,12 +23,6 @@ struct StreamEntry {
   // The entry's field; nullopt when it has none (written without it, or a pending
   // entry trimmed from the stream).
   std::optional<std::string> payload;
-};
-
-struct StreamGroupInfo {
-  std::string last_delivered_id;  // "0-0" before the first delivery
-  int64_t lag = 0;                // entries not yet delivered to the group (-1 unknown)
-  int64_t pending = 0;            // delivered, not acknowledged
 };
 
 class StreamConsumer {

@@ -1,6 +1,5 @@
 // `mtguard backupd`, `backup run KIND | list [KIND] | verify [KIND]`, `restore KIND
 // [--from ID]` (docs/requirements.md "Backups"; rules in docs/operations.md "Backups").
-#include <spdlog/spdlog.h>
 #include <unistd.h>
 
 #include <iostream>
@@ -8,11 +7,10 @@
 
 #include "backup/backup_scheduler.h"
 #include "backup/backup_service.h"
+#include "backup/backupd_service.h"
 #include "cli/command.h"
 #include "cli/shutdown.h"
 #include "cli/table.h"
-#include "notify/configured_notifier.h"
-#include "prefs/prefs_watcher.h"
 #include "util/check.h"
 #include "util/clock.h"
 
@@ -156,25 +154,8 @@ int run_restore(const CliContext& ctx, const std::string& kind_name, const std::
 int run_backupd(const CliContext& ctx) {
   auto config = ctx.load("backupd");
   if (!config) return kExitFailed;
-  const auto& stop = shutdown_flag();
-  auto notifier = notify::make_configured_notifier(*config, SystemClock::instance());
-  backup::BackupService service(make_env(*config, false));
-  backup::BackupScheduler scheduler(service, config->backup, SystemClock::instance(), notifier.get());
-  // backup.<kind>.interval_s preferences apply while backupd runs.
-  auto redis = RedisClient::connect(config->redis);
-  if (!redis) spdlog::warn("backupd: no preferences while Redis is down: {}", redis.status().to_string());
-  std::unique_ptr<PrefsStore> prefs;
-  std::unique_ptr<PrefsWatcher> watcher;
-  if (redis) {
-    prefs = std::make_unique<PrefsStore>(**redis, config->redis.prefix, config->prefs_file);
-    watcher = std::make_unique<PrefsWatcher>(*prefs, SystemClock::instance());
-  }
-  scheduler.run(stop, backup::kSchedulerPollMs, [&watcher](backup::BackupScheduler& s) {
-    if (!watcher) return;
-    if (auto changed = watcher->poll()) s.set_intervals(changed->backup_interval_s);
-  });
-  notifier->flush(backup::kSchedulerPollMs);
-  return kExitOk;
+  Status s = backup::run_backupd(*config, shutdown_flag());
+  return s.is_ok() ? kExitOk : fail("backupd", s);
 }
 
 }  // namespace

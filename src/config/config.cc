@@ -24,6 +24,13 @@ const char* durability_name(RedisDurability durability) {
   return durability == RedisDurability::kAlways ? "always" : "everysec";
 }
 
+std::string MetricsConfig::address(int port) const {
+  MTG_CHECK(port >= 0 && port <= 65535);
+  if (listen.empty() || port == 0) return "";
+  const bool ipv6 = listen.find(':') != std::string::npos;
+  return (ipv6 ? "[" + listen + "]" : listen) + ":" + std::to_string(port);
+}
+
 const InstanceConfig* Config::find_instance(const std::string& id) const {
   for (const auto& inst : instances) {
     if (inst.id == id) return &inst;
@@ -115,6 +122,17 @@ void read_backup(TableReader& r, BackupConfig& b) {
   read_schedule(r, "postgres", b.postgres);
 }
 
+void read_metrics(TableReader& r, MetricsConfig& m) {
+  r.read("metrics.listen", m.listen);
+  if (m.listen.find_first_of(", []") != std::string::npos) r.fail("metrics.listen", "must be one host name or address");
+  for (auto [key, port] : {std::pair{"metrics.engine_port", &m.engine_port},
+                           std::pair{"metrics.backend_port", &m.backend_port},
+                           std::pair{"metrics.backupd_port", &m.backupd_port}}) {
+    r.read(key, *port);
+    r.require_range(key, *port, 0, 65535);
+  }
+}
+
 Status read_tables(TableReader& r, Config& c) {
   r.read("redis.host", c.redis.host);
   r.read("redis.port", c.redis.port);
@@ -149,6 +167,7 @@ Status read_tables(TableReader& r, Config& c) {
   r.read("backend.refill_step_entries", c.backend.refill_step_entries);
   r.read("instances.dir", c.instances_dir);
   read_backup(r, c.backup);
+  read_metrics(r, c.metrics);
   r.read("prefs.file", c.prefs_file);
   r.read("crypto.key_file", c.key_file);
   r.read("log.level", c.log_level);

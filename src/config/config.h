@@ -74,6 +74,20 @@ struct BackendConfig {
   int refill_step_entries = 2'000;    // ClickHouse rows and stream entries a DuckDB refill step takes, each feed
 };
 
+// [metrics]: where the long-running processes serve their Prometheus metrics (GET
+// /metrics, docs/operations.md "Metrics"). One config serves every process, so each has
+// a port of its own on the one `listen` address.
+struct MetricsConfig {
+  std::string listen = "127.0.0.1";  // "": no process serves metrics
+  int engine_port = 9460;            // 0: this process serves none
+  int backend_port = 9461;
+  int backupd_port = 9462;
+
+  // "listen:port" ("[listen]:port" for an IPv6 address), or "" when `listen` is empty
+  // or `port` is 0.
+  std::string address(int port) const;
+};
+
 // Simulated broker behaviour of an instance when `mtguard sim` plays its terminal (the
 // instance JSON's "sim" object; docs/protocol.md "Simulator specifics").
 struct SimConfig {
@@ -175,6 +189,7 @@ struct Config {
   std::string instances_dir = "var/instances";
   std::vector<InstanceConfig> instances;  // sorted by id
   BackupConfig backup;
+  MetricsConfig metrics;
   // The JSON mirror of the user preferences hash `<prefix>prefs` ([prefs] file).
   std::string prefs_file = "var/prefs.json";
   std::string key_file = "var/keys/master.key";  // AES-256 master key, mode 0600

@@ -29,6 +29,11 @@ int env_port(const char* name) {
   return v == nullptr ? -1 : std::atoi(v);
 }
 
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? "" : v;
+}
+
 // Sends request to 127.0.0.1:port and returns what arrives until the peer closes,
 // kMaxReplyBytes arrive or (for a server that keeps the connection) stop_after appears.
 std::string exchange(int port, const std::string& request, const std::string& stop_after) {
@@ -85,6 +90,10 @@ TEST_F(Stack, ConfigNamesTheStackPorts) {
   EXPECT_EQ(c.postgres.port, env_port("MTG_PG_PORT"));
   EXPECT_EQ(c.clickhouse.http_port, env_port("MTG_CLICKHOUSE_HTTP_PORT"));
   EXPECT_EQ(c.engine.link_port, env_port("MTG_LINK_PORT"));
+  const std::string host = "http://" + c.metrics.listen + ":";
+  EXPECT_EQ(host + std::to_string(c.metrics.engine_port) + "/metrics", env("MTG_ENGINE_METRICS_URL"));
+  EXPECT_EQ(host + std::to_string(c.metrics.backend_port) + "/metrics", env("MTG_BACKEND_METRICS_URL"));
+  EXPECT_EQ(host + std::to_string(c.metrics.backupd_port) + "/metrics", env("MTG_BACKUPD_METRICS_URL"));
   EXPECT_EQ(c.redis.prefix, "mtg:");
   EXPECT_EQ(c.postgres.database, "mtguard");
   EXPECT_EQ(c.clickhouse.database, "mtguard");

@@ -15,6 +15,8 @@
 #include "backend/synced_table.h"
 #include "integration/backend_fixture.h"
 #include "store/duckdb/duckdb_migrations.h"
+#include "testkit/http_get.h"
+#include "testkit/metrics_text.h"
 #include "trade/trade_event.h"
 
 namespace mtg {
@@ -276,6 +278,14 @@ TEST_F(TradeEventsTest, AMalformedEventIsSkippedAcknowledgedAndTheBackendGoesOn)
   wait_acknowledged();
   ASSERT_TRUE(wait_clickhouse_events(2)) << sys_->log_tail(dir() + "/backend.log");
   EXPECT_TRUE(backend_->running());
+  // Its metrics count them so (docs/operations.md "Metrics"): counted before the ack.
+  auto scraped = testkit::http_get(sys_->metrics_url("backend"));
+  ASSERT_TRUE(scraped && scraped->status == 200);
+  auto metrics = testkit::MetricsText::parse(scraped->body);
+  ASSERT_TRUE(metrics.is_ok()) << metrics.status().to_string();
+  EXPECT_EQ(metrics->value("mtguard_backend_ingested_events_total", {{"outcome", "recorded"}}), 2.0);
+  EXPECT_EQ(metrics->value("mtguard_backend_ingested_events_total", {{"outcome", "unusable"}}), 6.0);
+  EXPECT_EQ(metrics->value("mtguard_backend_ingested_results_total", {{"outcome", "recorded"}}), 0.0);
   ASSERT_EQ(backend_->stop(), 0);
   expect_events_recorded_once({event(0), event(3)});
   const std::string log = sys_->log_tail(dir() + "/backend.log");

@@ -49,7 +49,8 @@ Status fill_duckdb(const std::string& path, int64_t rows) {
   if (!db) return db.status();
   MTG_RETURN_IF_ERROR(migrate_duckdb(**db));
   return (*db)->exec(
-      "INSERT INTO trade_history SELECT 'r' || range, 'u' || range, 'demo-' || (range % 3), 'EURUSD', 'buy', "
+      "INSERT INTO trade_history(result_id, uuid, instance, symbol, side, status, volume, filled_volume, avg_price, "
+      "reason, ticket, retcode, ts, recorded_at) SELECT 'r' || range, 'u' || range, 'demo-' || (range % 3), 'EURUSD', 'buy', "
       "'filled', 0.1, 0.1, 1.1 + (range % 1000) / 10000.0, '', range, 10009, 1763900000000 + range, "
       "1763900000000 + range FROM range(" + std::to_string(rows) + ")");
 }

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -99,7 +100,7 @@ int run(int rows) {
   {
     std::ofstream out(file);
     for (const auto& r : results) {
-      std::string row = HistoryWriter::clickhouse_row(r);
+      std::string row = HistoryWriter::row_text(result_row(r));
       out << row.substr(0, row.size() - 1) << ",\"synced_at\":1}\n";
     }
   }

@@ -47,7 +47,9 @@ void check_manifest(const std::string& text) {
 const backup::ScratchDir& scratch() {
   static const std::unique_ptr<backup::ScratchDir> dir = [] {
     if (std::getenv("TMPDIR") == nullptr && ::access(kFastTmpDir, W_OK) == 0) ::setenv("TMPDIR", kFastTmpDir, 0);
-    return std::make_unique<backup::ScratchDir>("fuzz");
+    auto made = backup::ScratchDir::create("fuzz");
+    if (!made) fail("scratch directory", made.status().to_string());
+    return std::make_unique<backup::ScratchDir>(std::move(made).value());
   }();
   return *dir;
 }

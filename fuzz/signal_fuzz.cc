@@ -1,13 +1,18 @@
-// libFuzzer target: the signal parser and validator (src/signal/) on any bytes.
+// libFuzzer target: the signal parser and validator (src/signal/) on any bytes, signals
+// of contract versions 1 and 2 (every action; seeds and signal_fuzz.dict reach them).
 // Properties, each a crash when broken:
-// - parse_signal returns a Signal or kInvalidArgument with a non-empty reason;
+// - parse_signal returns a Signal or kInvalidArgument with a non-empty reason; a
+//   returned signal obeys its action's rules (parse_signal checks them before
+//   returning, and so aborts here when it would break one);
 // - validate_signal (with and without a volume cap) returns ok or kInvalidArgument
 //   with a non-empty reason;
 // - a parsed signal re-serialised with to_json parses equal, and serialises to the
 //   same text again (canonical form);
-// - extract_uuid finds the parsed signal's uuid.
+// - extract_uuid finds the parsed signal's uuid;
+// - an open is written as version 1 (no "action"), every other action names itself.
 #include <cstddef>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -63,6 +68,9 @@ void check_round_trip(const mtg::Signal& signal, const mtg::SignalLimits& limits
   if (!(*again == signal)) fail("round trip", "parsed differently: " + text + " -> " + mtg::to_json(*again));
   if (mtg::to_json(*again) != text) fail("round trip", "not canonical: " + text);
   if (mtg::extract_uuid(text) != signal.uuid) fail("extract_uuid", "missed the uuid of " + text);
+  if (mtg::signal_to_object(signal).contains("action") != (signal.action != mtg::Action::kOpen)) {
+    fail("signal_to_object", "action misstated: " + text);
+  }
 }
 
 }  // namespace

@@ -37,6 +37,11 @@ path = "data/mtguard.duckdb"
 link_host = "$stack_host"
 link_port = $link_port
 spill_path = "engine/spill.journal"
+[metrics]
+listen = "$stack_host"
+engine_port = $engine_metrics_port
+backend_port = $backend_metrics_port
+backupd_port = $backupd_metrics_port
 [instances]
 dir = "instances"
 [backup]

@@ -18,6 +18,9 @@ ch_http_port=$(( port_base + 123 ))
 ch_tcp_port=$(( port_base + 900 ))
 ch_interserver_port=$(( port_base + 909 ))
 link_port=$(( port_base + 400 ))
+engine_metrics_port=$(( port_base + 460 ))
+backend_metrics_port=$(( port_base + 461 ))
+backupd_metrics_port=$(( port_base + 462 ))
 
 # Bounds on waiting (seconds) and the polling step.
 ready_timeout_s=${MTG_STACK_READY_TIMEOUT_S:-60}

@@ -1,5 +1,7 @@
 // The backend's main object (internal to src/backend/; run_backend in
-// backend_service.h is the public face). backend_service.cc holds the loop,
+// backend_service.h is the public face, backend_service.cc the process around it).
+// backend.cc holds its lifecycle and loop, backend_ingest.cc RTRS and the events
+// stream -> DuckDB, backend_refill.cc the refill of a restored database,
 // backend_commands.cc the operator/backup commands (backend_command.h).
 #pragma once
 
@@ -7,14 +9,15 @@
 #include <memory>
 #include <optional>
 
-#include "backend/backend_command.h"
-#include "backup/backend_keys.h"
+#include "backend/backend_observer.h"
 #include "backend/clickhouse_sync.h"
 #include "backend/history_writer.h"
 #include "backend/order_mirror.h"
-#include "backend/rtrs_consumer.h"
 #include "backend/snapshot_worker.h"
+#include "backend/stream_consumer.h"
+#include "backend_channel/backend_command.h"
 #include "config/config.h"
+#include "keys/redis_keys.h"
 #include "notify/notifier.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_database.h"
@@ -38,9 +41,9 @@ struct DuckPipeline {
 class Backend {
  public:
   // Every reference must outlive the backend; `clickhouse` is used for the gap fill
-  // after a restore.
+  // after a restore; `observer` hears what the backend does (its process's metrics).
   Backend(const Config& config, RedisClient& redis, std::unique_ptr<DuckDatabase> db, SyncSink& sink,
-          ClickHouseClient& clickhouse, notify::Notifier& notifier);
+          ClickHouseClient& clickhouse, notify::Notifier& notifier, BackendObserver& observer);
 
   // The database is refill-pending (DuckOpenOutcome): restored from a snapshot or new,
   // or an earlier refill never finished. Once started, refill it in steps (refill_step)
@@ -52,18 +55,38 @@ class Backend {
   Status loop(const std::atomic<bool>& stop);
 
   static constexpr int64_t kRefillRetryMs = 5'000;
-  // A refill step's RTRS replay stops after the batch that reaches this long, however
-  // many of refill_step_entries are left: ingest and the heartbeat (published before
+  // A refill step's replays stop after the batch that reaches this long, however many
+  // of refill_step_entries are left: ingest and the heartbeat (published before
   // each step, BackendKeys::kPublishTtlMs) wait no longer than that, however slow the
   // writer is.
   static constexpr int64_t kRefillStepMaxMs = 2'000;
 
  private:
+  // backend.cc
   std::unique_ptr<DuckPipeline> make_pipeline(std::unique_ptr<DuckDatabase> db);
-  Status drain_pending();
-  Status store(const std::vector<RtrsEntry>& entries);
   Status housekeeping();
   void publish();
+
+  // backend_ingest.cc
+  StreamConsumer& consumer(Feed feed) { return feed == Feed::kResults ? results_ : events_; }
+  // Entries of `feed` delivered before a crash and never acknowledged.
+  Status drain_pending(Feed feed);
+  // Reads and ingests new entries of each feed (the events first, without waiting),
+  // and notes whether a read was full (ingest_behind_).
+  Status ingest_new();
+  // Reads and ingests new entries of `feed`, waiting up to block_ms for the first one.
+  // Returns whether the read was full (more are waiting).
+  Result<bool> ingest_new(Feed feed, int block_ms);
+  // Records `feed`'s entries in DuckDB and acknowledges them after the commit.
+  Status ingest(Feed feed, const std::vector<StreamEntry>& entries);
+  // What record() did with a batch of entries.
+  struct Recorded {
+    int64_t usable = 0;   // entries that decoded to a record the stores can hold
+    int64_t written = 0;  // rows new to DuckDB among them
+  };
+  // Records the entries that decode (the others are logged and skipped: read again,
+  // they would fail again); `through` as HistoryWriter::write takes it.
+  Result<Recorded> record(Feed feed, const std::vector<StreamEntry>& entries, const std::string& through);
 
   // backend_commands.cc
   Status run_commands();
@@ -76,33 +99,42 @@ class Backend {
   void reply_finished_snapshot();
   void reply_snapshot(const std::optional<SnapshotWorker::Done>& done);
   Status restore_duckdb(const BackendCommand& command);
+  std::string reconcile_redis();
+
+  // backend_refill.cc
   // What one refill step did.
   struct RefillStep {
-    int64_t filled = -1;    // rows from the ClickHouse gap; -1 when not run this step
-    int64_t replayed = -1;  // results re-recorded from RTRS; -1 when the replay failed
-    int64_t read = 0;       // RTRS entries the replay read (results recorded before among them)
-    bool complete = false;  // the replay reached RTRS' end and trade_state is settled
-    std::string errors;     // "" when every part ran
+    int64_t filled = -1;           // rows from the ClickHouse gaps; -1 when no gap fill ran this step
+    int64_t replayed_results = 0;  // results re-recorded from RTRS
+    int64_t replayed_events = 0;   // events re-recorded from the events stream
+    int64_t read = 0;              // stream entries the replays read (rows recorded before among them)
+    bool complete = false;         // every gap filled, every replay at its end, trade_state settled
+    std::string errors;            // "" when every part ran
   };
-  // One step of the refill of a restored database: up to [backend] refill_step_entries
-  // rows of the ClickHouse gap after the last one filled, and as many RTRS entries after
-  // the last one replayed (a step holds up ingest that long, however large the gap or
-  // RTRS), then, once both are done, trade_state settled.
+  // One step of the refill of a restored database: for each feed, up to [backend]
+  // refill_step_entries rows of its ClickHouse gap after the last one filled, and as
+  // many entries of its stream after the last one replayed (a step holds up ingest that
+  // long, however large the gaps or streams), then, once all are done, trade_state
+  // settled.
   RefillStep refill_step();
-  // What one replay of RTRS did.
+  // refill_step's part for one feed; returns whether its gap is filled and its replay
+  // at its end.
+  bool refill_feed(Feed feed, const Result<std::optional<int64_t>>& since, const FeedRefill& progress,
+                   int64_t started_ms, RefillStep& step);
+  // What one replay of a stream did.
   struct Replay {
     int64_t read = 0;          // entries read
-    int64_t recorded = 0;      // results new to trade_history
-    bool reached_end = false;  // RTRS had no more up to the bound
+    int64_t recorded = 0;      // rows new to DuckDB
+    bool reached_end = false;  // the stream had no more up to the bound
   };
-  // Replays up to refill_step_entries of RTRS after the stream id `after` through
-  // `until` (for about kRefillStepMaxMs at most), recording its position.
-  Result<Replay> replay_rtrs(std::string after, const std::string& until);
+  // Replays up to refill_step_entries of `feed`'s stream after the stream id `after`
+  // through `until` (until kRefillStepMaxMs after `started_ms` at most), recording its
+  // position.
+  Result<Replay> replay_stream(Feed feed, std::string after, const std::string& until, int64_t started_ms);
   // Publishes the heartbeat (backups ask a backend that has one), then runs a refill
   // step; clears the mark (in DuckDB too) when the refill is complete,
   // else schedules the next step: at once, or after kRefillRetryMs when it failed.
   RefillStep try_refill();
-  std::string reconcile_redis();
 
   const Config& config_;
   SystemClock clock_;
@@ -110,13 +142,15 @@ class Backend {
   SyncSink& sink_;
   ClickHouseClient& clickhouse_;
   notify::Notifier& notifier_;
+  BackendObserver& observer_;
   BackendKeys keys_;
-  RtrsConsumer consumer_;
+  StreamConsumer results_;  // RTRS
+  StreamConsumer events_;   // the trade events
   std::unique_ptr<DuckPipeline> pipe_;  // never null
   SnapshotWorker snapshots_;            // destroyed (joined) before the pipeline
   bool refill_pending_ = false;
   int64_t next_refill_ms_ = 0;  // steady clock
-  bool ingest_behind_ = false;  // the last read of new results was a full batch
+  bool ingest_behind_ = false;  // a last read of new entries was a full batch
 };
 
 }  // namespace mtg

@@ -1,4 +1,4 @@
-// The backend process (`mtguard backend`, DESIGN.md "Processes"): the sole owner of
+// The backend process (`mtguard backend`, docs/requirements.md "Processes"): the sole owner of
 // the DuckDB file. At start it opens DuckDB through the fallback chain
 // (duckdb_recovery.h), re-reads its own unacknowledged RTRS entries, rebuilds RTS from
 // DuckDB when Redis lost its state (no RTRS stream and no open set), then loops:

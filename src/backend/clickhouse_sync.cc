@@ -19,7 +19,8 @@ int64_t as_int(const std::optional<std::string>& cell) {
 
 // The stored row JSON ends with '}': the send time goes in as the table's version.
 std::string with_synced_at(const std::string& row_json, int64_t synced_at_ms) {
-  MTG_CHECK(row_json.size() >= 2 && row_json.back() == '}');
+  MTG_CHECK(row_json.size() >= 2);
+  MTG_CHECK(row_json.back() == '}');
   return row_json.substr(0, row_json.size() - 1) + ",\"synced_at\":" + std::to_string(synced_at_ms) + "}";
 }
 
@@ -93,7 +94,7 @@ Result<int64_t> ClickHouseSync::send_if_due() {
 
 Result<ClickHouseSync::Batch> ClickHouseSync::read_batch(int64_t first_seq, int64_t last_seq) {
   auto rows = db_.query_params(
-      "SELECT seq, row_json FROM sync_outbox WHERE seq BETWEEN ? AND ? ORDER BY seq LIMIT ?",
+      "SELECT seq, target, row_json FROM sync_outbox WHERE seq BETWEEN ? AND ? ORDER BY seq LIMIT ?",
       {first_seq, last_seq, static_cast<int64_t>(policy_.options().batch_rows)});
   if (!rows) return rows.status();
   Batch batch;
@@ -104,8 +105,12 @@ Result<ClickHouseSync::Batch> ClickHouseSync::read_batch(int64_t first_seq, int6
     const int64_t seq = as_int(row[0]);
     if (batch.rows == 0) batch.first_seq = seq;
     batch.last_seq = seq;
-    batch.ndjson += with_synced_at(row[1].value_or("{}"), now);
-    batch.ndjson += '\n';
+    const std::string target = row[1].value_or("");
+    auto insert = std::find_if(batch.inserts.begin(), batch.inserts.end(),
+                               [&](const auto& part) { return part.first == target; });
+    if (insert == batch.inserts.end()) insert = batch.inserts.insert(insert, {target, ""});
+    insert->second += with_synced_at(row[2].value_or("{}"), now);
+    insert->second += '\n';
     ++batch.rows;
   }
   MTG_CHECK(batch.rows <= policy_.options().batch_rows);
@@ -113,9 +118,15 @@ Result<ClickHouseSync::Batch> ClickHouseSync::read_batch(int64_t first_seq, int6
 }
 
 Result<int64_t> ClickHouseSync::send(const Batch& batch) {
-  MTG_CHECK(batch.rows > 0 && batch.first_seq <= batch.last_seq);
+  MTG_CHECK(batch.rows > 0);
+  MTG_CHECK(batch.first_seq <= batch.last_seq);
+  MTG_CHECK(!batch.inserts.empty());
   last_send_ms_ = clock_.now_ms();
-  Status sent = sink_.insert_rows(batch.ndjson);
+  Status sent;
+  for (const auto& [table, ndjson] : batch.inserts) {
+    sent = sink_.insert_rows(table, ndjson);
+    if (!sent.is_ok()) break;
+  }
   if (!sent.is_ok()) {
     MTG_RETURN_IF_ERROR(on_failure(batch, sent));
     return int64_t{0};

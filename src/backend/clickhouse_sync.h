@@ -1,8 +1,10 @@
 // ClickHouseSync: moves rows from the DuckDB outbox (sync_outbox) to ClickHouse in
-// batches (SyncPolicy), oldest first, one batch at a time.
+// batches (SyncPolicy), oldest first, one batch at a time. Each row names its ClickHouse
+// table (sync_outbox.target: trade_results or trade_events); a batch holding rows of both
+// goes as one insert per table, in the order of their first rows.
 //
 // - Success: the batch's outbox rows are deleted in one DuckDB transaction.
-// - Failure: the batch is recorded in failed_syncs (first/last seq, rows, attempts,
+// - Failure (of any of its inserts): the batch is recorded in failed_syncs (first/last seq, rows, attempts,
 //   last_error) and retried, the same rows again, every retry_interval_ms; no newer
 //   batch is sent meanwhile, so ClickHouse receives rows in outbox order.
 // - After max_attempts failures: suspended (sync_state 'suspended' = '1', survives
@@ -16,12 +18,14 @@
 //   notification). One that came from ClickHouse refusing the rows ('refused': an HTTP
 //   error) waits for `mtguard sync resume`: sent again, they would be refused again.
 // Every row carries synced_at = the send time, the ReplacingMergeTree version, so a
-// retried batch is harmless (read with FINAL). Single-threaded; uses the caller's
+// retried batch, even one of whose inserts had gone through, is harmless (read with FINAL). Single-threaded; uses the caller's
 // DuckDB connection.
 #pragma once
 
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "backend/sync_policy.h"
 #include "backend/sync_sink.h"
@@ -77,7 +81,8 @@ class ClickHouseSync {
     int64_t first_seq = 0;
     int64_t last_seq = 0;
     int64_t rows = 0;
-    std::string ndjson;
+    // {ClickHouse table, its rows as JSONEachRow}, in the order of each table's first row.
+    std::vector<std::pair<std::string, std::string>> inserts;
   };
 
   Result<bool> due();

@@ -9,12 +9,12 @@ namespace {
 class ClickHouseSyncSink final : public SyncSink {
  public:
   explicit ClickHouseSyncSink(std::unique_ptr<ClickHouseClient> client) : client_(std::move(client)) {}
-  Status insert_rows(const std::string& rows_ndjson) override {
+  Status insert_rows(const std::string& table, const std::string& rows_ndjson) override {
     if (!migrated_) {
       MTG_RETURN_IF_ERROR(migrate_clickhouse(*client_, client_->database()));
       migrated_ = true;
     }
-    return client_->insert_json_each_row("trade_results", rows_ndjson);
+    return client_->insert_json_each_row(table, rows_ndjson);
   }
   Status ping() override { return client_->ping(); }
 

@@ -1,6 +1,6 @@
 #include "backend/dedup_reconciler.h"
 
-#include "engine/redis_keys.h"
+#include "keys/redis_keys.h"
 #include "util/check.h"
 
 namespace mtg {

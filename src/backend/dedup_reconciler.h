@@ -1,6 +1,6 @@
 // After a Redis restore rolled Redis back, the dedup keys of signals executed since
 // the backup are gone: a re-submitted uuid would run again. reassert_dedup_keys puts
-// them back from what DuckDB knows (seed §3.2 "drop duplicate signals using UUID").
+// them back from what DuckDB knows (docs/requirements.md R3.2-3).
 #pragma once
 
 #include <cstdint>

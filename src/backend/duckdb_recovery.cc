@@ -10,11 +10,13 @@
 #include <variant>
 #include <vector>
 
-#include "backend/history_writer.h"
-#include "backup/file_util.h"
-#include "store/duckdb/refill_mark.h"
+#include "backend/synced_table.h"
+#include "store/duckdb/duck_staging.h"
 #include "store/duckdb/duckdb_migrations.h"
+#include "store/duckdb/refill_mark.h"
 #include "util/check.h"
+#include "util/file_system.h"
+#include "util/json_fields.h"
 
 namespace mtg {
 namespace {
@@ -31,83 +33,36 @@ std::string quote(const std::string& text) {
   return out + "'";
 }
 
-// ClickHouse writes 64-bit integers in JSON as strings.
-int64_t as_i64(const nlohmann::json& v) {
-  return v.is_string() ? std::stoll(v.get<std::string>()) : v.get<int64_t>();
-}
-
-// A UInt64 (ticket) as decimal text: DuckDB casts it to UBIGINT, the whole range fits.
-std::string as_u64_text(const nlohmann::json& v) {
-  return v.is_string() ? v.get<std::string>() : std::to_string(v.get<uint64_t>());
-}
-
-Status move_aside(const std::string& path, const std::string& dest) {
-  std::error_code ec;
-  fs::rename(path, dest, ec);
-  if (ec) return Status::io("move " + path + " to " + dest + ": " + ec.message());
-  if (fs::exists(path + ".wal")) {
-    fs::rename(path + ".wal", dest + ".wal", ec);
-    if (ec) return Status::io("move " + path + ".wal aside: " + ec.message());
-  }
-  return Status::ok();
-}
-
-constexpr size_t kRowsPerStatement = 100;  // one prepared multi-row INSERT per this many rows
-constexpr size_t kHistoryColumns = 14;
-
-// Inserts rows of trade_history values (kHistoryColumns each) with multi-row
-// statements; rows already present are skipped. Returns the rows inserted.
-Result<int64_t> insert_history_rows(DuckDatabase& db, const std::vector<std::vector<DuckParam>>& rows) {
-  int64_t inserted = 0;
-  for (size_t at = 0; at < rows.size(); at += kRowsPerStatement) {
-    const size_t n = std::min(kRowsPerStatement, rows.size() - at);
-    std::string sql =
-        "INSERT INTO trade_history(result_id, uuid, instance, symbol, side, status, volume, filled_volume, "
-        "avg_price, reason, ticket, retcode, ts, recorded_at) VALUES ";
-    std::vector<DuckParam> params;
-    for (size_t i = 0; i < n; ++i) {
-      MTG_CHECK(rows[at + i].size() == kHistoryColumns);
-      sql += i == 0 ? "(?,?,?,?,?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-      params.insert(params.end(), rows[at + i].begin(), rows[at + i].end());
-    }
-    auto changed = db.exec_params_changed(sql + " ON CONFLICT DO NOTHING", params);
-    if (!changed) return changed.status();
-    inserted += *changed;
-  }
-  return inserted;
-}
-
-// trade_history values (kHistoryColumns each) of ClickHouse rows in JSONEachRow,
-// recorded at `now_ms`.
-Result<std::vector<std::vector<DuckParam>>> parse_page(const std::string& ndjson, int64_t now_ms) {
+// The rows of a ClickHouse page (JSONEachRow, 64-bit integers unquoted) as DuckDB
+// values of `table`, recorded at `now_ms`.
+Result<std::vector<std::vector<DuckParam>>> parse_page(const SyncedTable& table, const std::string& ndjson,
+                                                       int64_t now_ms) {
   std::istringstream lines(ndjson);
   std::vector<std::vector<DuckParam>> rows;
-  try {
-    for (std::string line; std::getline(lines, line);) {
-      if (line.empty()) continue;
-      const auto j = nlohmann::json::parse(line);
-      rows.push_back({j.at("result_id").get<std::string>(), j.at("uuid").get<std::string>(),
-                      j.at("instance").get<std::string>(), j.at("symbol").get<std::string>(),
-                      j.at("side").get<std::string>(), j.at("status").get<std::string>(),
-                      j.at("volume").get<double>(), j.at("filled_volume").get<double>(),
-                      j.at("avg_price").get<double>(), j.at("reason").get<std::string>(),
-                      as_u64_text(j.at("ticket")), as_i64(j.at("retcode")), as_i64(j.at("ts")), now_ms});
-    }
-  } catch (const std::exception& e) {
-    return Status::corruption(std::string("clickhouse trade_results row: ") + e.what());
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    auto row = parse_json_object(line, ClickHouseClient::kMaxResponseBytes);
+    if (!row) return Status::corruption(std::string("clickhouse ") + table.clickhouse + " row: " + row.status().message());
+    auto values = duck_values(table, *row, now_ms);
+    if (!values) return values.status();
+    rows.push_back(std::move(*values));
   }
   return rows;
 }
 
-Result<int64_t> insert_in_one_transaction(DuckDatabase& db, const std::vector<std::vector<DuckParam>>& rows) {
+// Inserts `rows` of `table` in one transaction, skipping those DuckDB has. Returns the
+// rows inserted.
+Result<int64_t> insert_missing(DuckDatabase& db, const SyncedTable& table,
+                               const std::vector<std::vector<DuckParam>>& rows) {
+  MTG_RETURN_IF_ERROR(create_staging(db, table.staging()));
   MTG_RETURN_IF_ERROR(db.begin());
-  auto inserted = insert_history_rows(db, rows);
+  auto inserted = insert_staged(db, table.staging(), rows, std::string("ON CONFLICT DO NOTHING RETURNING ") + table.key());
   if (!inserted) {
     (void)db.rollback();
     return inserted.status();
   }
   MTG_RETURN_IF_ERROR(db.commit());
-  return inserted;
+  return static_cast<int64_t>(inserted->rows.size());
 }
 
 // Builds the file that replaces a missing one at `staged`: the newest sound snapshot
@@ -127,17 +82,16 @@ Result<bool> build_missing_file(const std::string& path, const SnapshotRestorer&
   }
   MTG_RETURN_IF_ERROR(mark_file_refill_pending(staged));
   if (fs::exists(staged + ".wal")) return Status::internal(staged + " kept a WAL after its checkpoint");
-  MTG_RETURN_IF_ERROR(backup::fsync_path(staged));
-  MTG_RETURN_IF_ERROR(backup::rename_durably(staged, path));
+  MTG_RETURN_IF_ERROR(sync_file(staged));
+  MTG_RETURN_IF_ERROR(rename_durably(staged, path));
   return restored;
 }
 
 }  // namespace
 
-Result<GapPage> fill_history_page_from_clickhouse(DuckDatabase& db, ClickHouseClient& clickhouse,
-                                                  const Config& config, int64_t synced_since_ms,
-                                                  const std::string& after_result_id, int64_t max_rows,
-                                                  const Clock& clock) {
+Result<GapPage> fill_page_from_clickhouse(DuckDatabase& db, ClickHouseClient& clickhouse, const Config& config,
+                                          const SyncedTable& table, int64_t synced_since_ms,
+                                          const std::string& after_key, int64_t max_rows, const Clock& clock) {
   MTG_CHECK(max_rows > 0);
   GapPage page;
   if (config.instances.empty()) {
@@ -147,21 +101,22 @@ Result<GapPage> fill_history_page_from_clickhouse(DuckDatabase& db, ClickHouseCl
   std::string instances;
   for (const auto& inst : config.instances) instances += (instances.empty() ? "" : ",") + quote(inst.id);
   const int64_t limit = std::min(max_rows, kFillPageRows);
-  auto rows = clickhouse.query(
-      "SELECT result_id, uuid, instance, symbol, side, status, volume, filled_volume, avg_price, reason, "
-      "ticket, retcode, ts FROM " + clickhouse.database() + ".trade_results FINAL WHERE instance IN (" +
-      instances + ") AND synced_at >= " + std::to_string(synced_since_ms) + " AND result_id > " +
-      quote(after_result_id) + " ORDER BY result_id LIMIT " + std::to_string(limit) + " FORMAT JSONEachRow");
+  auto rows = clickhouse.query("SELECT " + table.column_list() + " FROM " + clickhouse.database() + "." +
+                                   table.clickhouse + " FINAL WHERE instance IN (" + instances +
+                                   ") AND synced_at >= " + std::to_string(synced_since_ms) + " AND " + table.key() +
+                                   " > " + quote(after_key) + " ORDER BY " + table.key() + " LIMIT " +
+                                   std::to_string(limit) + " FORMAT JSONEachRow",
+                               {{kUnquoted64BitIntegers, "0"}});
   if (!rows) return rows.status();
-  auto parsed = parse_page(*rows, clock.now_ms());
+  auto parsed = parse_page(table, *rows, clock.now_ms());
   if (!parsed) return parsed.status();
   page.reached_end = static_cast<int64_t>(parsed->size()) < limit;
   if (parsed->empty()) return page;
-  auto inserted = insert_in_one_transaction(db, *parsed);
+  auto inserted = insert_missing(db, table, *parsed);
   if (!inserted) return inserted.status();
   page.inserted = *inserted;
   page.through = std::get<std::string>(parsed->back().front());
-  MTG_CHECK_MSG(page.through > after_result_id, "the gap fill must advance");
+  MTG_CHECK_MSG(page.through > after_key, "the gap fill must advance");
   return page;
 }
 
@@ -177,7 +132,10 @@ Result<DuckOpenOutcome> open_backend_duckdb(const Config& config,
     out.moved_aside = path + ".corrupt-" + std::to_string(clock.now_ms());
     spdlog::error("backend: DuckDB file {} is corrupt ({}); moving it to {}", path, db.status().message(),
                   out.moved_aside);
-    MTG_RETURN_IF_ERROR(move_aside(path, out.moved_aside));
+    MTG_RETURN_IF_ERROR(rename_durably(path, out.moved_aside));
+    if (fs::exists(path + ".wal")) {
+      MTG_RETURN_IF_ERROR(rename_durably(path + ".wal", out.moved_aside + ".wal"));
+    }
     out.was_missing = true;
   }
   if (out.was_missing) {

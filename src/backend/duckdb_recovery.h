@@ -1,4 +1,4 @@
-// Opening the backend's DuckDB file with the fallback chain of seed §4.4/§5.3:
+// Opening the backend's DuckDB file with the fallback chain of docs/requirements.md §4.4/§5.3:
 //   file present and sound        -> open it;
 //   file corrupt (kCorruption)    -> move it (and its .wal) aside to <path>.corrupt-<unix ms>,
 //                                    then as if missing;
@@ -10,9 +10,9 @@
 //                                    <path>: a kill never leaves part of a file, or a
 //                                    file without its mark, in place.
 // A database that was missing lacks what happened after its snapshot: the backend then
-// refills it (Backend::refill_step: the gap from ClickHouse with
-// fill_history_from_clickhouse, then RTRS replayed in steps between which the loop
-// ingests new results), retrying until that succeeds, so a
+// refills it (Backend::refill_step: the gaps of trade_history and trade_events from
+// ClickHouse with fill_page_from_clickhouse, then RTRS and the events stream replayed,
+// in steps between which the loop ingests new entries), retrying until that succeeds, so a
 // ClickHouse that is down at start-up delays the refill but never skips it. The mark
 // lives in the database (store/duckdb/refill_mark.h) until the refill succeeded: a
 // backend killed in between refills on its next start although the file is there.
@@ -24,6 +24,7 @@
 #include <optional>
 #include <string>
 
+#include "backend/synced_table.h"
 #include "config/config.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_database.h"
@@ -55,17 +56,16 @@ Result<DuckOpenOutcome> open_backend_duckdb(const Config& config,
 // One page of the ClickHouse gap fill.
 struct GapPage {
   int64_t inserted = 0;        // rows DuckDB lacked
-  std::string through;         // the page's last result_id ("" when it was empty)
+  std::string through;         // the page's last key ("" when it was empty)
   bool reached_end = false;    // the gap has no more rows after `through`
 };
-// Inserts into trade_history the rows of ClickHouse trade_results FINAL for `config`'s
-// instances synced at or after `synced_since_ms`, in result_id order after
-// `after_result_id`, up to `max_rows` of them (at most kFillPageRows), skipping those
-// DuckDB has (ON CONFLICT DO NOTHING, not re-synced). A gap of any size thus goes in
-// bounded steps.
-Result<GapPage> fill_history_page_from_clickhouse(DuckDatabase& db, ClickHouseClient& clickhouse,
-                                                  const Config& config, int64_t synced_since_ms,
-                                                  const std::string& after_result_id, int64_t max_rows,
-                                                  const Clock& clock);
+// Inserts into `table`'s DuckDB table the rows of its ClickHouse table (FINAL) for
+// `config`'s instances synced at or after `synced_since_ms`, in key order after
+// `after_key`, up to `max_rows` of them (at most kFillPageRows), skipping those DuckDB
+// has (ON CONFLICT DO NOTHING, not re-synced). A gap of any size thus goes in bounded
+// steps.
+Result<GapPage> fill_page_from_clickhouse(DuckDatabase& db, ClickHouseClient& clickhouse, const Config& config,
+                                          const SyncedTable& table, int64_t synced_since_ms,
+                                          const std::string& after_key, int64_t max_rows, const Clock& clock);
 
 }  // namespace mtg

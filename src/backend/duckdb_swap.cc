@@ -5,33 +5,28 @@
 
 #include "store/duckdb/duckdb_database.h"
 #include "store/duckdb/duckdb_migrations.h"
+#include "util/file_system.h"
 
 namespace mtg {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Renames `from` (+ .wal when present) to `to`.
+// Renames `from` (+ .wal when present) to `to`, durably.
 Status move_with_wal(const std::string& from, const std::string& to) {
+  MTG_RETURN_IF_ERROR(rename_durably(from, to));
   std::error_code ec;
-  fs::rename(from, to, ec);
-  if (ec) return Status::io("move " + from + " to " + to + ": " + ec.message());
-  if (fs::exists(from + ".wal", ec)) {
-    fs::rename(from + ".wal", to + ".wal", ec);
-    if (ec) return Status::io("move " + from + ".wal to " + to + ".wal: " + ec.message());
-  }
-  return Status::ok();
+  if (!fs::exists(from + ".wal", ec)) return Status::ok();
+  return rename_durably(from + ".wal", to + ".wal");
 }
 
-// Renames, or copies then removes when `from` is on another file system.
+// Renames durably, or copies then removes when `from` is on another file system.
 Status move_file(const std::string& from, const std::string& to) {
+  const Status renamed = rename_durably(from, to);
+  if (renamed.code() != Code::kFailedPrecondition) return renamed;  // not across file systems
   std::error_code ec;
-  fs::rename(from, to, ec);
-  if (ec == std::errc::cross_device_link) {
-    ec.clear();
-    fs::copy_file(from, to, ec);
-    if (!ec) fs::remove(from, ec);
-  }
+  fs::copy_file(from, to, ec);
+  if (!ec) fs::remove(from, ec);
   if (ec) return Status::io("move " + from + " to " + to + ": " + ec.message());
   return Status::ok();
 }

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "order/order.h"
+#include "order/order_state.h"
 #include "util/check.h"
 
 namespace mtg {
@@ -54,7 +55,8 @@ Result<int64_t> OrderMirror::poll() {
 
 Status OrderMirror::mirror_chunk(const std::vector<std::string>& uuids, int64_t& written,
                                  std::vector<std::string>& missing) {
-  MTG_CHECK(!uuids.empty() && uuids.size() <= kChunk);
+  MTG_CHECK(!uuids.empty());
+  MTG_CHECK(uuids.size() <= kChunk);
   std::vector<std::string> argv{"MGET"};
   for (const auto& u : uuids) argv.push_back(keys_.order(u));
   auto values = redis_.command(argv);
@@ -80,7 +82,7 @@ Status OrderMirror::mirror_chunk(const std::vector<std::string>& uuids, int64_t&
         "ON CONFLICT (uuid) DO UPDATE SET filled_volume = excluded.filled_volume, state = excluded.state, "
         "leg = excluded.leg, stream_id = excluded.stream_id, created_at = excluded.created_at, "
         "ttl_ms = excluded.ttl_ms, updated_at = excluded.updated_at, signal_json = excluded.signal_json "
-        "WHERE trade_state.state NOT IN ('filled','failed','rejected','expired','dropped','closed')",
+        "WHERE trade_state.state NOT IN " + settled_states_sql_list(),
         {s.uuid, s.instance, s.symbol, std::string(side_name(s.side)), s.volume, order->filled_volume,
          std::string(state_name(order->state)), static_cast<int64_t>(order->leg), order->stream_id,
          s.created_at_ms, s.ttl_ms, order->updated_at_ms, value.str}));
@@ -91,7 +93,8 @@ Status OrderMirror::mirror_chunk(const std::vector<std::string>& uuids, int64_t&
 }
 
 Status OrderMirror::restore_missing(const std::vector<std::string>& uuids) {
-  MTG_CHECK(!uuids.empty() && uuids.size() <= kChunk);
+  MTG_CHECK(!uuids.empty());
+  MTG_CHECK(uuids.size() <= kChunk);
   std::string placeholders;
   std::vector<DuckParam> params;
   for (const auto& u : uuids) {
@@ -99,8 +102,7 @@ Status OrderMirror::restore_missing(const std::vector<std::string>& uuids) {
     params.emplace_back(u);
   }
   auto rows = db_.query_params("SELECT uuid, signal_json FROM trade_state WHERE signal_json IS NOT NULL AND state "
-                               "NOT IN ('filled','failed','rejected','expired','dropped','closed') AND uuid IN (" +
-                                   placeholders + ")",
+                               "NOT IN " + settled_states_sql_list() + " AND uuid IN (" + placeholders + ")",
                                params);
   if (!rows) return rows.status();
   for (const auto& row : rows->rows) {
@@ -121,8 +123,8 @@ Status OrderMirror::restore_missing(const std::vector<std::string>& uuids) {
 
 Result<int64_t> OrderMirror::rebuild_rts() {
   auto rows = db_.query_params(
-      "SELECT uuid, stream_id, signal_json FROM trade_state WHERE signal_json IS NOT NULL AND state NOT IN "
-      "('filled','failed','rejected','expired','dropped','closed') ORDER BY uuid LIMIT ?",
+      "SELECT uuid, stream_id, signal_json FROM trade_state WHERE signal_json IS NOT NULL AND state NOT IN " +
+          settled_states_sql_list() + " ORDER BY uuid LIMIT ?",
       {static_cast<int64_t>(kMaxOrders)});
   if (!rows) return rows.status();
   std::vector<std::vector<std::string>> commands;

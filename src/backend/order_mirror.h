@@ -1,5 +1,5 @@
 // OrderMirror: keeps a copy of every open order (RTS) in DuckDB trade_state, so that
-// the backend can rebuild RTS when Redis lost it (seed §4.4).
+// the backend can rebuild RTS when Redis lost it (docs/requirements.md §4.4).
 //
 // Choice: the backend polls `<prefix>rts:open` (every second, by the caller) and
 // upserts each open order's JSON into trade_state.signal_json together with its state,
@@ -11,7 +11,7 @@
 // A missing RTS entry (an open-set member whose `rts:<uuid>` is gone: evicted, or
 // deleted by hand) is noticed by poll() and re-written from trade_state, atomically
 // only while the uuid is still in the open set and its key still missing (Lua), so a
-// restored entry never resurrects an order the engine finished meanwhile (DESIGN.md
+// restored entry never resurrects an order the engine finished meanwhile (docs/architecture.md
 // "Redis memory policy"). Single-threaded.
 #pragma once
 
@@ -20,7 +20,7 @@
 #include <unordered_map>
 
 #include "config/config.h"
-#include "engine/redis_keys.h"
+#include "keys/redis_keys.h"
 #include "store/duckdb/duckdb_database.h"
 #include "store/redis/redis_client.h"
 #include "util/clock.h"

@@ -5,8 +5,10 @@
 namespace mtg {
 
 SyncPolicy::SyncPolicy(SyncOptions options) : options_(options) {
-  MTG_CHECK(options_.batch_rows >= 1 && options_.batch_rows <= kMaxBatchRows);
-  MTG_CHECK(options_.batch_window_ms >= 0 && options_.retry_interval_ms >= 0);
+  MTG_CHECK(options_.batch_rows >= 1);
+  MTG_CHECK(options_.batch_rows <= kMaxBatchRows);
+  MTG_CHECK(options_.batch_window_ms >= 0);
+  MTG_CHECK(options_.retry_interval_ms >= 0);
   MTG_CHECK(options_.max_attempts >= 1);
 }
 

@@ -1,4 +1,4 @@
-// When the ClickHouse sync sends a batch (seed §3.7): a batch is up to batch_rows
+// When the ClickHouse sync sends a batch (docs/requirements.md §3.7): a batch is up to batch_rows
 // outbox rows; it leaves when it is full, when its oldest row has waited
 // batch_window_ms, or at once when the sync was idle (nothing sent for batch_window_ms),
 // so a lone execution reaches ClickHouse without waiting. A failed batch is retried

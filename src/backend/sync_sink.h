@@ -13,15 +13,16 @@ namespace mtg {
 class SyncSink {
  public:
   virtual ~SyncSink() = default;
-  // Inserts newline-separated JSON rows (the columns of mtguard.trade_results) in one
-  // request. An error means the rows may or may not be stored: the caller retries, and
-  // the table tolerates duplicates (ReplacingMergeTree by result_id, read with FINAL).
-  virtual Status insert_rows(const std::string& rows_ndjson) = 0;
+  // Inserts newline-separated JSON rows (the columns of `table`: trade_results or
+  // trade_events, backend/synced_table.h) in one request. An error means the rows may or
+  // may not be stored: the caller retries, and the tables tolerate duplicates
+  // (ReplacingMergeTree by their key, read with FINAL).
+  virtual Status insert_rows(const std::string& table, const std::string& rows_ndjson) = 0;
   // Whether the server answers (ClickHouse's /ping); the probe of a suspended sync.
   virtual Status ping() = 0;
 };
 
-// The production sink: INSERT INTO <database>.trade_results FORMAT JSONEachRow, after
+// The production sink: INSERT INTO <database>.<table> FORMAT JSONEachRow, after
 // migrate_clickhouse once (lazily: ClickHouse may be down when the backend starts).
 // kInternal when libcurl cannot start; never contacts the server here.
 Result<std::unique_ptr<SyncSink>> make_clickhouse_sync_sink(const ClickHouseConfig& config);

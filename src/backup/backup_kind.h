@@ -1,4 +1,4 @@
-// The five kinds of backup (DESIGN.md "Backups") and their schedules.
+// The five kinds of backup (docs/requirements.md "Backups") and their schedules.
 #pragma once
 
 #include <array>

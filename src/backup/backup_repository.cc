@@ -24,6 +24,7 @@ namespace {
 
 constexpr int64_t kLockPollMs = 50;
 constexpr const char* kLockFile = ".lock";
+constexpr size_t kSha256HexChars = 64;  // as manifest.h promises
 
 bool is_backup_dir_name(const std::string& name) { return !name.empty() && name.front() != '.'; }
 
@@ -40,6 +41,8 @@ Result<std::vector<std::string>> backup_dir_names(const std::string& dir) {
   }
   if (ec) return Status::io("list " + dir + ": " + ec.message());
   std::sort(names.begin(), names.end(), std::greater<>());
+  MTG_CHECK(std::is_sorted(names.begin(), names.end(), std::greater<>()));
+  MTG_CHECK(names.size() <= kMaxBackupsPerKind);
   return names;
 }
 
@@ -57,6 +60,7 @@ std::string format_backup_id(int64_t unix_ms) {
   MTG_CHECK(n > 0);
   char ms[8];
   std::snprintf(ms, sizeof ms, "%03d", static_cast<int>(unix_ms % 1000));
+  MTG_CHECK(std::strlen(ms) == 3);
   return std::string(buf, n) + ms + "Z";
 }
 
@@ -67,6 +71,7 @@ KindLock::~KindLock() {
 std::string BackupRepository::kind_dir(BackupKind kind) const { return root_ + "/" + kind_name(kind); }
 
 Result<std::unique_ptr<KindLock>> BackupRepository::lock(BackupKind kind, int64_t timeout_ms) const {
+  MTG_CHECK(timeout_ms >= 0);
   const std::string dir = kind_dir(kind);
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -92,10 +97,14 @@ Result<BackupDraft> BackupRepository::create(BackupKind kind, int64_t now_ms) co
   fs::create_directories(dir, ec);
   if (ec) return Status::io("create backup directory " + dir + ": " + ec.message());
   const std::string base = format_backup_id(now_ms);
+  MTG_CHECK(base.back() == 'Z');
   for (int n = 1; n <= kMaxIdSuffix; ++n) {
     char suffix[8] = "";
     if (n > 1) std::snprintf(suffix, sizeof suffix, "-%02d", n);
     BackupDraft draft{base + suffix, dir + "/" + base + suffix};
+    MTG_CHECK(draft.id.starts_with(base));
+    MTG_CHECK(draft.id.size() == base.size() + (n > 1 ? 3 : 0));
+    MTG_CHECK(draft.path.ends_with("/" + draft.id));
     if (::mkdir(draft.path.c_str(), 0700) == 0) return draft;
     if (errno != EEXIST) return Status::io("create backup directory " + draft.path + ": " + std::strerror(errno));
   }
@@ -103,7 +112,22 @@ Result<BackupDraft> BackupRepository::create(BackupKind kind, int64_t now_ms) co
 }
 
 Status BackupRepository::write_manifest(const std::string& backup_dir, const Manifest& manifest) const {
-  return write_file_atomic(backup_dir + "/" + kManifestName, manifest_to_json(manifest), 0600);
+  MTG_CHECK(!backup_dir.empty());
+  MTG_CHECK(manifest.version == kManifestVersion);
+  MTG_CHECK(!manifest.kind.empty());
+  MTG_CHECK(!manifest.id.empty());
+  MTG_CHECK(backup_dir.ends_with("/" + manifest.id));
+  MTG_CHECK(manifest.files.size() <= kMaxManifestFiles);
+  int64_t stored_bytes = 0;
+  for (const ManifestFile& f : manifest.files) {
+    MTG_CHECK(!f.name.empty());
+    MTG_CHECK(f.name != kManifestName);
+    MTG_CHECK(f.bytes >= 0);
+    MTG_CHECK(f.sha256.size() == kSha256HexChars);
+    stored_bytes += f.bytes;
+  }
+  MTG_CHECK(stored_bytes == manifest.stored_bytes);
+  return replace_durably(backup_dir + "/" + kManifestName, manifest_to_json(manifest), 0600);
 }
 
 Result<std::vector<BackupEntry>> BackupRepository::list(BackupKind kind) const {
@@ -125,8 +149,13 @@ Result<std::vector<BackupEntry>> BackupRepository::list(BackupKind kind) const {
     } else {
       entry.manifest_error = text.status().message();
     }
+    if (entry.manifest) MTG_CHECK(entry.manifest->id == entry.id);
+    if (entry.manifest) MTG_CHECK(entry.manifest->kind == kind_name(kind));
     entries.push_back(std::move(entry));
   }
+  MTG_CHECK(entries.size() <= names->size());
+  MTG_CHECK(std::is_sorted(entries.begin(), entries.end(),
+                           [](const BackupEntry& a, const BackupEntry& b) { return a.id > b.id; }));
   return entries;
 }
 
@@ -140,6 +169,8 @@ Result<BackupEntry> BackupRepository::find(BackupKind kind, const std::string& i
 }
 
 Status BackupRepository::check_files(BackupKind kind, const BackupEntry& entry) const {
+  MTG_CHECK(!entry.id.empty());
+  MTG_CHECK(!entry.path.empty());
   const std::string name = entry_name(kind, entry.id);
   if (!entry.manifest) return Status::corruption(name + ": bad manifest: " + entry.manifest_error);
   for (const ManifestFile& f : entry.manifest->files) {
@@ -157,6 +188,7 @@ Status BackupRepository::check_files(BackupKind kind, const BackupEntry& entry) 
 Result<RetentionOutcome> BackupRepository::apply_retention(BackupKind kind, int keep,
                                                            const std::string& keep_id) const {
   MTG_CHECK(keep >= 1);
+  MTG_CHECK(!keep_id.empty());
   auto names = backup_dir_names(kind_dir(kind));
   if (!names) return names.status();
   RetentionOutcome outcome;
@@ -174,6 +206,11 @@ Result<RetentionOutcome> BackupRepository::apply_retention(BackupKind kind, int 
     if (ec) return Status::io("remove old backup " + path + ": " + ec.message());
     (has_manifest ? outcome.removed_ids : outcome.removed_incomplete).push_back(id);
   }
+  MTG_CHECK(std::find(outcome.removed_ids.begin(), outcome.removed_ids.end(), keep_id) == outcome.removed_ids.end());
+  MTG_CHECK(std::find(outcome.removed_incomplete.begin(), outcome.removed_incomplete.end(), keep_id) ==
+            outcome.removed_incomplete.end());
+  MTG_CHECK(static_cast<int64_t>(outcome.removed_ids.size()) <= std::max(0, complete - keep));
+  MTG_CHECK(outcome.removed_ids.size() + outcome.removed_incomplete.size() <= names->size());
   return outcome;
 }
 

@@ -18,6 +18,7 @@ std::string format_bytes(int64_t bytes) {
     value /= 1024.0;
     ++unit;
   }
+  MTG_CHECK(unit < std::size(kUnits));
   char buf[32];
   std::snprintf(buf, sizeof buf, unit == 0 ? "%.0f %s" : "%.1f %s", value, kUnits[unit]);
   return buf;
@@ -45,6 +46,7 @@ BackupScheduler::BackupScheduler(BackupService& service, const BackupConfig& con
 
 int64_t BackupScheduler::interval_ms(BackupKind kind) const {
   const int64_t override_s = override_interval_s_[static_cast<size_t>(kind)];
+  MTG_CHECK(override_s >= 0);
   return (override_s > 0 ? override_s : schedule_for(config_, kind).interval_s) * 1000;
 }
 
@@ -56,6 +58,7 @@ void BackupScheduler::set_intervals(const std::map<std::string, int64_t>& interv
     if (wanted == override_interval_s_[i]) continue;
     MTG_CHECK(wanted >= 0);
     override_interval_s_[i] = wanted;
+    MTG_CHECK(interval_ms(kind) > 0);
     if (last_ms_[i] >= 0) next_due_ms_[i] = last_ms_[i] + interval_ms(kind);
     spdlog::info("backupd: {} every {} s ({})", kind_name(kind), interval_ms(kind) / 1000,
                  wanted > 0 ? "preferences" : "configuration");
@@ -72,7 +75,10 @@ void BackupScheduler::run_one(BackupKind kind) {
     }
     return;
   }
+  MTG_CHECK(outcome->entry.manifest.has_value());
   const Manifest& m = *outcome->entry.manifest;
+  MTG_CHECK(m.verified);
+  MTG_CHECK(m.id == outcome->entry.id);
   spdlog::info("backup {}/{} ok: {} stored ({} raw), verified: {}; retention removed {} old, {} incomplete", m.kind,
                m.id, format_bytes(m.stored_bytes), format_bytes(m.raw_bytes), m.drill,
                outcome->retention.removed_ids.size(), outcome->retention.removed_incomplete.size());
@@ -89,7 +95,9 @@ int BackupScheduler::tick() {
     ++ran;
     last_ms_[static_cast<size_t>(kind)] = started_ms;
     due = started_ms + interval_ms(kind);  // never a burst to catch up
+    MTG_CHECK(due > started_ms);
   }
+  MTG_CHECK(ran <= static_cast<int>(kAllKinds.size()));
   return ran;
 }
 

@@ -41,10 +41,11 @@ class BackupScheduler {
 
   // When `kind` is next due (Unix ms).
   int64_t next_due_ms(BackupKind kind) const { return next_due_ms_[static_cast<size_t>(kind)]; }
+  // The interval of `kind` in effect: the preferences' override, else the configured one.
+  int64_t interval_ms(BackupKind kind) const;
 
  private:
   void run_one(BackupKind kind);
-  int64_t interval_ms(BackupKind kind) const;
 
   BackupService& service_;
   const BackupConfig& config_;

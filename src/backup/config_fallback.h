@@ -1,4 +1,4 @@
-// Seed §3.8 "on failure -> restore from last valid config": an instance JSON file that
+// docs/requirements.md R3.8-3 (restore the last valid config on a failed load): an instance JSON file that
 // does not parse is moved aside (<file>.bad-<unix ms>) and replaced by its copy in the
 // newest `configs` backup that holds a valid one. `CliContext::load` runs this when
 // load_config fails, then loads once more, then notifies (kind "config_restored").

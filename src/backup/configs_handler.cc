@@ -4,6 +4,7 @@
 #include <filesystem>
 
 #include "backup/file_util.h"
+#include "util/check.h"
 
 namespace mtg::backup {
 
@@ -34,7 +35,7 @@ Result<std::string> replace_file(const std::string& path, const std::string& tex
     if (!moved) return moved.status();
     aside = *moved;
   }
-  MTG_RETURN_IF_ERROR(write_file_atomic(path, text, 0600));
+  MTG_RETURN_IF_ERROR(replace_durably(path, text, 0600));
   return aside;
 }
 
@@ -55,7 +56,7 @@ Status ConfigsHandler::take(const std::string& dir, Manifest& manifest) {
       continue;
     }
     const std::string stored = std::string(kConfigsFolder) + "/" + name;
-    MTG_RETURN_IF_ERROR(write_file_atomic(dir + "/" + stored, *text, 0600));
+    MTG_RETURN_IF_ERROR(replace_durably(dir + "/" + stored, *text, 0600));
     MTG_RETURN_IF_ERROR(add_manifest_file(manifest, dir, stored));
     copied.push_back(name);
   }
@@ -66,6 +67,7 @@ Status ConfigsHandler::take(const std::string& dir, Manifest& manifest) {
 }
 
 Result<std::string> ConfigsHandler::drill(const BackupEntry& entry, const std::string& /*scratch*/) {
+  MTG_CHECK(entry.manifest.has_value());
   for (const ManifestFile& f : entry.manifest->files) {
     auto text = read_small_file(entry.path + "/" + f.name, kMaxInstanceFileBytes);
     if (!text) return text.status();
@@ -76,6 +78,7 @@ Result<std::string> ConfigsHandler::drill(const BackupEntry& entry, const std::s
 }
 
 Status ConfigsHandler::restore(const BackupEntry& entry, const std::string& /*scratch*/) {
+  MTG_CHECK(entry.manifest.has_value());
   const std::string& target = env_.config->instances_dir;
   std::error_code ec;
   fs::create_directories(target, ec);

@@ -1,4 +1,4 @@
-// The `configs` kind (seed §3.8): every *.json in instances_dir that parses with
+// The `configs` kind (docs/requirements.md §3.8): every *.json in instances_dir that parses with
 // parse_instance is copied (mode 0600: instance files hold link tokens); invalid ones
 // are skipped and named in facts.skipped. Drill: every copy parses. Restore: each file
 // written back atomically, a differing live file moved aside first.

@@ -5,12 +5,13 @@
 #include <filesystem>
 #include <thread>
 
-#include "backup/backend_channel.h"
+#include "backend_channel/backend_channel.h"
 #include "backup/duckdb_snapshot.h"
 #include "backup/lz4_frame.h"
 #include "store/duckdb/duckdb_database.h"
 #include "store/duckdb/refill_mark.h"
 #include "store/redis/redis_client.h"
+#include "util/check.h"
 #include "util/clock.h"
 
 namespace mtg::backup {
@@ -46,6 +47,9 @@ void waiting_progress(const ProgressFn& progress, const std::string& what, int64
   if (progress) progress("waiting for the " + what, elapsed_ms / 1000, -1);
 }
 
+// What a requester waits for, in its progress: "backend to snapshot".
+std::string backend_to(BackendVerb verb) { return std::string("backend to ") + verb_name(verb); }
+
 // How long a direct backup waits for the DuckDB file's lock. A backend that lost Redis
 // lets go of the file within a few seconds (after a snapshot it had begun), and no
 // heartbeat can say so meanwhile.
@@ -73,8 +77,9 @@ Result<std::string> DuckdbHandler::snapshot(const std::string& raw_path) {
   const Config& config = *env_.config;
   if (auto redis = running_backend(config)) {
     BackendChannel channel(*redis, config.redis.prefix, *env_.clock);
-    Status asked = channel.request("snapshot", raw_path, env_.backend_timeout_ms, BackendChannel::Wait::kReplyOrDeath,
-                                   [this](int64_t ms) { waiting_progress(env_.progress, "backend to snapshot", ms); });
+    Status asked = channel.request(
+        BackendVerb::kSnapshot, raw_path, env_.backend_timeout_ms, BackendChannel::Wait::kReplyOrDeath,
+        [this](int64_t ms) { waiting_progress(env_.progress, backend_to(BackendVerb::kSnapshot), ms); });
     if (asked.is_ok()) {
       if (!fs::exists(raw_path)) {
         return Status::internal("the backend reported a snapshot but " + raw_path + " is missing");
@@ -121,6 +126,7 @@ Status DuckdbHandler::take(const std::string& dir, Manifest& manifest) {
 }
 
 Result<std::string> DuckdbHandler::drill(const BackupEntry& entry, const std::string& scratch) {
+  MTG_CHECK(entry.manifest.has_value());
   auto checked = materialize_duckdb_snapshot(entry, scratch + "/drill.duckdb", env_.progress);
   if (!checked) return checked.status();
   return "duckdb: decompressed, opened, " + *checked;
@@ -159,6 +165,7 @@ Status DuckdbHandler::restore_directly(const std::string& restored_path) {
 }
 
 Status DuckdbHandler::restore(const BackupEntry& entry, const std::string& /*scratch*/) {
+  MTG_CHECK(entry.manifest.has_value());
   const Config& config = *env_.config;
   std::error_code ec;
   fs::create_directories(fs::path(config.duckdb.path).parent_path(), ec);
@@ -169,8 +176,10 @@ Status DuckdbHandler::restore(const BackupEntry& entry, const std::string& /*scr
   Status s = Status::unavailable("no backend runs");
   if (auto redis = running_backend(config)) {
     BackendChannel channel(*redis, config.redis.prefix, *env_.clock);
-    s = channel.request("restore-duckdb", fs::absolute(restored).string(), env_.backend_timeout_ms,
-                        BackendChannel::Wait::kReply, [this](int64_t ms) { waiting_progress(env_.progress, "backend to restore-duckdb", ms); });
+    s = channel.request(BackendVerb::kRestoreDuckdb, fs::absolute(restored).string(), env_.backend_timeout_ms,
+                        BackendChannel::Wait::kReply, [this](int64_t ms) {
+                          waiting_progress(env_.progress, backend_to(BackendVerb::kRestoreDuckdb), ms);
+                        });
   }
   // A backend that is gone (or never ran) leaves the swap to us; one that still runs
   // (Redis lost its request, say) keeps its file and the error stands.

@@ -18,8 +18,8 @@ class DuckdbHandler final : public KindHandler {
   Result<std::string> drill(const BackupEntry& entry, const std::string& scratch) override;
   // Backend running: decompress to <duckdb.path>.restore-<id> and ask it to swap
   // (restore-duckdb). Backend down, or gone while it was asked (its process died: see
-  // backend_liveness.h): move the live file (and WAL) aside, put the snapshot in its
-  // place, at once.
+  // backend_channel/backend_liveness.h): move the live file (and WAL) aside, put the
+  // snapshot in its place, at once.
   Status restore(const BackupEntry& entry, const std::string& scratch) override;
 
  private:

@@ -1,5 +1,5 @@
-// The backend's way back from a lost DuckDB file (seed §4.3, DESIGN.md "Recovery
-// rules": DuckDB missing -> restore the latest valid snapshot).
+// The backend's way back from a lost DuckDB file (docs/requirements.md §4.3,
+// §4.4: DuckDB missing -> restore the latest valid snapshot).
 #pragma once
 
 #include <string>

@@ -1,6 +1,5 @@
 #include "backup/lz4_frame.h"
 
-#include <fcntl.h>
 #include <lz4frame.h>
 #include <unistd.h>
 
@@ -11,6 +10,8 @@
 #include <vector>
 
 #include "util/check.h"
+#include "util/fd.h"
+#include "util/file_system.h"
 
 namespace mtg::backup {
 
@@ -23,21 +24,27 @@ constexpr size_t kMaxFlushCalls = 16;
 class FilePair {
  public:
   FilePair(const std::string& src, const std::string& dest) : dest_(dest) {
-    in_ = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
-    if (in_ < 0) {
-      status_ = Status::io("open " + src + ": " + std::strerror(errno));
+    auto in = files().open_read(src);
+    if (!in) {
+      status_ = in.status();
       return;
     }
-    out_ = ::open(dest.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (out_ < 0) status_ = Status::io("create " + dest + ": " + std::strerror(errno));
+    in_ = std::move(*in);
+    auto out = files().create_file(dest, 0600);
+    if (!out) {
+      status_ = out.status();
+      return;
+    }
+    out_ = std::move(*out);
     std::error_code ec;
     total_ = static_cast<int64_t>(std::filesystem::file_size(src, ec));
     if (ec) total_ = -1;
   }
   ~FilePair() {
-    if (in_ >= 0) ::close(in_);
-    if (out_ >= 0) ::close(out_);
-    if (!committed_ && out_created()) ::unlink(dest_.c_str());
+    if (status_.is_ok() && !committed_) {  // dest was created
+      out_.reset();
+      (void)files().remove(dest_);
+    }
   }
   FilePair(const FilePair&) = delete;
   FilePair& operator=(const FilePair&) = delete;
@@ -47,38 +54,30 @@ class FilePair {
 
   Result<size_t> read(char* buf, size_t n) {
     for (;;) {
-      const ssize_t r = ::read(in_, buf, n);
+      const ssize_t r = ::read(in_.get(), buf, n);
       if (r >= 0) return static_cast<size_t>(r);
       if (errno != EINTR) return Status::io(std::string("read: ") + std::strerror(errno));
     }
   }
   Status write(const char* data, size_t n) {
-    while (n > 0) {
-      const ssize_t w = ::write(out_, data, n);
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) return Status::io("write " + dest_ + ": " + std::strerror(errno));
-      data += w;
-      n -= static_cast<size_t>(w);
-      written_ += w;
-    }
+    MTG_RETURN_IF_ERROR(write_all(out_.get(), dest_, std::string_view(data, n), files()));
+    written_ += static_cast<int64_t>(n);
     return Status::ok();
   }
   int64_t written() const { return written_; }
   Status commit() {
-    if (::fsync(out_) != 0) return Status::io("fsync " + dest_ + ": " + std::strerror(errno));
-    const int rc = ::close(out_);
-    out_ = -1;
-    if (rc != 0) return Status::io("close " + dest_ + ": " + std::strerror(errno));
+    MTG_RETURN_IF_ERROR(files().sync(out_.get(), dest_, SyncMode::kAll));
+    MTG_RETURN_IF_ERROR(files().close(out_, dest_));
     committed_ = true;
     return Status::ok();
   }
 
  private:
-  bool out_created() const { return status_.is_ok() || out_ >= 0; }
+  static FileSystem& files() { return FileSystem::real(); }
 
   std::string dest_;
-  int in_ = -1;
-  int out_ = -1;
+  Fd in_;
+  Fd out_;
   int64_t total_ = -1;
   int64_t written_ = 0;
   bool committed_ = false;

@@ -10,26 +10,13 @@
 #include "backup/child_process.h"
 #include "backup/file_util.h"
 #include "crypto/stream_cipher.h"
+#include "util/check.h"
 
 namespace mtg::backup {
 
 namespace {
 
 constexpr int64_t kChunkFramingBytes = 1 + 4 + 16;  // flags, length, tag
-
-// A descriptor closed when it leaves scope.
-struct OwnedFd {
-  int fd = -1;
-  OwnedFd() = default;
-  explicit OwnedFd(int f) : fd(f) {}
-  ~OwnedFd() { reset(); }
-  OwnedFd(const OwnedFd&) = delete;
-  OwnedFd& operator=(const OwnedFd&) = delete;
-  void reset() {
-    if (fd >= 0) ::close(fd);
-    fd = -1;
-  }
-};
 
 Status errno_error(const std::string& what) { return Status::io(what + ": " + std::strerror(errno)); }
 
@@ -56,26 +43,25 @@ Status PostgresHandler::dump_encrypted(const std::string& out_path) {
   if (!key) return key.status();
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return errno_error("pipe");
-  OwnedFd read_end(fds[0]);
-  OwnedFd write_end(fds[1]);
+  Fd read_end(fds[0]);
+  Fd write_end(fds[1]);
   ChildSpec spec;
   spec.argv = {"pg_dump", "-Fc", "-d", env_.config->postgres.database};
   for (const std::string& a : connection_args()) spec.argv.push_back(a);
   spec.extra_env = connection_env();
-  spec.stdout_fd = write_end.fd;
+  spec.stdout_fd = write_end.get();
   auto child = ChildProcess::spawn(spec);
   if (!child) return child.status();
   write_end.reset();  // pg_dump holds the only write end: EOF when it exits
-  OwnedFd out(::open(out_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
-  if (out.fd < 0) return errno_error("create " + out_path);
-  Status encrypted = crypto::encrypt_fd(*key, read_end.fd, out.fd);
+  Fd out(::open(out_path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!out.valid()) return errno_error("create " + out_path);
+  Status encrypted = crypto::encrypt_fd(*key, read_end.get(), out.get());
   read_end.reset();  // a pg_dump still writing gets EPIPE
   auto exit = (*child)->wait(env_.child_timeout_ms);
   if (!exit) return exit.status();
   if (exit->exit_code != 0) return Status::io("pg_dump exited with " + std::to_string(exit->exit_code) + ": " + exit->output);
   MTG_RETURN_IF_ERROR(encrypted);
-  if (::fsync(out.fd) != 0) return errno_error("fsync " + out_path);
-  return Status::ok();
+  return FileSystem::real().sync(out.get(), out_path, SyncMode::kAll);
 }
 
 Status PostgresHandler::take(const std::string& dir, Manifest& manifest) {
@@ -94,12 +80,12 @@ Result<std::string> PostgresHandler::decrypt_to_scratch(const BackupEntry& entry
   auto key = crypto::load_master_key(env_.config->key_file);
   if (!key) return key.status();
   const std::string in_path = entry.path + "/" + kPostgresPayload;
-  OwnedFd in(::open(in_path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (in.fd < 0) return errno_error("open " + in_path);
+  Fd in(::open(in_path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in.valid()) return errno_error("open " + in_path);
   const std::string out_path = scratch + "/restore.dump";
-  OwnedFd out(::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-  if (out.fd < 0) return errno_error("create " + out_path);
-  Status s = crypto::decrypt_fd({*key}, in.fd, out.fd);
+  Fd out(::open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (!out.valid()) return errno_error("create " + out_path);
+  Status s = crypto::decrypt_fd({*key}, in.get(), out.get());
   if (!s.is_ok()) {
     ::unlink(out_path.c_str());
     return s.with_context(in_path);
@@ -108,12 +94,13 @@ Result<std::string> PostgresHandler::decrypt_to_scratch(const BackupEntry& entry
 }
 
 Result<std::string> PostgresHandler::drill(const BackupEntry& entry, const std::string& scratch) {
+  MTG_CHECK(entry.manifest.has_value());
   auto dump = decrypt_to_scratch(entry, scratch);
   if (!dump) return dump.status();
   const std::string list_path = scratch + "/toc.txt";
-  OwnedFd list(::open(list_path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-  if (list.fd < 0) return errno_error("create " + list_path);
-  ChildSpec spec{{"pg_restore", "--list", *dump}, {}, -1, list.fd, ""};
+  Fd list(::open(list_path.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+  if (!list.valid()) return errno_error("create " + list_path);
+  ChildSpec spec{{"pg_restore", "--list", *dump}, {}, -1, list.get(), ""};
   auto exit = run_child_ok(spec, env_.child_timeout_ms);
   if (!exit) return Status::corruption(entry.path + ": " + exit.status().message());
   auto toc = read_small_file(list_path, 64 * 1024 * 1024);
@@ -133,14 +120,15 @@ Status PostgresHandler::create_database_if_missing(const std::string& scratch) {
   const std::string& database = env_.config->postgres.database;
   // psql quotes :'db' itself; a script, because -c does not interpolate variables.
   const std::string query_path = scratch + "/database_exists.sql";
-  MTG_RETURN_IF_ERROR(write_file_atomic(query_path, "SELECT count(*) FROM pg_database WHERE datname = :'db';\n", 0600));
-  OwnedFd query(::open(query_path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (query.fd < 0) return errno_error("open " + query_path);
+  MTG_RETURN_IF_ERROR(
+      replace_durably(query_path, "SELECT count(*) FROM pg_database WHERE datname = :'db';\n", 0600));
+  Fd query(::open(query_path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!query.valid()) return errno_error("open " + query_path);
   ChildSpec ask;
   ask.argv = {"psql", "-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-v", "db=" + database, "-d", "template1"};
   for (const std::string& a : connection_args()) ask.argv.push_back(a);
   ask.extra_env = connection_env();
-  ask.stdin_fd = query.fd;
+  ask.stdin_fd = query.get();
   auto asked = run_child_ok(ask, env_.child_timeout_ms);
   if (!asked) return asked.status();
   if (asked->output == "1\n") return Status::ok();
@@ -154,6 +142,7 @@ Status PostgresHandler::create_database_if_missing(const std::string& scratch) {
 }
 
 Status PostgresHandler::restore(const BackupEntry& entry, const std::string& scratch) {
+  MTG_CHECK(entry.manifest.has_value());
   MTG_RETURN_IF_ERROR(create_database_if_missing(scratch));
   auto dump = decrypt_to_scratch(entry, scratch);
   if (!dump) return dump.status();

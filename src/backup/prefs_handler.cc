@@ -3,7 +3,9 @@
 #include <filesystem>
 
 #include "backup/file_util.h"
+#include "keys/redis_keys.h"
 #include "store/redis/redis_client.h"
+#include "util/check.h"
 
 namespace mtg::backup {
 
@@ -12,7 +14,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string prefs_key(const Config& config) { return config.redis.prefix + "prefs"; }
+std::string prefs_key(const Config& config) { return RedisKeys{config.redis.prefix}.prefs(); }
 
 Result<json> read_prefs_file(const std::string& path) {
   auto text = read_small_file(path, kMaxPrefsBytes);
@@ -56,7 +58,7 @@ Status PrefsHandler::take(const std::string& dir, Manifest& manifest) {
   if (!file) return file.status();
   const std::string text = json{{"redis", fields}, {"file", *file}}.dump(2) + "\n";
   if (text.size() > kMaxPrefsBytes) return Status::precondition("preferences larger than 16 MiB");
-  MTG_RETURN_IF_ERROR(write_file_atomic(dir + "/" + kPrefsPayload, text, 0600));
+  MTG_RETURN_IF_ERROR(replace_durably(dir + "/" + kPrefsPayload, text, 0600));
   MTG_RETURN_IF_ERROR(add_manifest_file(manifest, dir, kPrefsPayload));
   manifest.source = {{"redis_key", prefs_key(config)}, {"host", config.redis.host},
                      {"port", config.redis.port}, {"path", config.prefs_file}};
@@ -85,6 +87,7 @@ Result<json> PrefsHandler::read_document(const BackupEntry& entry) {
 }
 
 Result<std::string> PrefsHandler::drill(const BackupEntry& entry, const std::string& /*scratch*/) {
+  MTG_CHECK(entry.manifest.has_value());
   auto doc = read_document(entry);
   if (!doc) return doc.status();
   const json& facts = entry.manifest->facts;
@@ -97,6 +100,7 @@ Result<std::string> PrefsHandler::drill(const BackupEntry& entry, const std::str
 }
 
 Status PrefsHandler::restore(const BackupEntry& entry, const std::string& /*scratch*/) {
+  MTG_CHECK(entry.manifest.has_value());
   const Config& config = *env_.config;
   auto doc = read_document(entry);
   if (!doc) return doc.status();
@@ -110,7 +114,7 @@ Status PrefsHandler::restore(const BackupEntry& entry, const std::string& /*scra
   if (file.is_null()) return Status::ok();
   std::error_code ec;
   fs::create_directories(fs::path(config.prefs_file).parent_path(), ec);
-  return write_file_atomic(config.prefs_file, file.dump(2) + "\n", 0600);
+  return replace_durably(config.prefs_file, file.dump(2) + "\n", 0600);
 }
 
 }  // namespace mtg::backup

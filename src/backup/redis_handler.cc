@@ -4,8 +4,9 @@
 #include <filesystem>
 #include <thread>
 
-#include "backup/backend_channel.h"
+#include "backend_channel/backend_channel.h"
 #include "backup/file_util.h"
+#include "util/check.h"
 
 namespace mtg::backup {
 
@@ -83,7 +84,7 @@ Status RedisHandler::copy_aof_once(const std::string& aof_dir, const std::string
     auto copied = copy_file_hashed(aof_dir + "/" + name, dest + "/" + name, env_.progress);
     if (!copied) return copied.status();
   }
-  MTG_RETURN_IF_ERROR(write_file_atomic(dest + "/" + *manifest_name, *text, 0600));
+  MTG_RETURN_IF_ERROR(replace_durably(dest + "/" + *manifest_name, *text, 0600));
   auto again = read_small_file(aof_dir + "/" + *manifest_name, kMaxAofManifestBytes);
   if (!again || *again != *text) return Status::unavailable("the AOF was rewritten during the copy");
   names = *listed;
@@ -130,6 +131,7 @@ Status RedisHandler::take(const std::string& dir, Manifest& manifest) {
 }
 
 Result<std::string> RedisHandler::drill(const BackupEntry& entry, const std::string& scratch) {
+  MTG_CHECK(entry.manifest.has_value());
   const Manifest& m = *entry.manifest;
   const int64_t expected = m.facts.value("rdb_keys", int64_t{-1});
   auto keys = check_rdb(entry.path + "/" + kRdbPayload);
@@ -166,7 +168,7 @@ Status RedisHandler::put_files_in_place(const BackupEntry& entry, const RedisFil
   const std::string aof_dir = files.dir + "/" + files.appenddirname;
   auto aof_aside = move_aside(aof_dir, "pre-restore", now_ms);
   if (!aof_aside) return aof_aside.status();
-  if (!entry.manifest->facts.value("aof", false)) return fsync_path(files.dir);
+  if (!entry.manifest->facts.value("aof", false)) return FileSystem::real().sync_dir(files.dir);
   std::error_code ec;
   fs::create_directories(aof_dir, ec);
   if (ec) return Status::io("create " + aof_dir + ": " + ec.message());
@@ -174,8 +176,8 @@ Status RedisHandler::put_files_in_place(const BackupEntry& entry, const RedisFil
     auto aof = copy_file_hashed(entry.path + "/" + kAofFolder + "/" + name, aof_dir + "/" + name, env_.progress);
     if (!aof) return aof.status();
   }
-  MTG_RETURN_IF_ERROR(fsync_path(aof_dir));
-  return fsync_path(files.dir);
+  MTG_RETURN_IF_ERROR(FileSystem::real().sync_dir(aof_dir));
+  return FileSystem::real().sync_dir(files.dir);
 }
 
 Status RedisHandler::start_redis() {
@@ -189,6 +191,7 @@ Status RedisHandler::start_redis() {
 }
 
 Status RedisHandler::restore(const BackupEntry& entry, const std::string& /*scratch*/) {
+  MTG_CHECK(entry.manifest.has_value());
   const Config& config = *env_.config;
   RedisFiles files = files_from_manifest(*entry.manifest);
   if (auto redis = RedisClient::connect(config.redis); redis && (*redis)->ping().is_ok()) {
@@ -204,7 +207,8 @@ Status RedisHandler::restore(const BackupEntry& entry, const std::string& /*scra
   MTG_RETURN_IF_ERROR(put_files_in_place(entry, files));
   MTG_RETURN_IF_ERROR(start_redis());
   auto redis = RedisClient::connect(config.redis);
-  if (redis) (void)BackendChannel(**redis, config.redis.prefix).send("reconcile-redis");  // best effort
+  // Best effort: the backend re-asserts what the restored data may lack.
+  if (redis) (void)BackendChannel(**redis, config.redis.prefix).send(BackendVerb::kReconcileRedis);
   return Status::ok();
 }
 

@@ -4,6 +4,7 @@
 
 #include "backup/config_fallback.h"
 #include "cli/command.h"
+#include "util/check.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -13,7 +14,7 @@ Result<Config> CliContext::load(const std::string& process) const {
   const std::string path = resolve_config_path(config_flag);
   auto config = load_config(path);
   std::vector<backup::ConfigReplacement> replaced;
-  if (!config) {  // seed §3.8: an instance file that fails to load is replaced by its last valid backup
+  if (!config) {  // docs/requirements.md R3.8-3: a bad instance file is replaced by its last valid backup
     auto restored = backup::restore_invalid_instance_configs(path, SystemClock::instance());
     if (restored && !restored->empty()) {
       replaced = std::move(restored).value();
@@ -28,11 +29,14 @@ Result<Config> CliContext::load(const std::string& process) const {
     std::cerr << "mtguard: " << s.to_string() << '\n';
     return s;
   }
+  for (const auto& inst : config->instances) MTG_CHECK(!inst.id.empty());  // validated
   backup::notify_config_restored(*config, replaced, SystemClock::instance());
   return config;
 }
 
 int fail(const std::string& what, const Status& status) {
+  MTG_CHECK(!what.empty());
+  MTG_CHECK(!status.is_ok());  // callers report failures only
   std::cerr << "mtguard: " << what << ": " << status.to_string() << '\n';
   return kExitFailed;
 }
@@ -51,6 +55,7 @@ int run_cli(int argc, char** argv) {
   add_sim_command(app, ctx);
   add_submit_command(app, ctx);
   add_instance_command(app, ctx);
+  add_positions_command(app, ctx);
   add_creds_command(app, ctx);
   add_backend_command(app, ctx);
   add_sync_command(app, ctx);
@@ -61,7 +66,10 @@ int run_cli(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? kExitOk : kExitUsage;
   }
+  MTG_CHECK(ctx.exit_code >= kExitOk);
+  MTG_CHECK(ctx.exit_code <= kExitUsage);
   return ctx.exit_code;
+
 }
 
 }  // namespace mtg

@@ -1,6 +1,5 @@
 // `mtguard backupd`, `backup run KIND | list [KIND] | verify [KIND]`, `restore KIND
-// [--from ID]` (DESIGN.md "Backups"; rules in docs/operations.md "Backups").
-#include <spdlog/spdlog.h>
+// [--from ID]` (docs/requirements.md "Backups"; rules in docs/operations.md "Backups").
 #include <unistd.h>
 
 #include <iostream>
@@ -8,11 +7,11 @@
 
 #include "backup/backup_scheduler.h"
 #include "backup/backup_service.h"
+#include "backup/backupd_service.h"
 #include "cli/command.h"
 #include "cli/shutdown.h"
 #include "cli/table.h"
-#include "notify/configured_notifier.h"
-#include "prefs/prefs_watcher.h"
+#include "util/check.h"
 #include "util/clock.h"
 
 namespace mtg {
@@ -67,6 +66,7 @@ int run_backup(const CliContext& ctx, const std::string& kind_name) {
   auto outcome = service.run(*kind);
   end_progress();
   if (!outcome) return fail("backup run " + kind_name, outcome.status());
+  MTG_CHECK(outcome->entry.manifest);  // a backup just taken has its manifest
   const backup::Manifest& m = *outcome->entry.manifest;
   std::cout << "backup " << m.kind << "/" << m.id << ": " << m.files.size() << " files, "
             << backup::format_bytes(m.stored_bytes) << " stored (" << backup::format_bytes(m.raw_bytes)
@@ -92,6 +92,7 @@ void add_list_row(Table& table, BackupKind kind, const backup::BackupEntry& e, b
     if (!json) sha = sha.substr(0, kShortShaChars);
   }
   table.add({backup::kind_name(kind), e.id, created, size, sha, verified_cell(e), e.path});
+
 }
 
 int run_list(const CliContext& ctx, const std::string& kind_name) {
@@ -129,6 +130,9 @@ int run_verify(const CliContext& ctx, const std::string& kind_name) {
       std::cerr << "mtguard: corrupt backup " << backup::kind_name(o.kind) << "/" << o.id << ": " << o.detail << '\n';
     }
   }
+  MTG_CHECK(table.rows() == outcomes->size());
+  MTG_CHECK(static_cast<size_t>(bad) <= table.rows());
+
   table.print(std::cout, ctx.json);
   return bad == 0 ? kExitOk : kExitFailed;
 }
@@ -150,25 +154,8 @@ int run_restore(const CliContext& ctx, const std::string& kind_name, const std::
 int run_backupd(const CliContext& ctx) {
   auto config = ctx.load("backupd");
   if (!config) return kExitFailed;
-  const auto& stop = shutdown_flag();
-  auto notifier = notify::make_configured_notifier(*config, SystemClock::instance());
-  backup::BackupService service(make_env(*config, false));
-  backup::BackupScheduler scheduler(service, config->backup, SystemClock::instance(), notifier.get());
-  // backup.<kind>.interval_s preferences apply while backupd runs.
-  auto redis = RedisClient::connect(config->redis);
-  if (!redis) spdlog::warn("backupd: no preferences while Redis is down: {}", redis.status().to_string());
-  std::unique_ptr<PrefsStore> prefs;
-  std::unique_ptr<PrefsWatcher> watcher;
-  if (redis) {
-    prefs = std::make_unique<PrefsStore>(**redis, config->redis.prefix, config->prefs_file);
-    watcher = std::make_unique<PrefsWatcher>(*prefs, SystemClock::instance());
-  }
-  scheduler.run(stop, backup::kSchedulerPollMs, [&watcher](backup::BackupScheduler& s) {
-    if (!watcher) return;
-    if (auto changed = watcher->poll()) s.set_intervals(changed->backup_interval_s);
-  });
-  notifier->flush(backup::kSchedulerPollMs);
-  return kExitOk;
+  Status s = backup::run_backupd(*config, shutdown_flag());
+  return s.is_ok() ? kExitOk : fail("backupd", s);
 }
 
 }  // namespace

@@ -1,20 +1,28 @@
-// `mtguard creds set|list|rotate-key`: broker credentials sealed in PostgreSQL.
-// The password is read from standard input only (never argv, which `ps` shows), the
-// process cannot dump core while it holds one, and no output ever contains it.
+// `mtguard creds set|list|rotate-key|terminal-config`: broker credentials sealed in
+// PostgreSQL. The password is read from standard input only (never argv, which `ps`
+// shows), the process cannot dump core while it holds one, and no output ever contains
+// it; only the terminal config file it is written into (0600) does.
 #include <unistd.h>
 
 #include <cstdlib>
 #include <iostream>
 #include <memory>
 
-#include "backend/credential_store.h"
 #include "cli/command.h"
 #include "cli/table.h"
+#include "credentials/credential_store.h"
+#include "credentials/terminal_config.h"
 #include "crypto/master_key.h"
 #include "store/postgres/pg_client.h"
+#include "util/check.h"
 
 namespace mtg {
 namespace {
+
+struct TerminalConfigArgs {
+  std::string instance;
+  std::string path;
+};
 
 struct SetArgs {
   std::string instance;
@@ -38,6 +46,8 @@ Result<CredsSession> open_session(Config config) {
   if (!pg) return pg.status();
   auto store = CredentialStore::open(**pg, {std::move(key).value()});
   if (!store) return store.status();
+  MTG_CHECK(*pg != nullptr);
+  MTG_CHECK(*store != nullptr);
   return CredsSession{std::move(config), std::move(pg).value(), std::move(store).value()};
 }
 
@@ -75,6 +85,8 @@ int run_set(const CliContext& ctx, const SetArgs& args) {
   if (!status.is_ok()) return fail("creds set", status);
   Table table({"instance", "login", "server", "key_id"});
   table.add({args.instance, std::to_string(args.login), args.server, session->store->current_key_id()});
+  MTG_CHECK(table.rows() == 1);
+
   table.print(std::cout, ctx.json);
   return kExitOk;
 }
@@ -88,6 +100,7 @@ int run_list(const CliContext& ctx) {
   for (const CredentialInfo& info : *infos) {
     table.add({info.instance, std::to_string(info.login), info.server, info.key_id, info.updated_at});
   }
+  MTG_CHECK(table.rows() == infos->size());
   table.print(std::cout, ctx.json);
   return kExitOk;
 }
@@ -115,8 +128,11 @@ int run_rotate(const CliContext& ctx, const std::string& new_key_file) {
                 Status::invalid("the new key is the current key (" + new_key->key_id + ")"));
   }
   const std::string old_key_id = session->store->current_key_id();
+  MTG_CHECK(old_key_id != new_key->key_id);
   auto rotated = session->store->rotate(*new_key);
   if (!rotated) return fail("creds rotate-key", rotated.status());
+  MTG_CHECK(*rotated >= 0);
+  MTG_CHECK(session->store->current_key_id() == new_key->key_id);  // rotate() made it current
   Table table({"rotated", "old_key_id", "new_key_id"});
   table.add({std::to_string(*rotated), old_key_id, new_key->key_id});
   table.print(std::cout, ctx.json);
@@ -128,11 +144,29 @@ int run_rotate(const CliContext& ctx, const std::string& new_key_file) {
   return kExitOk;
 }
 
+// Writes the instance's MT5 start-up config, for its recovery command to restart the
+// terminal with (`terminal64.exe /config:FILE`); prints where, never the password.
+int run_terminal_config(const CliContext& ctx, const TerminalConfigArgs& args) {
+  auto session = open_session(ctx, "creds terminal-config");
+  if (!session) return kExitFailed;
+  auto credential = session->store->get(args.instance);
+  if (!credential) return fail("creds terminal-config", credential.status());
+  MTG_CHECK(credential->instance == args.instance);  // get() names the credential by its argument
+
+  Status status = render_terminal_config(*credential, args.path);
+  if (!status.is_ok()) return fail("creds terminal-config", status);
+  Table table({"instance", "login", "server", "path"});
+  table.add({credential->instance, std::to_string(credential->login), credential->server, args.path});
+  table.print(std::cout, ctx.json);
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_creds_command(CLI::App& app, CliContext& ctx) {
   CLI::App* cmd = app.add_subcommand(
-      "creds", "creds set | list | rotate-key: broker credentials, encrypted in PostgreSQL");
+      "creds",
+      "creds set | list | rotate-key | terminal-config: broker credentials, encrypted in PostgreSQL");
   cmd->require_subcommand(1);
 
   auto args = std::make_shared<SetArgs>();
@@ -154,6 +188,16 @@ void add_creds_command(CLI::App& app, CliContext& ctx) {
   rotate->add_option("--new-key-file", *new_key_file, "New key file (created with mode 0600 when missing)")
       ->required();
   rotate->callback([&ctx, new_key_file] { ctx.exit_code = run_rotate(ctx, *new_key_file); });
+
+  auto config_args = std::make_shared<TerminalConfigArgs>();
+  CLI::App* config = cmd->add_subcommand(
+      "terminal-config", "Write an instance's MT5 start-up config (terminal64.exe /config:FILE), mode 0600");
+  config->add_option("--instance", config_args->instance, "Instance id")->required();
+  config
+      ->add_option("--path", config_args->path,
+                   "File to write; replaced atomically, never when readable by group or others")
+      ->required();
+  config->callback([&ctx, config_args] { ctx.exit_code = run_terminal_config(ctx, *config_args); });
 }
 
 }  // namespace mtg

@@ -5,7 +5,9 @@
 
 #include "cli/command.h"
 #include "cli/instance_table.h"
+#include "engine/operator_command.h"
 #include "engine/redis_order_store.h"
+#include "keys/redis_keys.h"
 
 namespace mtg {
 namespace {
@@ -31,9 +33,9 @@ int run_toggle(const CliContext& ctx, const std::string& id, bool enable) {
   }
   auto redis = RedisClient::connect(config->redis);
   if (!redis) return fail("instance", redis.status());
-  const std::string verb = enable ? "enable" : "disable";
-  auto pushed = (*redis)->command({"RPUSH", config->redis.prefix + "engine:commands", verb + " " + id});
-  if (!pushed) return fail("instance " + verb, pushed.status());
+  const std::string line = format_operator_command({enable, id});
+  auto pushed = (*redis)->command({"RPUSH", RedisKeys{config->redis.prefix}.engine_commands(), line});
+  if (!pushed) return fail("instance " + line, pushed.status());
   RedisOrderStore store(**redis, config->redis.prefix, {});
   for (int waited_ms = 0; waited_ms < 10'000; waited_ms += 100) {
     auto states = store.load_instances();
@@ -47,7 +49,7 @@ int run_toggle(const CliContext& ctx, const std::string& id, bool enable) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  return fail("instance " + verb, Status::timeout("the engine did not confirm within 10 s (is it running?)"));
+  return fail("instance " + line, Status::timeout("the engine did not confirm within 10 s (is it running?)"));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "cli/command.h"
 #include "cli/table.h"
 #include "prefs/prefs_store.h"
+#include "util/check.h"
 
 namespace mtg {
 namespace {
@@ -33,6 +34,7 @@ int run_list(const CliContext& ctx) {
     if (!fields) return fail("prefs list", fields.status());
     Table table({"key", "value"});
     for (const auto& [key, value] : *fields) table.add({key, value});
+    MTG_CHECK(table.rows() == fields->size());
     table.print(std::cout, ctx.json);
     return kExitOk;
   });
@@ -44,6 +46,8 @@ int run_get(const CliContext& ctx, const std::string& key) {
     if (!fields) return fail("prefs get", fields.status());
     auto it = fields->find(key);
     if (it == fields->end()) return fail("prefs get", Status::not_found("preference " + key + " is not set"));
+
+
     std::cout << it->second << '\n';
     return kExitOk;
   });

@@ -4,7 +4,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "backup/backend_keys.h"
+#include "backend_channel/backend_channel.h"
 #include "cli/command.h"
 #include "cli/instance_table.h"
 #include "store/clickhouse/clickhouse_client.h"
@@ -12,6 +12,7 @@
 #include "store/postgres/pg_client.h"
 #include "store/redis/redis_client.h"
 #include "store/redis/redis_server_info.h"
+#include "util/check.h"
 
 namespace mtg {
 namespace {
@@ -28,15 +29,10 @@ Result<std::string> version_of(Result<std::unique_ptr<Client>> client) {
 }
 
 // The backend's heartbeat in Redis: kNotFound when no backend runs.
-Result<nlohmann::json> backend_heartbeat(const Config& config) {
+Result<BackendHeartbeat> backend_heartbeat(const Config& config) {
   auto redis = RedisClient::connect(config.redis);
   if (!redis) return redis.status();
-  auto beat = (*redis)->command({"GET", BackendKeys{config.redis.prefix}.heartbeat()});
-  if (!beat) return beat.status();
-  if (beat->type != RedisReply::Type::kString) return Status::not_found("no backend heartbeat");
-  auto j = nlohmann::json::parse(beat->str, nullptr, false);
-  if (j.is_discarded() || !j.contains("duckdb_version")) return Status::corruption("bad backend heartbeat");
-  return j;
+  return BackendChannel(**redis, config.redis.prefix).heartbeat();
 }
 
 // The server's version and how it persists what it acknowledges; an error when that is
@@ -61,15 +57,15 @@ Result<std::string> duckdb_version(const Config& config) {
   if (db) return (*db)->server_version();
   const Code code = db.status().code();
   if (code != Code::kUnavailable && code != Code::kNotFound) return db.status();
+  MTG_CHECK(code == Code::kUnavailable || code == Code::kNotFound);
   auto beat = backend_heartbeat(config);
   if (code == Code::kNotFound) {
     if (beat) return Status::not_found("the running backend's file is gone from " + config.duckdb.path);
     return std::string(DuckDatabase::kLibraryVersion) + " (no file yet: the backend creates it or restores it)";
   }
   if (!beat) return Status::unavailable("file locked by another process and no backend heartbeat");
-  const bool refilling = beat->value("refill_pending", false);  // after a restore, until caught up
-  return (*beat)["duckdb_version"].get<std::string>() +
-         (refilling ? " (held by backend, refilling)" : " (held by backend)");
+  return beat->duckdb_version +
+         (beat->refill_pending ? " (held by backend, refilling)" : " (held by backend)");
 }
 
 std::vector<StoreCheck> check_stores(const Config& c) {
@@ -80,6 +76,7 @@ std::vector<StoreCheck> check_stores(const Config& c) {
   checks.push_back({"clickhouse", c.clickhouse.host + ":" + std::to_string(c.clickhouse.http_port),
                     version_of(ClickHouseClient::create(c.clickhouse))});
   checks.push_back({"duckdb", c.duckdb.path, duckdb_version(c)});
+  MTG_CHECK(checks.size() == 4);
   return checks;
 }
 
@@ -94,11 +91,15 @@ int run_status(const CliContext& ctx) {
     stores.add({check.store, check.address, ok ? *check.version : "-",
                 ok ? "ok" : "error: " + check.version.status().to_string()});
   }
+  MTG_CHECK(stores.rows() == 4);  // one row per store of check_stores
   Result<Table> instances = Status::unavailable("redis is down");
   if (auto redis = RedisClient::connect(config->redis)) instances = instance_table(*config, **redis);
   if (ctx.json) {
     nlohmann::json doc = {{"stores", stores.json()},
                           {"instances", instances ? instances->json() : nlohmann::json::array()}};
+    MTG_CHECK(doc.at("stores").size() == stores.rows());  // the fields the header comment promises
+    MTG_CHECK(doc.at("instances").is_array());
+
     std::cout << doc.dump(2) << '\n';
   } else {
     stores.print(std::cout);

@@ -1,12 +1,15 @@
 // `mtguard submit`: writes signals to RTSS exactly as a producer would, and with --wait
 // keeps them until their final results arrive in RTRS, sending them again after Redis
-// changed (DESIGN.md "Durability contract"), and prints the results.
+// changed (docs/requirements.md "Durability"), and prints the results.
 #include <openssl/rand.h>
 
 #include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <iostream>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <thread>
 
 #include "cli/command.h"
@@ -18,17 +21,22 @@
 #include "signal/signal_parser.h"
 #include "signal/uuid.h"
 #include "store/redis/redis_client.h"
+#include "util/check.h"
 #include "util/clock.h"
+#include "util/json_fields.h"
 
 namespace mtg {
 namespace {
 
 constexpr int kReadBlockMs = 500;  // one wait for new results
 
+// What the flags of one signal say; a flag not given stays nullopt and its field absent.
 struct SubmitFlags {
-  std::string instance, symbol, side = "buy", type = "market", uuid, file;
-  double volume = 0, price = 0, sl = 0, tp = 0;
+  std::optional<std::string> action, instance, symbol, side, type, close_side, uuid, ref;
+  std::optional<double> volume, price, stop_limit_price, sl, tp;
+  std::optional<int64_t> position, order, expiration_ms, deviation_points;
   int64_t ttl_ms = 0;
+  std::string file;
   bool wait = false;
   int64_t timeout_ms = 60'000;
 };
@@ -38,27 +46,49 @@ std::string random_uuid() {
   RAND_bytes(b.data(), static_cast<int>(b.size()));
   b[6] = static_cast<uint8_t>((b[6] & 0x0F) | 0x40);  // version 4
   b[8] = static_cast<uint8_t>((b[8] & 0x3F) | 0x80);  // RFC 4122 variant
-  return uuid_text(b);
+  std::string text = uuid_text(b);
+  MTG_CHECK(text.size() == 36);
+  auto back = uuid_bytes(text);
+  MTG_CHECK(back.is_ok());
+  MTG_CHECK(*back == b);  // the text parses back to the bytes
+  return text;
 }
 
-Result<std::string> signal_from_flags(const SubmitFlags& f) {
-  Signal s;
-  s.uuid = f.uuid.empty() ? random_uuid() : f.uuid;
-  s.instance = f.instance;
-  s.symbol = f.symbol;
-  auto side = parse_side(f.side);
-  if (!side) return side.status();
-  auto type = parse_order_type(f.type);
-  if (!type) return type.status();
-  s.side = *side;
-  s.type = *type;
-  s.volume = f.volume;
-  s.price = f.price;
-  s.sl = f.sl;
-  s.tp = f.tp;
-  s.created_at_ms = SystemClock::instance().now_ms();
-  s.ttl_ms = f.ttl_ms > 0 ? f.ttl_ms : 30'000;
-  return to_json(s);
+template <typename T>
+void put(nlohmann::ordered_json& j, const char* key, const std::optional<T>& value) {
+  if (value) j[key] = *value;
+}
+
+// The signal the flags describe, checked by parse_signal and written in canonical form.
+// Every flag given becomes its field, so a flag the action does not take is refused
+// with the parser's reason ("field position: not allowed for action open"), never
+// dropped. An open without --side buys.
+Result<std::string> signal_from_flags(const SubmitFlags& f, const SignalLimits& limits) {
+  nlohmann::ordered_json j;
+  j["uuid"] = f.uuid ? *f.uuid : random_uuid();
+  put(j, "instance", f.instance);
+  put(j, "action", f.action);
+  put(j, "symbol", f.symbol);
+  put(j, "side", f.close_side ? f.close_side : f.side);
+  const std::string open = action_name(Action::kOpen);
+  if (!j.contains("side") && f.action.value_or(open) == open) j["side"] = side_name(Side::kBuy);
+  put(j, "type", f.type);
+  put(j, "volume", f.volume);
+  put(j, "price", f.price);
+  put(j, "stop_limit_price", f.stop_limit_price);
+  put(j, "sl", f.sl);
+  put(j, "tp", f.tp);
+  put(j, "expiration", f.expiration_ms);
+  put(j, "deviation_points", f.deviation_points);
+  put(j, "position", f.position);
+  put(j, "order", f.order);
+  put(j, "ref", f.ref);
+  j["created_at"] = SystemClock::instance().now_ms();
+  if (f.ttl_ms > 0) j["ttl_ms"] = f.ttl_ms;  // else the configured default_ttl_ms
+  auto signal = parse_signal(dump_json(j), limits);
+  if (!signal) return signal.status();
+  MTG_CHECK(signal->ttl_ms > 0);
+  return to_json(*signal);
 }
 
 Result<std::vector<std::string>> read_lines(const std::string& file) {
@@ -87,7 +117,7 @@ int run_submit(const CliContext& ctx, const SubmitFlags& f) {
     if (!lines) return fail("submit", lines.status());
     payloads = std::move(*lines);
   } else {
-    auto one = signal_from_flags(f);
+    auto one = signal_from_flags(f, signal_limits(config->engine));
     if (!one) return fail("submit", one.status());
     payloads.push_back(std::move(*one));
   }
@@ -111,9 +141,10 @@ int run_submit(const CliContext& ctx, const SubmitFlags& f) {
     }
     return kExitOk;
   }
-  Table table({"uuid", "status", "filled_volume", "reason"});
+  Table table({"uuid", "action", "status", "filled_volume", "price", "order", "position", "reason"});
   for (const TradeResult& r : outcome->settled) {
-    table.add({r.uuid, result_status_name(r.status), std::to_string(r.filled_volume), r.reason});
+    table.add({r.uuid, r.action, result_status_name(r.status), fmt::format("{:g}", r.filled_volume),
+               fmt::format("{:g}", r.avg_price), std::to_string(r.ticket), std::to_string(r.position), r.reason});
   }
   table.print(std::cout, ctx.json);
   if (outcome->restarts > 0) {
@@ -132,16 +163,28 @@ int run_submit(const CliContext& ctx, const SubmitFlags& f) {
 
 void add_submit_command(CLI::App& app, CliContext& ctx) {
   auto flags = std::make_shared<SubmitFlags>();
-  CLI::App* cmd = app.add_subcommand("submit", "Submit signals to RTSS (one from flags, or JSONL from --file)");
+  CLI::App* cmd =
+      app.add_subcommand("submit", "Submit signals to RTSS (one from flags, or JSONL from --file)");
+  cmd->add_option("--action", flags->action,
+                  "open (default), close, close_all, modify, modify_order or cancel");
   cmd->add_option("--instance", flags->instance, "Instance id, e.g. demo-1");
-  cmd->add_option("--symbol", flags->symbol, "Symbol, e.g. EURUSD");
-  cmd->add_option("--side", flags->side, "buy or sell");
-  cmd->add_option("--type", flags->type, "market, limit or stop");
-  cmd->add_option("--volume", flags->volume, "Lots");
-  cmd->add_option("--price", flags->price);
-  cmd->add_option("--sl", flags->sl);
-  cmd->add_option("--tp", flags->tp);
-  cmd->add_option("--ttl-ms", flags->ttl_ms, "Time to live (default 30000)");
+  cmd->add_option("--symbol", flags->symbol, "Symbol, e.g. EURUSD (open; optional for close and close_all)");
+  auto* side = cmd->add_option("--side", flags->side, "open: buy (default) or sell");
+  cmd->add_option("--close-side", flags->close_side, "close_all: long, short or both (default)")
+      ->excludes(side);
+  cmd->add_option("--type", flags->type, "open: market (default), limit, stop or stop_limit");
+  cmd->add_option("--volume", flags->volume, "Lots (open; close: partial, default all)");
+  cmd->add_option("--price", flags->price, "Pending order price (open, modify_order)");
+  cmd->add_option("--stop-limit-price", flags->stop_limit_price, "stop_limit: the limit placed on trigger");
+  cmd->add_option("--sl", flags->sl, "Stop loss price (modify: 0 removes it)");
+  cmd->add_option("--tp", flags->tp, "Take profit price (modify: 0 removes it)");
+  cmd->add_option("--expiration", flags->expiration_ms,
+                  "Pending order expiry, Unix ms (0: good till cancelled)");
+  cmd->add_option("--deviation", flags->deviation_points, "Market open: accepted slippage, points");
+  cmd->add_option("--position", flags->position, "Position ticket (close, modify)");
+  cmd->add_option("--order", flags->order, "Pending order ticket (modify_order, cancel)");
+  cmd->add_option("--ref", flags->ref, "uuid of the open signal to act on (instead of a ticket)");
+  cmd->add_option("--ttl-ms", flags->ttl_ms, "Time to live (default: the engine's default_ttl_ms)");
   cmd->add_option("--uuid", flags->uuid, "Signal uuid (default: a new random one)");
   cmd->add_option("--file", flags->file, "JSONL file of signals, '-' for stdin (sent as they are)");
   cmd->add_flag("--wait", flags->wait,

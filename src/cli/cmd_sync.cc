@@ -1,15 +1,16 @@
 // `mtguard sync status|resume`: the ClickHouse sync. The backend owns DuckDB (one
-// process per file), so these talk to it through Redis (backup/backend_keys.h).
+// process per file), so these talk to it through Redis (backend_channel/).
 #include <chrono>
 #include <iostream>
 #include <thread>
 
-#include "backup/backend_channel.h"
-#include "backup/backend_keys.h"
 #include "backend/sync_status.h"
+#include "backend_channel/backend_channel.h"
 #include "cli/command.h"
 #include "cli/table.h"
+#include "keys/redis_keys.h"
 #include "store/redis/redis_client.h"
+#include "util/check.h"
 
 namespace mtg {
 namespace {
@@ -37,6 +38,7 @@ int run_status(const CliContext& ctx) {
   table.add({!s->suspended ? "active" : s->resumes_itself ? "suspended (resumes itself)" : "suspended", std::to_string(s->lag_rows),
              std::to_string(s->oldest_unsent_age_ms), std::to_string(s->attempts), std::to_string(s->failed_batches),
              std::to_string(s->rows_synced), s->last_error});
+  MTG_CHECK(table.rows() == 1);
   table.print(std::cout, ctx.json);
   return kExitOk;
 }
@@ -50,12 +52,12 @@ int run_resume(const CliContext& ctx) {
   const BackendKeys keys{config->redis.prefix};
   const int64_t asked_at = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch()).count();
-  backup::BackendChannel backend(**redis, config->redis.prefix);
+  BackendChannel backend(**redis, config->redis.prefix);
   auto running = backend.backend_running();
-  if (running && !*running) running = Status::unavailable("no backend runs: start `mtguard backend`");
+  if (running && !*running) running = Status::unavailable("no backend runs: start `mtguard backend` (or wait until it has started)");
   if (!running) return fail("sync resume", running.status());
-  auto pushed = (*redis)->command({"RPUSH", keys.commands(), BackendKeys::kResumeCommand});
-  if (!pushed) return fail("sync resume", pushed.status());
+  const Status pushed = backend.send(BackendVerb::kResume);
+  if (!pushed.is_ok()) return fail("sync resume", pushed);
   for (int waited_ms = 0; waited_ms < kResumeWaitMs; waited_ms += kPollMs) {
     // Wait only while there is a backend to answer.
     if (auto alive = backend.backend_running(); alive && !*alive) {

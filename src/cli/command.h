@@ -32,6 +32,7 @@ void add_engine_command(CLI::App& app, CliContext& ctx);
 void add_sim_command(CLI::App& app, CliContext& ctx);
 void add_submit_command(CLI::App& app, CliContext& ctx);
 void add_instance_command(CLI::App& app, CliContext& ctx);
+void add_positions_command(CLI::App& app, CliContext& ctx);
 void add_creds_command(CLI::App& app, CliContext& ctx);
 void add_backend_command(CLI::App& app, CliContext& ctx);
 void add_sync_command(CLI::App& app, CliContext& ctx);

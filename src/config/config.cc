@@ -5,8 +5,10 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <utility>
 #include <toml++/toml.h>
 
+#include "util/check.h"
 
 namespace mtg {
 namespace fs = std::filesystem;
@@ -20,6 +22,13 @@ std::string PostgresConfig::conninfo() const {
 
 const char* durability_name(RedisDurability durability) {
   return durability == RedisDurability::kAlways ? "always" : "everysec";
+}
+
+std::string MetricsConfig::address(int port) const {
+  MTG_CHECK(port >= 0 && port <= 65535);
+  if (listen.empty() || port == 0) return "";
+  const bool ipv6 = listen.find(':') != std::string::npos;
+  return (ipv6 ? "[" + listen + "]" : listen) + ":" + std::to_string(port);
 }
 
 const InstanceConfig* Config::find_instance(const std::string& id) const {
@@ -48,7 +57,10 @@ class TableReader {
       fail(key, "expected true or false");
     } else {
       if (!node->is_integer()) { fail(key, "expected an integer"); return; }
-      out = static_cast<T>(node->as_integer()->get());
+      const int64_t v = node->as_integer()->get();
+      // Narrowed unchecked, 4294973675 would read as a port of 6379.
+      if (!std::in_range<T>(v)) { fail(key, "out of range: " + std::to_string(v)); return; }
+      out = static_cast<T>(v);
     }
   }
 
@@ -59,7 +71,9 @@ class TableReader {
   }
 
   void fail(const std::string& key, const std::string& why) {
+    MTG_CHECK(!key.empty());
     if (status_.is_ok()) status_ = Status::invalid(file_ + ": key " + key + ": " + why);
+    MTG_CHECK(!status_.is_ok());  // the first error is kept, never cleared
   }
 
   const Status& status() const { return status_; }
@@ -71,11 +85,13 @@ class TableReader {
 };
 
 std::string resolve_path(const fs::path& base, const std::string& p) {
+  MTG_CHECK(base.is_absolute());
   if (p.empty() || fs::path(p).is_absolute()) return p;
   return (base / p).lexically_normal().string();
 }
 
 void read_schedule(TableReader& r, const std::string& kind, BackupSchedule& schedule) {
+  MTG_CHECK(!kind.empty());
   const std::string interval = "backup." + kind + "_interval_s";
   const std::string keep = "backup." + kind + "_keep";
   r.read(interval, schedule.interval_s);
@@ -104,6 +120,17 @@ void read_backup(TableReader& r, BackupConfig& b) {
   read_schedule(r, "prefs", b.prefs);
   read_schedule(r, "duckdb", b.duckdb);
   read_schedule(r, "postgres", b.postgres);
+}
+
+void read_metrics(TableReader& r, MetricsConfig& m) {
+  r.read("metrics.listen", m.listen);
+  if (m.listen.find_first_of(", []") != std::string::npos) r.fail("metrics.listen", "must be one host name or address");
+  for (auto [key, port] : {std::pair{"metrics.engine_port", &m.engine_port},
+                           std::pair{"metrics.backend_port", &m.backend_port},
+                           std::pair{"metrics.backupd_port", &m.backupd_port}}) {
+    r.read(key, *port);
+    r.require_range(key, *port, 0, 65535);
+  }
 }
 
 Status read_tables(TableReader& r, Config& c) {
@@ -140,6 +167,7 @@ Status read_tables(TableReader& r, Config& c) {
   r.read("backend.refill_step_entries", c.backend.refill_step_entries);
   r.read("instances.dir", c.instances_dir);
   read_backup(r, c.backup);
+  read_metrics(r, c.metrics);
   r.read("prefs.file", c.prefs_file);
   r.read("crypto.key_file", c.key_file);
   r.read("log.level", c.log_level);
@@ -166,6 +194,13 @@ Status read_tables(TableReader& r, Config& c) {
                    [&](const char* l) { return c.log_level == l; })) {
     r.fail("log.level", "must be one of trace, debug, info, warn, error, critical, off");
   }
+  if (r.status().is_ok()) {  // what the engine, the parser and the stores check in turn
+    MTG_CHECK(!c.redis.prefix.empty());
+    MTG_CHECK(c.engine.notify_after_attempts >= 1);
+    MTG_CHECK(c.engine.disable_after_attempts >= c.engine.notify_after_attempts);
+    MTG_CHECK(c.engine.default_ttl_ms > 0);
+    MTG_CHECK(c.engine.max_signal_bytes > 0);
+  }
   return r.status();
 }
 
@@ -190,6 +225,8 @@ Status load_instances(Config& c) {
   if (ec) return Status::io(c.instances_dir + ": " + ec.message());
   std::sort(c.instances.begin(), c.instances.end(),
             [](const auto& a, const auto& b) { return a.id < b.id; });
+  const auto out_of_order = [](const auto& a, const auto& b) { return a.id >= b.id; };
+  MTG_CHECK(std::adjacent_find(c.instances.begin(), c.instances.end(), out_of_order) == c.instances.end());
   return Status::ok();
 }
 
@@ -224,6 +261,10 @@ Result<Config> load_config(const std::string& path) {
   c.prefs_file = resolve_path(base, c.prefs_file);
   c.key_file = resolve_path(base, c.key_file);
   c.log_file = resolve_path(base, c.log_file);
+  for (const std::string* p : {&c.duckdb.path, &c.engine.spill_path, &c.instances_dir, &c.backup.dir,
+                               &c.prefs_file, &c.key_file, &c.log_file}) {
+    MTG_CHECK(p->empty() || fs::path(*p).is_absolute());
+  }
   MTG_RETURN_IF_ERROR(load_instances(c));
   return c;
 }

@@ -1,8 +1,16 @@
-// Parsing of one MT5 instance configuration (JSON, seed §3.8).
+// One MT5 instance configuration (JSON, docs/requirements.md §3.8): its parsing, and the
+// symbol mapping of InstanceConfig.
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <utility>
 
 #include "config/config.h"
+#include "util/check.h"
 
 namespace mtg {
 namespace {
@@ -28,12 +36,23 @@ class JsonReader {
       if (!it->is_number()) return fail(prefix + key, "expected a number");
     } else {
       if (!it->is_number_integer()) return fail(prefix + key, "expected an integer");
+      // Narrowed unchecked, a seed of -1 or a latency of 2^32 + 5 would be read as another number.
+      const bool fits = it->is_number_unsigned() ? std::in_range<T>(it->template get<uint64_t>())
+                                                 : std::in_range<T>(it->template get<int64_t>());
+      if (!fits) return fail(prefix + key, "out of range: " + it->dump());
     }
     out = it->get<T>();
   }
 
   void fail(const std::string& key, const std::string& why) {
+    MTG_CHECK(!key.empty());
     if (status_.is_ok()) status_ = Status::invalid(origin_ + ": key " + key + ": " + why);
+    MTG_CHECK(!status_.is_ok());  // the first error is kept, never cleared
+  }
+  // A finding "KEY: why" of a validator, reported as "origin: key KEY: why".
+  void fail_key(const Status& finding) {
+    MTG_CHECK(!finding.is_ok());
+    if (status_.is_ok()) status_ = Status::invalid(origin_ + ": key " + finding.message());
   }
   const json& doc() const { return doc_; }
   const Status& status() const { return status_; }
@@ -44,26 +63,97 @@ class JsonReader {
   Status status_;
 };
 
+// "sim.symbol_filling": {"XAUUSD.m": ["ioc"], …}
+void read_symbol_filling(JsonReader& r, const json& sim, SimConfig& s) {
+  auto it = sim.find("symbol_filling");
+  if (it == sim.end()) return;
+  if (!it->is_object()) return r.fail("sim.symbol_filling", "expected an object of arrays of strings");
+  for (const auto& [symbol, modes] : it->items()) {
+    if (!modes.is_array()) return r.fail("sim.symbol_filling." + symbol, "expected an array of strings");
+    std::vector<std::string>& out = s.symbol_filling[symbol];
+    for (const auto& mode : modes) {
+      if (!mode.is_string()) return r.fail("sim.symbol_filling." + symbol, "expected an array of strings");
+      out.push_back(mode.get<std::string>());
+    }
+  }
+}
+
 void read_sim(JsonReader& r, const json& sim, SimConfig& s) {
   r.read(sim, "sim.", "seed", s.seed, false);
   r.read(sim, "sim.", "account", s.account, false);
   r.read(sim, "sim.", "partial_fill_prob", s.partial_fill_prob, false);
   r.read(sim, "sim.", "requote_prob", s.requote_prob, false);
   r.read(sim, "sim.", "reject_prob", s.reject_prob, false);
+  r.read(sim, "sim.", "timeout_after_fill_prob", s.timeout_after_fill_prob, false);
   r.read(sim, "sim.", "latency_ms_min", s.latency_ms_min, false);
   r.read(sim, "sim.", "latency_ms_max", s.latency_ms_max, false);
-  if (s.account != "netting" && s.account != "hedging") r.fail("sim.account", "must be netting or hedging");
-  for (double p : {s.partial_fill_prob, s.requote_prob, s.reject_prob}) {
-    if (!(p >= 0.0 && p <= 1.0)) r.fail("sim", "probabilities must be within [0, 1]");
+  r.read(sim, "sim.", "symbol_suffix", s.symbol_suffix, false);
+  r.read(sim, "sim.", "filling", s.filling, false);
+  read_symbol_filling(r, sim, s);
+  r.read(sim, "sim.", "market_closed_prob", s.market_closed_prob, false);
+  r.read(sim, "sim.", "link_drop_after_fill_prob", s.link_drop_after_fill_prob, false);
+  r.read(sim, "sim.", "slow_result_prob", s.slow_result_prob, false);
+  r.read(sim, "sim.", "slow_result_ms", s.slow_result_ms, false);
+  if (!r.status().is_ok()) return;
+  if (Status checked = check_sim_config(s); !checked.is_ok()) r.fail_key(checked);
+}
+
+bool is_symbol_name(const std::string& name) {
+  if (name.empty() || name.size() > kMaxMappedSymbolChars) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+}
+
+void read_symbol_map(JsonReader& r, const json& map, InstanceConfig& inst) {
+  if (!map.is_object()) return r.fail("symbol_map", "expected an object of canonical name -> broker name");
+  if (map.size() > kMaxSymbolMapEntries) {
+    return r.fail("symbol_map", "more than " + std::to_string(kMaxSymbolMapEntries) + " entries");
   }
-  if (s.latency_ms_min < 0 || s.latency_ms_max < s.latency_ms_min) {
-    r.fail("sim.latency_ms_max", "must be >= latency_ms_min >= 0");
+  const std::string bad_name = "must be 1 to " + std::to_string(kMaxMappedSymbolChars) +
+                               " printable ASCII characters (no spaces)";
+  for (const auto& [canonical, broker] : map.items()) {
+    // A bad key is not echoed: it may hold control characters.
+    if (!is_symbol_name(canonical)) return r.fail("symbol_map", "a canonical name " + bad_name);
+    if (!broker.is_string() || !is_symbol_name(broker.get<std::string>())) {
+      return r.fail("symbol_map." + canonical, bad_name);
+    }
+    inst.symbol_map.emplace(canonical, broker.get<std::string>());
   }
+  MTG_CHECK(inst.symbol_map.size() <= kMaxSymbolMapEntries);
+}
+
+// Refuses a symbol_map under which two names (of `symbols` or the map's keys) would
+// reach the broker as one: a terminal's report of that name could not be mapped back.
+void check_symbol_map_inverts(JsonReader& r, const InstanceConfig& inst) {
+  std::set<std::string> names(inst.symbols.begin(), inst.symbols.end());
+  for (const auto& entry : inst.symbol_map) names.insert(entry.first);
+  std::map<std::string, std::string> canonical_of;  // broker name -> the name it came from
+  for (const std::string& name : names) {
+    const std::string broker = inst.broker_symbol(name);
+    auto [it, fresh] = canonical_of.emplace(broker, name);
+    if (!fresh) {
+      return r.fail("symbol_map", fmt::format("{} and {} would both be {} at the broker", it->second, name, broker));
+    }
+  }
+  MTG_CHECK(canonical_of.size() == names.size());
+  for (const auto& [broker, name] : canonical_of) MTG_CHECK(inst.canonical_symbol(broker) == name);
 }
 
 }  // namespace
 
+std::string InstanceConfig::broker_symbol(const std::string& canonical) const {
+  auto it = symbol_map.find(canonical);
+  return it == symbol_map.end() ? canonical : it->second;
+}
+
+std::string InstanceConfig::canonical_symbol(const std::string& broker) const {
+  for (const auto& [canonical, mapped] : symbol_map) {
+    if (mapped == broker) return canonical;
+  }
+  return broker;
+}
+
 Result<InstanceConfig> parse_instance(const std::string& json_text, const std::string& origin) {
+  MTG_CHECK(!origin.empty());
   json doc = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) return Status::invalid(origin + ": not valid JSON");
   if (!doc.is_object()) return Status::invalid(origin + ": expected a JSON object");
@@ -88,6 +178,8 @@ Result<InstanceConfig> parse_instance(const std::string& json_text, const std::s
   } else {
     r.fail("symbols", "is required");
   }
+  if (auto it = doc.find("symbol_map"); it != doc.end()) read_symbol_map(r, *it, inst);
+  check_symbol_map_inverts(r, inst);
   if (auto it = doc.find("sim"); it != doc.end()) {
     if (it->is_object()) read_sim(r, *it, inst.sim); else r.fail("sim", "expected an object");
   }
@@ -98,6 +190,8 @@ Result<InstanceConfig> parse_instance(const std::string& json_text, const std::s
         std::isfinite(inst.max_volume))) {
     return Status::invalid(origin + ": key max_volume: need 0 < min_volume <= max_volume, volume_step > 0");
   }
+  // read_sim's findings reached r.status() above: what `mtguard sim` relies on holds.
+  MTG_CHECK(check_sim_config(inst.sim).is_ok());
   return inst;
 }
 

@@ -43,6 +43,7 @@ const MasterKey* find_key(const std::vector<MasterKey>& keys, std::string_view k
 Result<std::string> seal(const MasterKey& key, std::string_view plaintext,
                          std::string_view associated_data) {
   MTG_CHECK(key.key_id.size() == kKeyIdChars);
+  MTG_CHECK(is_hex_id(key.key_id));  // else open() would call the envelope garbled
   if (plaintext.size() > kMaxSealBytes) {
     return Status::invalid("plaintext too large to seal: " + std::to_string(plaintext.size()) + " bytes");
   }
@@ -56,6 +57,7 @@ Result<std::string> seal(const MasterKey& key, std::string_view plaintext,
   MTG_CHECK(envelope.size() == kHeaderBytes);
   MTG_RETURN_IF_ERROR(gcm_seal(key, nonce, aad_for(envelope, associated_data), plaintext, envelope));
   MTG_CHECK(envelope.size() == kMinEnvelopeBytes + plaintext.size());
+  MTG_CHECK(key_id_of(envelope) == key.key_id);
   return envelope;
 }
 
@@ -80,6 +82,7 @@ Result<std::string> open(const std::vector<MasterKey>& keys, std::string_view en
   std::string plaintext;
   MTG_RETURN_IF_ERROR(gcm_open(*key, nonce, aad_for(envelope.substr(0, kHeaderBytes), associated_data),
                                envelope.substr(kHeaderBytes), plaintext));
+  MTG_CHECK(plaintext.size() == envelope.size() - kMinEnvelopeBytes);
   return plaintext;
 }
 

@@ -71,6 +71,7 @@ Status gcm_seal(const MasterKey& key, const GcmNonce& nonce, std::string_view aa
     return Status::internal("AES-GCM encrypt failed");
   }
   MTG_CHECK(static_cast<size_t>(len + final_len) == plaintext.size());
+  MTG_CHECK(out.size() == start + plaintext.size() + kGcmTagBytes);
   return Status::ok();
 }
 
@@ -101,6 +102,7 @@ Status gcm_open(const MasterKey& key, const GcmNonce& nonce, std::string_view aa
     return Status::corruption("authentication failed (tampered or wrong key)");
   }
   MTG_CHECK(static_cast<size_t>(len + final_len) == ciphertext.size());
+  MTG_CHECK(out.size() == start + ciphertext.size());
   return Status::ok();
 }
 

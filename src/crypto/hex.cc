@@ -1,5 +1,7 @@
 #include "crypto/hex.h"
 
+#include "util/check.h"
+
 namespace mtg::crypto {
 namespace {
 
@@ -22,6 +24,7 @@ std::string to_hex(std::string_view bytes) {
     out.push_back(kDigits[b >> 4]);
     out.push_back(kDigits[b & 0x0f]);
   }
+  MTG_CHECK(out.size() == 2 * bytes.size());
   return out;
 }
 
@@ -35,6 +38,7 @@ Result<std::vector<uint8_t>> from_hex(std::string_view hex) {
     if (hi < 0 || lo < 0) return Status::invalid("hex string has a non-hex character");
     out.push_back(static_cast<uint8_t>(hi * 16 + lo));
   }
+  MTG_CHECK(out.size() == hex.size() / 2);
   return out;
 }
 

@@ -15,6 +15,8 @@
 #include "crypto/hex.h"
 #include "crypto/sha256.h"
 #include "util/check.h"
+#include "util/fd.h"
+#include "util/file_system.h"
 
 namespace mtg::crypto {
 namespace {
@@ -22,18 +24,6 @@ namespace {
 using RawKey = std::array<uint8_t, kMasterKeyBytes>;
 
 std::string errno_text() { return std::strerror(errno); }
-
-// Closes a file descriptor on scope exit.
-class FdCloser {
- public:
-  explicit FdCloser(int fd) : fd_(fd) {}
-  ~FdCloser() { if (fd_ >= 0) ::close(fd_); }
-  FdCloser(const FdCloser&) = delete;
-  FdCloser& operator=(const FdCloser&) = delete;
-
- private:
-  int fd_;
-};
 
 Result<MasterKey> key_from_env(const char* hex) {
   auto bytes = from_hex(hex);
@@ -65,52 +55,14 @@ Status check_key_file_stat(const std::string& path, const struct stat& st) {
   return Status::ok();
 }
 
-Status write_all(int fd, const uint8_t* data, size_t size) {
-  size_t done = 0;
-  while (done < size) {
-    const ssize_t n = ::write(fd, data + done, size - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Status::io("write: " + errno_text());
-    done += static_cast<size_t>(n);
-  }
-  return Status::ok();
-}
-
-std::string parent_dir(const std::string& path) {
-  const auto slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
-Status fsync_dir(const std::string& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return Status::io("open directory " + dir + ": " + errno_text());
-  FdCloser closer(fd);
-  if (::fsync(fd) != 0) return Status::io("fsync directory " + dir + ": " + errno_text());
-  return Status::ok();
-}
-
-// Writes `raw` to a fresh 0600 temp file next to `path`, fsyncs it and links it to
-// `path`, which fails if `path` exists. The temp name is always removed.
+// Writes `raw` durably to the new file `path` (0600); never overwrites one.
 Status write_key_file(const std::string& path, const RawKey& raw) {
-  std::string tmp = path + ".tmp.XXXXXX";
-  const int fd = ::mkstemp(tmp.data());  // mode 0600
-  if (fd < 0) return Status::io("create temp file for " + path + ": " + errno_text());
-  Status st = [&]() -> Status {
-    FdCloser closer(fd);
-    if (::fchmod(fd, 0600) != 0) return Status::io("chmod " + tmp + ": " + errno_text());
-    MTG_RETURN_IF_ERROR(write_all(fd, raw.data(), raw.size()).with_context(tmp));
-    if (::fsync(fd) != 0) return Status::io("fsync " + tmp + ": " + errno_text());
-    return Status::ok();
-  }();
-  if (st.is_ok() && ::link(tmp.c_str(), path.c_str()) != 0) {
-    st = errno == EEXIST ? Status::exists("master key " + path + " already exists; not overwriting")
-                         : Status::io("link " + path + ": " + errno_text());
+  const Status created =
+      create_durably(path, std::string_view(reinterpret_cast<const char*>(raw.data()), raw.size()), 0600);
+  if (created.code() == Code::kAlreadyExists) {
+    return Status::exists("master key " + path + " already exists; not overwriting");
   }
-  ::unlink(tmp.c_str());
-  MTG_RETURN_IF_ERROR(st);
-  return fsync_dir(parent_dir(path));
+  return created;
 }
 
 }  // namespace
@@ -134,12 +86,12 @@ Result<MasterKey> load_master_key(const std::string& key_file) {
   if (const char* env = std::getenv(kMasterKeyEnv); env != nullptr && env[0] != '\0') {
     return key_from_env(env);
   }
-  const int fd = ::open(key_file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  const Fd file(::open(key_file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  const int fd = file.get();
   if (fd < 0) {
     if (errno == ENOENT) return Status::not_found("master key file " + key_file + " does not exist");
     return Status::io("open master key " + key_file + ": " + errno_text());
   }
-  FdCloser closer(fd);
   struct stat st {};
   if (::fstat(fd, &st) != 0) return Status::io("stat master key " + key_file + ": " + errno_text());
   MTG_RETURN_IF_ERROR(check_key_file_stat(key_file, st));

@@ -34,12 +34,14 @@ Sha256::Sha256(Sha256&&) noexcept = default;
 Sha256& Sha256::operator=(Sha256&&) noexcept = default;
 
 void Sha256::update(std::string_view bytes) {
-  MTG_CHECK(impl_ != nullptr && !impl_->finished);
+  MTG_CHECK(impl_ != nullptr);  // not moved from
+  MTG_CHECK(!impl_->finished);
   MTG_CHECK(EVP_DigestUpdate(impl_->ctx, bytes.data(), bytes.size()) == 1);
 }
 
 std::array<uint8_t, kSha256Bytes> Sha256::finish() {
-  MTG_CHECK(impl_ != nullptr && !impl_->finished);
+  MTG_CHECK(impl_ != nullptr);  // not moved from
+  MTG_CHECK(!impl_->finished);
   std::array<uint8_t, kSha256Bytes> digest{};
   unsigned int len = 0;
   MTG_CHECK(EVP_DigestFinal_ex(impl_->ctx, digest.data(), &len) == 1);

@@ -30,7 +30,12 @@ uint32_t get_u32(const char* p) {
   return v;
 }
 
+// Precondition: `h` is a header parse_header accepts (the writer's own, or one it read).
 std::string encode_header(const StreamHeader& h) {
+  MTG_CHECK(h.version == kStreamVersion);
+  MTG_CHECK(h.key_id.size() == kKeyIdChars);
+  MTG_CHECK(h.chunk_bytes >= 1);
+  MTG_CHECK(h.chunk_bytes <= kMaxStreamChunkBytes);
   std::string out(kStreamMagic);
   out.push_back(static_cast<char>(h.version));
   out.append(h.key_id);
@@ -72,6 +77,7 @@ Result<StreamHeader> parse_header(ByteReader& in) {
 }
 
 GcmNonce chunk_nonce(const StreamHeader& h, uint64_t index) {
+  MTG_CHECK(index < kMaxChunks);  // distinct nonces: index fits the nonce's last 8 bytes
   GcmNonce nonce = h.base_nonce;
   for (size_t i = 0; i < 8; ++i) {
     nonce[nonce.size() - 1 - i] ^= static_cast<uint8_t>((index >> (8 * i)) & 0xff);
@@ -109,6 +115,7 @@ Status encrypt_chunks(const MasterKey& key, const StreamHeader& h, const std::st
     MTG_CHECK(index < kMaxChunks);
     auto got = in.read_full(plain.data(), plain.size());
     if (!got.is_ok()) return got.status();
+    MTG_CHECK(*got <= plain.size());
     // A short read means end of input: this chunk is the last (possibly empty) one.
     const bool final = *got < plain.size();
     const std::string prefix = chunk_prefix(final ? kFinalFlag : 0, static_cast<uint32_t>(*got));
@@ -159,6 +166,7 @@ Status decrypt_chunk(const MasterKey& key, const StreamHeader& h, const std::str
   const std::string aad = chunk_aad(header_bytes, index, std::string(prefix_raw, sizeof prefix_raw));
   Status st = gcm_open(key, chunk_nonce(h, index), aad, sealed, plain);
   if (!st.is_ok()) return st.with_context("encrypted stream chunk " + std::to_string(index));
+  MTG_CHECK(plain.size() == length);
   st = out.write_all(plain.data(), plain.size());
   OPENSSL_cleanse(plain.data(), plain.size());
   return st;

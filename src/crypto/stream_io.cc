@@ -4,6 +4,9 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string>
+
+#include "util/file_system.h"
 
 namespace mtg::crypto {
 
@@ -32,14 +35,7 @@ Result<size_t> FdReader::read_full(char* buf, size_t n) {
 }
 
 Status FdWriter::write_all(const char* buf, size_t n) {
-  size_t done = 0;
-  while (done < n) {
-    const ssize_t put = ::write(fd_, buf + done, n - done);
-    if (put < 0 && errno == EINTR) continue;
-    if (put <= 0) return Status::io(std::string("write: ") + std::strerror(errno));
-    done += static_cast<size_t>(put);
-  }
-  return Status::ok();
+  return mtg::write_all(fd_, "descriptor " + std::to_string(fd_), std::string_view(buf, n));
 }
 
 }  // namespace mtg::crypto

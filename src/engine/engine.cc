@@ -1,64 +1,13 @@
+// Engine: construction, start (RIS, open orders and the spill journal loaded from the
+// store) and the glue that routes link events and ticks to the other engine_*.cc files.
 #include "engine/engine.h"
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-
 #include "engine/order_rules.h"
-#include "link/retcode.h"
-#include "order/client_id.h"
-#include "signal/signal_validator.h"
 #include "util/check.h"
 
 namespace mtg {
-
-OrderState state_of(ResultStatus status) {
-  switch (status) {
-    case ResultStatus::kFilled: return OrderState::kFilled;
-    case ResultStatus::kFailed: return OrderState::kFailed;
-    case ResultStatus::kRejected: return OrderState::kRejected;
-    case ResultStatus::kExpired: return OrderState::kExpired;
-    case ResultStatus::kDropped: return OrderState::kDropped;
-    case ResultStatus::kPartial:
-    case ResultStatus::kDuplicate: break;
-  }
-  MTG_CHECK_MSG(false, "not a final result status");
-  return OrderState::kFailed;
-}
-
-namespace {
-
-link::OrderFrame order_frame(const Order& o) {
-  link::OrderFrame f;
-  f.client_id = client_id(o.signal.uuid, o.leg);
-  f.uuid = o.signal.uuid;
-  f.leg = o.leg;
-  f.symbol = o.signal.symbol;
-  f.side = o.signal.side == Side::kBuy ? link::Side::kBuy : link::Side::kSell;
-  f.volume = o.remaining_volume();
-  f.price = o.signal.price;
-  f.sl = o.signal.sl;
-  f.tp = o.signal.tp;
-  f.expires_at = o.signal.expires_at_ms();
-  return f;
-}
-
-TradeResult base_result(const RtssEntry& entry, const std::string& uuid, const Signal* signal,
-                        int64_t now_ms) {
-  TradeResult r;
-  r.uuid = uuid;
-  r.stream_id = entry.stream_id;
-  r.ts_ms = now_ms;
-  if (signal != nullptr) {
-    r.instance = signal->instance;
-    r.symbol = signal->symbol;
-    r.side = side_name(signal->side);
-    r.volume = signal->volume;
-  }
-  return r;
-}
-
-}  // namespace
 
 Engine::Engine(const Config& config, OrderStore& store, link::TerminalLink& link, const Clock& clock,
                EngineLimits limits, LinkPolicy policy, EngineHooks hooks)
@@ -71,8 +20,11 @@ Engine::Engine(const Config& config, OrderStore& store, link::TerminalLink& link
       hooks_(std::move(hooks)),
       recovery_(policy.recovery, clock, std::make_unique<SeededRng>(policy.jitter_seed)),
       signal_limits_(signal_limits(config.engine)) {
-  MTG_CHECK(limits_.max_legs >= 1 && limits_.max_legs <= 999);
-  MTG_CHECK(policy_.attempt_interval_ms > 0 && policy_.notify_at > 0 && policy_.disable_at >= policy_.notify_at);
+  MTG_CHECK(limits_.max_legs >= 1);
+  MTG_CHECK(limits_.max_legs <= 999);
+  MTG_CHECK(policy_.attempt_interval_ms > 0);
+  MTG_CHECK(policy_.notify_at > 0);
+  MTG_CHECK(policy_.disable_at >= policy_.notify_at);
 }
 
 Status Engine::start() {
@@ -92,16 +44,25 @@ Status Engine::start() {
     it->second.attempts = s.attempts;
   }
   for (auto& [id, s] : instances_) {
+    MTG_CHECK(s.id == id);
     s.connected = link_.is_connected(id);
     save_instance(s);
   }
+  std::vector<std::string> ids;
+  for (const auto& [id, s] : instances_) ids.push_back(id);
+  auto held = store_.load_holdings(ids);
+  if (!held) return held.status().with_context("loading the instances' holdings");
+  holdings_ = std::move(*held);
   auto open = store_.load_open();
   if (!open) return open.status().with_context("loading open orders from RTS");
   orders_.clear();
   flights_.clear();
+  waiting_.clear();
+  gate_ = ActionGate();
   for (auto& o : *open) {
     const std::string uuid = o.signal.uuid;
     if (in_flight(o)) flights_[uuid] = Flight{clock_.steady_ms(), false};
+    track(o);
     orders_.emplace(uuid, std::move(o));
   }
   if (hooks_.spill != nullptr) {
@@ -111,6 +72,7 @@ Status Engine::start() {
     for (auto& r : *spilled) deferred_.push_back({std::move(r.instance), std::move(r.result)});
     if (!deferred_.empty()) spdlog::warn("engine: {} results from the spill journal to store", deferred_.size());
   }
+  MTG_CHECK(flights_.size() <= orders_.size());  // every flight is an open order's
   started_ = true;
   spdlog::info("engine: recovered {} open orders ({} in flight) and {} instances", orders_.size(),
                flights_.size(), instances_.size());
@@ -121,182 +83,47 @@ bool Engine::accepting() const {
   return deferred_.empty() && orders_.size() < limits_.max_open_orders;
 }
 
-Status Engine::on_entries(const std::vector<RtssEntry>& entries) {
+void Engine::on_link_events(const std::vector<link::LinkEvent>& events) {
   MTG_CHECK(started_);
-  for (const auto& e : entries) {
-    // Stop at the first store error: the rest stay pending in RTSS and come back.
-    MTG_RETURN_IF_ERROR(decide_entry(e));
-  }
-  return Status::ok();
-}
-
-void Engine::apply_prefs(const Prefs& prefs) {
-  signal_limits_ = signal_limits(config_.engine);
-  if (prefs.default_ttl_ms) {
-    signal_limits_.default_ttl_ms = std::min(*prefs.default_ttl_ms, signal_limits_.max_ttl_ms);
-  }
-  volume_caps_ = prefs.max_volume;
-  spdlog::info("engine: preferences applied (default ttl {} ms, {} volume caps)", signal_limits_.default_ttl_ms,
-               volume_caps_.size());
-}
-
-Status Engine::decide_entry(const RtssEntry& e) {
-  const int64_t now = clock_.now_ms();
-  if (!e.has_payload) return reject(e, "", nullptr, "entry has no 'signal' field");
-  if (static_cast<int64_t>(e.payload.size()) > config_.engine.max_signal_bytes) {
-    return reject(e, "", nullptr,
-                  "signal is " + std::to_string(e.payload.size()) + " bytes; the limit is " +
-                      std::to_string(config_.engine.max_signal_bytes));
-  }
-  auto signal = parse_signal(e.payload, signal_limits_);
-  if (!signal) return reject(e, extract_uuid(e.payload), nullptr, signal.status().message());
-  // The pending entry of an order already open (read again after a restart) was decided
-  // when the order was accepted and is acknowledged with its final result. Deciding it
-  // again would cost a store round trip per open order, and a volume cap lowered since
-  // must not reject an order that is already under way.
-  if (auto open = orders_.find(signal->uuid); open != orders_.end()) {
-    if (open->second.stream_id == e.stream_id) return Status::ok();
-    // Open here under another entry: a resubmission, to be answered `duplicate`. A Redis
-    // that crashed may have lost the dedup record; restored first, it decides the intake.
-    MTG_RETURN_IF_ERROR(store_.reassert_open(open->second));
-  }
-  const auto cap = volume_caps_.find(signal->instance);
-  const double volume_cap = cap == volume_caps_.end() ? 0.0 : cap->second;
-  if (Status valid = validate_signal(*signal, config_, volume_cap); !valid.is_ok()) {
-    return reject(e, signal->uuid, &*signal, valid.message());
-  }
-  Order order;
-  order.signal = *signal;
-  order.stream_id = e.stream_id;
-  order.updated_at_ms = now;
-  const InstanceState& inst = instance_state(signal->instance);
-  IntakeDecision d;
-  d.stream_id = e.stream_id;
-  d.uuid = signal->uuid;
-  d.duplicate_result = base_result(e, signal->uuid, &*signal, now);
-  d.duplicate_result.status = ResultStatus::kDuplicate;
-  d.duplicate_result.result_id = duplicate_result_id(signal->uuid, e.stream_id);
-  d.duplicate_result.reason = "duplicate: this uuid was submitted before";
-  if (!inst.enabled) {
-    const std::string reason = "instance " + inst.id + " is disabled: " + inst.reason;
-    MTG_CHECK(order.transition(OrderState::kDropped, now).is_ok());
-    order.reason = reason;
-    d.final_result = final_result_of(order, ResultStatus::kDropped, reason, now);
-    d.final_order = order;
-  } else if (now >= signal->expires_at_ms()) {
-    const std::string reason = "expired before dispatch: created " +
-                               std::to_string(now - signal->created_at_ms) + " ms ago, ttl " +
-                               std::to_string(signal->ttl_ms) + " ms";
-    MTG_CHECK(order.transition(OrderState::kExpired, now).is_ok());
-    order.reason = reason;
-    d.final_result = final_result_of(order, ResultStatus::kExpired, reason, now);
-    d.final_order = order;
-  } else {
-    d.accepted = order;
-  }
-  return apply_intake(d);
-}
-
-Status Engine::reject(const RtssEntry& e, const std::string& uuid, const Signal* signal,
-                      const std::string& reason) {
-  const int64_t now = clock_.now_ms();
-  IntakeDecision d;
-  d.stream_id = e.stream_id;
-  d.uuid = uuid;
-  TradeResult r = base_result(e, uuid, signal, now);
-  r.status = ResultStatus::kRejected;
-  r.reason = reason;
-  r.result_id = uuid.empty() ? unparsed_result_id(e.stream_id) : final_result_id(uuid);
-  d.duplicate_result = r;
-  d.duplicate_result.status = ResultStatus::kDuplicate;
-  d.duplicate_result.result_id = duplicate_result_id(uuid, e.stream_id);
-  d.duplicate_result.reason = "duplicate: this uuid was submitted before";
-  if (signal != nullptr) {
-    Order o;
-    o.signal = *signal;
-    o.stream_id = e.stream_id;
-    MTG_CHECK(o.transition(OrderState::kRejected, now).is_ok());
-    o.reason = reason;
-    d.final_order = o;
-  }
-  d.final_result = r;
-  d.dead_letter = e.has_payload ? e.payload.substr(0, 64 * 1024) : "";
-  spdlog::warn("engine: rejected RTSS entry {} (uuid '{}'): {}", e.stream_id, uuid, reason);
-  return apply_intake(d);
-}
-
-Status Engine::apply_intake(const IntakeDecision& d) {
-  auto outcome = store_.intake(d);
-  if (!outcome) {
-    ++stats_.store_errors;
-    return outcome.status().with_context("RTSS entry " + d.stream_id);
-  }
-  switch (*outcome) {
-    case IntakeOutcome::kAccepted: {
-      ++stats_.accepted;
-      auto [it, inserted] = orders_.emplace(d.uuid, *d.accepted);
-      MTG_CHECK(inserted);
-      return dispatch(it->second);
-    }
-    case IntakeOutcome::kFinalized:
-      switch (d.final_result->status) {
-        case ResultStatus::kExpired: ++stats_.expired; break;
-        case ResultStatus::kDropped: ++stats_.dropped; break;
-        default: ++stats_.rejected; break;
+  for (const auto& ev : events) {
+    switch (ev.kind) {
+      case link::LinkEvent::Kind::kConnected: {
+        // The hello's broker state comes as a heartbeat with the connect.
+        const auto* hello = std::get_if<link::Heartbeat>(&ev.frame);
+        instance_state(ev.instance).broker_connected =
+            hello == nullptr || !hello->broker_connected || *hello->broker_connected;
+        versions_[ev.instance] = ev.version;
+        on_connected(ev.instance);
+        break;
       }
-      return Status::ok();
-    case IntakeOutcome::kDuplicate:
-      ++stats_.duplicates;
-      return Status::ok();
-    case IntakeOutcome::kReplayed:
-      break;
-  }
-  // Accepted before a crash. start() loaded it from RTS unless RTS lost it.
-  if (orders_.count(d.uuid) != 0) return Status::ok();
-  auto stored = store_.load(d.uuid);
-  if (!stored) return stored.status();
-  if (stored->has_value() && !is_final((*stored)->state)) {
-    auto [it, inserted] = orders_.emplace(d.uuid, std::move(**stored));
-    MTG_CHECK(inserted);
-    if (in_flight(it->second)) {
-      flights_[d.uuid] = Flight{clock_.steady_ms(), false};
-      send_queries(it->second.signal.instance, {d.uuid});
-      return Status::ok();
+      case link::LinkEvent::Kind::kDisconnected: {
+        InstanceState& s = instance_state(ev.instance);
+        versions_.erase(ev.instance);
+        s.connected = false;
+        s.reason = ev.reason;
+        save_instance(s);
+        spdlog::warn("engine: terminal {} disconnected: {}", ev.instance, ev.reason);
+        break;
+      }
+      case link::LinkEvent::Kind::kFrame:
+        on_frame(ev.instance, ev.frame);
+        break;
     }
-    return dispatch(it->second);
   }
-  if (!stored->has_value() && d.accepted) {
-    // RTS lost the order but the dedup record survived: take it again as received.
-    spdlog::warn("engine: RTS had no record of accepted signal {}; restoring it", d.uuid);
-    MTG_RETURN_IF_ERROR(store_.update(*d.accepted, nullptr));
-    auto [it, inserted] = orders_.emplace(d.uuid, *d.accepted);
-    MTG_CHECK(inserted);
-    return dispatch(it->second);
-  }
-  return Status::ok();
+  dispatch_waiting();  // what the results settled may let waiting actions go
 }
 
-Status Engine::dispatch(Order& order) {
-  MTG_CHECK(order.state == OrderState::kReceived);
-  const InstanceState& inst = instance_state(order.signal.instance);
-  if (!inst.enabled || !link_.is_connected(order.signal.instance)) return Status::ok();
-  Order next = order;
-  MTG_CHECK(next.transition(OrderState::kSent, clock_.now_ms()).is_ok());
-  // Write-ahead: RTS says `sent` before the frame leaves.
-  Status s = store_.update(next, nullptr);
-  if (!s.is_ok()) {
-    ++stats_.store_errors;
-    return s;
-  }
-  order = std::move(next);
-  send_leg(order);
-  return Status::ok();
+void Engine::on_tick() {
+  MTG_CHECK(started_);
+  retry_deferred();
+  watch_links();
+  run_due_recovery();
+  reenable_reconciled();
+  expire_unsent();
+  dispatch_waiting();
+  requery_silent();
+  MTG_CHECK(flights_.size() <= orders_.size());
 }
 
-void Engine::send_leg(const Order& order) {
-  MTG_CHECK(in_flight(order));
-  flights_[order.signal.uuid] = Flight{clock_.steady_ms(), false};
-  if (link_.send(order.signal.instance, order_frame(order))) ++stats_.frames_sent;
-}
 
 }  // namespace mtg

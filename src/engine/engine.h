@@ -3,7 +3,7 @@
 // terminals only through link::TerminalLink, so tests drive it with fakes and a
 // ManualClock. Single-threaded: one thread calls every method.
 //
-// Rules (DESIGN.md "Recovery rules"):
+// Rules (docs/requirements.md "Recovery rules"):
 // - every RTSS entry gets exactly one final result: bad input -> rejected (and a dead
 //   letter), too old -> expired, seen uuid -> duplicate (never replaces the original);
 // - an order is marked `sent` in RTS before its frame leaves (write-ahead), so after a
@@ -11,7 +11,10 @@
 // - a terminal that (re)connects is first asked what it knows of every in-flight order
 //   of its instance; only what it never saw is sent again;
 // - a fill never takes an order beyond its volume; a partial fill continues with the
-//   remainder as a new leg (a new client id) until filled, refused, out of legs or expired.
+//   remainder as a new leg (a new client id) until filled, refused, out of legs or expired;
+// - an outcome the terminal cannot vouch for (10012, 0, a code not in link/retcode.h) is
+//   never read as "not executed": the leg is asked about again, never sent under a new
+//   client id, until the terminal's durable history answers.
 #pragma once
 
 #include <deque>
@@ -23,6 +26,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "engine/action_gate.h"
 #include "engine/order_store.h"
 #include "engine/recovery_schedule.h"
 #include "engine/spill_journal.h"
@@ -34,7 +38,7 @@
 
 namespace mtg {
 
-// The connection-loss policy (seed §3.3, §5.1): while an instance's terminal link or
+// The connection-loss policy (docs/requirements.md §3.3, §5.1): while an instance's terminal link or
 // its broker connection is down, every attempt_interval_ms counts one attempt; at
 // notify_at a warning, at disable_at the instance is disabled (its unsent signals are
 // answered `dropped`), a critical notification is sent and the recovery action runs.
@@ -67,6 +71,8 @@ struct EngineLimits {
 struct EngineStats {
   uint64_t accepted = 0, duplicates = 0, rejected = 0, expired = 0, dropped = 0, finalized = 0;
   uint64_t frames_sent = 0, queries_sent = 0, stale_results = 0, store_errors = 0;
+  uint64_t unknown_outcomes = 0;  // results no terminal vouched for (e.g. 10012), asked about again
+  uint64_t events = 0;            // trade events appended to the events stream
 };
 
 class Engine {
@@ -125,14 +131,37 @@ class Engine {
   Status reject(const RtssEntry& entry, const std::string& uuid, const Signal* signal,
                 const std::string& reason);
   Status apply_intake(const IntakeDecision& decision);
-  Status dispatch(Order& order);
+  // Where an open order waits: by instance, in RTSS order.
+  using WaitKey = std::pair<std::pair<uint64_t, uint64_t>, std::string>;  // (stream position, uuid)
+  static WaitKey wait_key(const Order& order);
+  // Keeps waiting_ and gate_ in step with the order's state (call after every change
+  // of an order in orders_, and before removing one that is final).
+  void track(const Order& order);
+  // Sends the instance's waiting orders that its terminal can take now, in RTSS order
+  // (engine/action_gate.h); refuses those a version-1 terminal cannot carry.
+  Status dispatch_waiting(const std::string& instance);
+  // received -> sent (written ahead) and the first leg's frame.
+  Status send_first_leg(Order& order);
   void send_leg(const Order& order);
+  // What a close by position ticket expects the position to hold (the terminal's last
+  // report), or 0 when the engine saw none.
+  double position_volume(const Order& order) const;
   void on_connected(const std::string& instance);
   void on_frame(const std::string& instance, const link::Frame& frame);
   void on_known(const std::string& instance, const link::KnownFrame& known);
+  // Holdings and trade events reported by a terminal (engine_holdings.cc).
+  void on_positions(const std::string& instance, const link::Positions& positions);
+  void on_orders(const std::string& instance, const link::Orders& orders);
+  void on_event(const std::string& instance, const link::EventFrame& event);
+  void save_holdings(const std::string& instance);
   // Applies a terminal result; the in-memory order changes only when the store took it.
   Status on_result(const std::string& instance, const link::ResultFrame& result);
+  // A result the terminal vouches for as executed (done or partial), per action.
+  Status on_executed(Order& order, const link::ResultFrame& result, const std::string& why);
   Status continue_or_finish(Order& order, bool filled_now, const std::string& why);
+  // An outcome the terminal cannot vouch for (RetcodeClass::kUnknown): the leg stays in
+  // flight, unchanged, and its terminal is asked about it again after query_after_ms.
+  void await_outcome(const Order& order, const std::string& why);
   Status finish(Order& order, ResultStatus status, const std::string& reason);
   void send_queries(const std::string& instance, const std::vector<std::string>& uuids);
   void defer(const std::string& instance, const link::ResultFrame& result);
@@ -163,6 +192,10 @@ class Engine {
   std::map<std::string, double> volume_caps_;       // instance -> lots, from preferences
   std::unordered_map<std::string, Order> orders_;   // open orders by uuid
   std::unordered_map<std::string, Flight> flights_; // by uuid, for sent/partial orders
+  std::map<std::string, std::set<WaitKey>> waiting_; // received orders by instance, RTSS order
+  ActionGate gate_;                                  // which orders are in flight where
+  std::map<std::string, int> versions_;              // protocol version of each connected terminal
+  std::map<std::string, Holdings> holdings_;         // each instance's last reported holdings
   std::deque<DeferredResult> deferred_;             // results to apply again
   std::map<std::string, InstanceState> instances_;
   EngineStats stats_;

@@ -1,4 +1,4 @@
-// Engine: instance state (RIS) and the connection-loss policy (seed §3.3, §5.1).
+// Engine: instance state (RIS) and the connection-loss policy (docs/requirements.md §3.3, §5.1).
 #include <spdlog/spdlog.h>
 
 #include "engine/engine.h"

@@ -11,14 +11,21 @@
 #include <unistd.h>
 
 #include "engine/engine.h"
+#include "engine/metered_order_store.h"
+#include "engine/operator_command.h"
 #include "engine/recovery_command.h"
 #include "engine/redis_order_store.h"
+#include "engine/service_metrics.h"
 #include "engine/signal_queue.h"
+#include "keys/redis_keys.h"
 #include "link/link_server.h"
 #include "link/token_compare.h"
+#include "metrics/metrics_server.h"
+#include "metrics/notification_counter.h"
 #include "notify/configured_notifier.h"
 #include "prefs/prefs_watcher.h"
 #include "store/redis/redis_server_info.h"
+#include "store/redis/redis_stream.h"
 #include "util/check.h"
 
 namespace mtg {
@@ -124,24 +131,30 @@ void publish_heartbeat(RedisClient& redis, const Config& config, const Engine& e
                       {"accepted", s.accepted},        {"duplicates", s.duplicates},
                       {"rejected", s.rejected},        {"expired", s.expired},
                       {"finalized", s.finalized},      {"store_errors", s.store_errors}};
-  (void)redis.command({"SET", config.redis.prefix + "engine:heartbeat", j.dump(), "PX", "5000"});
+  (void)redis.command({"SET", RedisKeys{config.redis.prefix}.engine_heartbeat(), j.dump(), "PX",
+                       std::to_string(RedisKeys::kHeartbeatTtlMs)});
 }
 
-// Operator commands ("enable ID", "disable ID") queued by `mtguard instance` in Redis.
+// The metrics the engine's counters and Redis show once a second (service_metrics.h).
+void observe(EngineMetrics& metrics, const Engine& engine, const MeteredOrderStore& store, const SpillJournal& spill,
+             RedisClient& redis, const Config& config) {
+  metrics.observe(engine, store.in_flight(), spill.size(),
+                  stream_group_info(redis, RedisKeys{config.redis.prefix}.rtss(), RedisKeys::kEngineGroup));
+}
+
+// Operator commands (operator_command.h) queued by `mtguard instance` in Redis.
 void run_operator_commands(RedisClient& redis, const Config& config, Engine& engine) {
-  const std::string key = config.redis.prefix + "engine:commands";
+  const std::string key = RedisKeys{config.redis.prefix}.engine_commands();
   for (int i = 0; i < 16; ++i) {
     auto cmd = redis.command({"LPOP", key});
     if (!cmd || cmd->type != RedisReply::Type::kString) return;
-    const auto space = cmd->str.find(' ');
-    const std::string verb = cmd->str.substr(0, space);
-    const std::string id = space == std::string::npos ? "" : cmd->str.substr(space + 1);
-    if (verb != "enable" && verb != "disable") {
-      spdlog::warn("engine: unknown operator command '{}'", cmd->str);
+    auto command = parse_operator_command(cmd->str);
+    if (!command) {
+      spdlog::warn("engine: {}", command.status().message());
       continue;
     }
-    Status s = engine.set_enabled(id, verb == "enable");
-    spdlog::info("engine: operator {} {}: {}", verb, id, s.to_string());
+    Status s = engine.set_enabled(command->instance, command->enable);
+    spdlog::info("engine: operator {}: {}", cmd->str, s.to_string());
   }
 }
 
@@ -157,13 +170,18 @@ Status run_engine(const Config& config, const std::atomic<bool>& stop) {
                                          token_check, clock, link::LinkLimits{});
   if (!server) return server.status().with_context("terminal link");
   spdlog::info("engine: terminal link listening on {}:{}", config.engine.link_host, (*server)->port());
+  auto metrics_server = metrics::MetricsServer::start(config.metrics.address(config.metrics.engine_port));
+  if (!metrics_server) return metrics_server.status();
+  auto& registry = (*metrics_server)->registry();
+  EngineMetrics metrics(registry);
   auto redis = connect_until(config.redis, stop);
   if (!redis) return Status::ok();  // stopped while waiting
   RedisOrderStoreOptions options;
   options.dedup_window_s = config.engine.dedup_window_s;
-  RedisOrderStore store(**redis, config.redis.prefix, options);
+  RedisOrderStore redis_store(**redis, config.redis.prefix, options);
+  MeteredOrderStore store(redis_store, metrics);
   SignalQueue signals(**redis, config.redis.prefix, kConsumer);
-  auto notifier = notify::make_configured_notifier(config, clock);
+  auto notifier = notify::make_configured_notifier(config, clock, mtg::metrics::notification_sinks(registry));
   RecoveryCommands recovery(config);
   EngineHooks hooks;
   hooks.notifier = notifier.get();
@@ -214,6 +232,7 @@ Status run_engine(const Config& config, const std::atomic<bool>& stop) {
     if (now - last_beat >= kHeartbeatEveryMs) {
       last_beat = now;
       publish_heartbeat(**redis, config, engine, clock);
+      observe(metrics, engine, store, spill, **redis, config);
       if (auto changed = redis_restarts.changed(**redis); changed && *changed) store_restarted = true;
       if (store_restarted && engine.on_store_restarted().is_ok()) {
         store_restarted = false;

@@ -1,6 +1,6 @@
 // `mtguard engine`: wires the Engine to Redis (RTSS/RTS/RIS/RTRS) and to the terminal
-// link server, and runs until `stop` is set. Recovers on start (DESIGN.md "Recovery
-// rules"): loads RIS and open orders, then re-decides every RTSS entry that was
+// link server, and runs until `stop` is set. Recovers on start (docs/requirements.md
+// "Recovery rules"): loads RIS and open orders, then re-decides every RTSS entry that was
 // delivered but never acknowledged, before reading new ones.
 #pragma once
 

@@ -6,12 +6,15 @@
 // an in-memory one.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "order/order.h"
 #include "order/trade_result.h"
+#include "trade/position.h"
+#include "trade/trade_event.h"
 #include "util/status.h"
 
 namespace mtg {
@@ -81,6 +84,14 @@ class OrderStore {
 
   virtual Status save_instance(const InstanceState& state) = 0;
   virtual Result<std::vector<InstanceState>> load_instances() = 0;
+
+  // Appends a trade event to the events stream unless an event with its id was
+  // appended within the dedup window, atomically. True when appended, false when seen.
+  virtual Result<bool> append_event(const TradeEvent& event) = 0;
+  // Replaces the instance's last reported holdings (what `mtguard positions` reads).
+  virtual Status save_holdings(const std::string& instance, const Holdings& holdings) = 0;
+  // Every instance's last reported holdings (instances without a report are absent).
+  virtual Result<std::map<std::string, Holdings>> load_holdings(const std::vector<std::string>& instances) = 0;
 };
 
 }  // namespace mtg

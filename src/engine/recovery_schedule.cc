@@ -8,7 +8,10 @@ namespace mtg {
 
 RecoverySchedule::RecoverySchedule(RecoveryBudget budget, const Clock& clock, std::unique_ptr<Rng> rng)
     : budget_(budget), clock_(clock), rng_(std::move(rng)) {
-  MTG_CHECK(budget_.jitter_ms >= 0 && budget_.max_actions >= 1 && budget_.window_ms >= 0);
+  MTG_CHECK(budget_.jitter_ms >= 0);
+  MTG_CHECK(budget_.max_actions >= 1);
+  MTG_CHECK(budget_.window_ms >= 0);
+
   MTG_CHECK(rng_ != nullptr);
 }
 

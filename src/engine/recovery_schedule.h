@@ -1,4 +1,4 @@
-// RecoverySchedule: when the recovery actions (seed §3.3: e.g. a terminal restart
+// RecoverySchedule: when the recovery actions (docs/requirements.md §3.3: e.g. a terminal restart
 // script) of instances the connection-loss policy disabled actually run.
 //
 // A fleet that loses its network at once must not restart every terminal in the same

@@ -2,16 +2,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include "order/order_state.h"
 #include "util/check.h"
 
 namespace mtg {
 namespace {
 
-// Lua: the states after which RTS never changes again (order/order_state.h is_final).
-constexpr const char* kFinalStates =
-    "local FINAL = {filled=true, failed=true, rejected=true, expired=true, dropped=true, closed=true}\n"
-    "local function is_final(json) if not json then return false end "
-    "return FINAL[cjson.decode(json)['state']] == true end\n";
+// Lua: the states after which RTS never changes again (order/order_state.h: the final
+// states and closed).
+const std::string kIsSettled = "local SETTLED = " + settled_states_lua_table() + "\n" +
+                               "local function is_settled(json) if not json then return false end "
+                               "return SETTLED[cjson.decode(json)['state']] == true end\n";
 
 // KEYS: dedup, order, open set, rtrs, rtss, dlq
 // ARGV: uuid, stream_id, group, dedup_ttl_s, mode, order_json, result_json,
@@ -42,16 +43,16 @@ return 'finalized'
 )lua");
 
 // KEYS: order, rtrs   ARGV: order_json, result_json or ''
-const RedisScript kUpdate(std::string(kFinalStates) + R"lua(
-if is_final(redis.call('GET', KEYS[1])) then return 0 end
+const RedisScript kUpdate(kIsSettled + R"lua(
+if is_settled(redis.call('GET', KEYS[1])) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1])
 if ARGV[2] ~= '' then redis.call('XADD', KEYS[2], '*', 'result', ARGV[2]) end
 return 1
 )lua");
 
 // KEYS: order, open set, rtrs, rtss   ARGV: uuid, order_json, result_json, group, stream_id, ttl_s
-const RedisScript kFinalize(std::string(kFinalStates) + R"lua(
-if is_final(redis.call('GET', KEYS[1])) then
+const RedisScript kFinalize(kIsSettled + R"lua(
+if is_settled(redis.call('GET', KEYS[1])) then
   redis.call('SREM', KEYS[2], ARGV[1])
   return 0
 end
@@ -63,11 +64,18 @@ return 1
 )lua");
 
 // KEYS: dedup, order, open set   ARGV: stream_id, dedup_ttl_s, order_json, uuid
-const RedisScript kReassertOpen(std::string(kFinalStates) + R"lua(
+const RedisScript kReassertOpen(kIsSettled + R"lua(
 redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[2])
-if is_final(redis.call('GET', KEYS[2])) then return 0 end
+if is_settled(redis.call('GET', KEYS[2])) then return 0 end
 redis.call('SET', KEYS[2], ARGV[3])
 redis.call('SADD', KEYS[3], ARGV[4])
+return 1
+)lua");
+
+// KEYS: event_seen, events   ARGV: event_json, dedup_ttl_s, max_events
+const RedisScript kAppendEvent(R"lua(
+if not redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[2]) then return 0 end
+redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[3], '*', 'event', ARGV[1])
 return 1
 )lua");
 
@@ -77,7 +85,8 @@ constexpr size_t kLoadBatch = 500;
 
 RedisOrderStore::RedisOrderStore(RedisClient& redis, std::string prefix, RedisOrderStoreOptions options)
     : redis_(redis), keys_{std::move(prefix)}, options_(options) {
-  MTG_CHECK(options_.dedup_window_s > 0 && options_.final_order_ttl_s > 0);
+  MTG_CHECK(options_.dedup_window_s > 0);
+  MTG_CHECK(options_.final_order_ttl_s > 0);
 }
 
 Result<IntakeOutcome> RedisOrderStore::intake(const IntakeDecision& d) {
@@ -175,6 +184,36 @@ Status RedisOrderStore::save_instance(const InstanceState& s) {
         s.reason},
        {"SADD", keys_.instances(), s.id}});
   return reply.status();
+}
+
+Result<bool> RedisOrderStore::append_event(const TradeEvent& event) {
+  MTG_CHECK(!event.id.empty());
+  auto reply = redis_.eval(kAppendEvent, {keys_.event_seen(event.id), keys_.events()},
+                           {event.to_json(), std::to_string(options_.event_dedup_window_s),
+                            std::to_string(options_.max_events)});
+  if (!reply) return reply.status();
+  return reply->integer == 1;
+}
+
+Status RedisOrderStore::save_holdings(const std::string& instance, const Holdings& holdings) {
+  return redis_.command({"SET", keys_.holdings(instance), holdings_to_json(holdings)}).status();
+}
+
+Result<std::map<std::string, Holdings>> RedisOrderStore::load_holdings(const std::vector<std::string>& instances) {
+  std::map<std::string, Holdings> out;
+  if (instances.empty()) return out;
+  std::vector<std::string> argv{"MGET"};
+  for (const auto& id : instances) argv.push_back(keys_.holdings(id));
+  auto values = redis_.command(argv);
+  if (!values) return values.status();
+  for (size_t i = 0; i < instances.size(); ++i) {
+    const RedisReply& v = values->elements[i];
+    if (v.type != RedisReply::Type::kString) continue;
+    auto h = holdings_from_json(v.str);
+    if (!h) return h.status().with_context("holdings of " + instances[i]);
+    out.emplace(instances[i], std::move(*h));
+  }
+  return out;
 }
 
 Result<std::vector<InstanceState>> RedisOrderStore::load_instances() {

@@ -4,7 +4,7 @@
 #pragma once
 
 #include "engine/order_store.h"
-#include "engine/redis_keys.h"
+#include "keys/redis_keys.h"
 #include "store/redis/redis_client.h"
 
 namespace mtg {
@@ -12,6 +12,8 @@ namespace mtg {
 struct RedisOrderStoreOptions {
   int64_t dedup_window_s = 7 * 24 * 3600;  // a uuid is remembered this long
   int64_t final_order_ttl_s = 24 * 3600;   // a final order stays readable in RTS this long
+  int64_t event_dedup_window_s = 7 * 24 * 3600;  // an event id is remembered this long
+  int64_t max_events = 1'000'000;          // the events stream is trimmed to about this many
 };
 
 class RedisOrderStore final : public OrderStore {
@@ -27,6 +29,9 @@ class RedisOrderStore final : public OrderStore {
   Result<std::optional<Order>> load(const std::string& uuid) override;
   Status save_instance(const InstanceState& state) override;
   Result<std::vector<InstanceState>> load_instances() override;
+  Result<bool> append_event(const TradeEvent& event) override;
+  Status save_holdings(const std::string& instance, const Holdings& holdings) override;
+  Result<std::map<std::string, Holdings>> load_holdings(const std::vector<std::string>& instances) override;
 
  private:
   RedisClient& redis_;

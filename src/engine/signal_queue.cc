@@ -52,7 +52,9 @@ Status SignalQueue::ensure_group() {
 }
 
 Result<std::vector<RtssEntry>> SignalQueue::read(int max, int block_ms, const std::string& from_id) {
-  MTG_CHECK(max > 0 && max <= kMaxEntriesPerRead);
+  MTG_CHECK(max > 0);
+  MTG_CHECK(max <= kMaxEntriesPerRead);
+
   std::vector<std::string> argv{"XREADGROUP", "GROUP", RedisKeys::kEngineGroup, consumer_,
                                 "COUNT", std::to_string(max)};
   if (block_ms > 0) {

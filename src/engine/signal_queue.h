@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "engine/order_store.h"
-#include "engine/redis_keys.h"
+#include "keys/redis_keys.h"
 #include "store/redis/redis_client.h"
 
 namespace mtg {

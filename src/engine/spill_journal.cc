@@ -9,6 +9,8 @@
 #include <fstream>
 
 #include "link/codec.h"
+#include "util/fd.h"
+#include "util/file_system.h"
 
 namespace mtg {
 namespace {
@@ -18,21 +20,10 @@ Status errno_status(const std::string& what) { return Status::io(what + ": " + s
 Status write_synced(const std::string& path, const std::string& bytes, int flags) {
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
-  const int fd = ::open(path.c_str(), flags | O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-  if (fd < 0) return errno_status("spill journal " + path);
-  size_t done = 0;
-  while (done < bytes.size()) {
-    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      ::close(fd);
-      return errno_status("spill journal write " + path);
-    }
-    done += static_cast<size_t>(n);
-  }
-  const bool synced = ::fsync(fd) == 0;
-  ::close(fd);
-  return synced ? Status::ok() : errno_status("spill journal fsync " + path);
+  Fd fd(::open(path.c_str(), flags | O_WRONLY | O_CREAT | O_CLOEXEC, 0600));
+  if (!fd.valid()) return errno_status("spill journal " + path);
+  MTG_RETURN_IF_ERROR(write_all(fd.get(), path, bytes).with_context("spill journal"));
+  return FileSystem::real().sync(fd.get(), path, SyncMode::kAll).with_context("spill journal");
 }
 
 }  // namespace

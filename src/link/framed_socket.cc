@@ -20,6 +20,7 @@ FramedSocket::FramedSocket(Fd fd, size_t max_line_bytes, size_t max_output_bytes
 }
 
 bool FramedSocket::queue(std::string_view bytes) {
+  MTG_CHECK(out_start_ <= out_.size());
   if (write_shut_) return false;
   if (out_start_ > 0 && out_start_ == out_.size()) {
     out_.clear();
@@ -27,10 +28,12 @@ bool FramedSocket::queue(std::string_view bytes) {
   }
   if (out_.size() - out_start_ + bytes.size() > max_output_bytes_) return false;
   out_.append(bytes);
+  MTG_CHECK(out_.size() - out_start_ <= max_output_bytes_);
   return true;
 }
 
 Status FramedSocket::read_lines(size_t max_read_bytes, std::vector<std::string>& lines) {
+  MTG_CHECK(max_read_bytes > 0);
   std::array<char, kReadChunkBytes> chunk;
   size_t total = 0;
   Status status;
@@ -66,6 +69,7 @@ Status FramedSocket::flush() {
       if (errno == EAGAIN || errno == EWOULDBLOCK) return Status::ok();
       return Status::io(std::string("send: ") + std::strerror(errno));
     }
+    MTG_CHECK(static_cast<size_t>(n) <= out_.size() - out_start_);
     out_start_ += static_cast<size_t>(n);
   }
   if (write_shut_) ::shutdown(fd_.get(), SHUT_WR);

@@ -19,10 +19,13 @@ void LineBuffer::append(std::string_view bytes) {
     start_ = 0;
   }
   buf_.append(bytes);
+  MTG_CHECK(start_ <= scan_);
+  MTG_CHECK(scan_ <= buf_.size());
 }
 
 Result<std::optional<std::string>> LineBuffer::next_line() {
-  MTG_CHECK(start_ <= scan_ && scan_ <= buf_.size());
+  MTG_CHECK(start_ <= scan_);
+  MTG_CHECK(scan_ <= buf_.size());
   const size_t nl = buf_.find('\n', scan_);
   if (nl == std::string::npos) {
     scan_ = buf_.size();
@@ -36,6 +39,8 @@ Result<std::optional<std::string>> LineBuffer::next_line() {
   }
   std::string line = buf_.substr(start_, nl - start_);
   start_ = scan_ = nl + 1;
+  MTG_CHECK(line.size() < max_line_bytes_);  // its "\n" included, it fits
+  MTG_CHECK(line.find('\n') == std::string::npos);
   return std::optional<std::string>(std::move(line));
 }
 

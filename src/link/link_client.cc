@@ -17,8 +17,10 @@ constexpr size_t kMaxReadBytesPerPoll = 256 * 1024;
 LinkClient::LinkClient(LinkClientOptions options, const Clock& clock)
     : options_(std::move(options)), clock_(clock), backoff_ms_(options_.reconnect_min_ms),
       jitter_(options_.jitter_seed) {
-  MTG_CHECK(options_.reconnect_min_ms > 0 && options_.reconnect_max_ms >= options_.reconnect_min_ms);
-  MTG_CHECK(options_.connect_timeout_ms > 0 && options_.dead_after_heartbeats > 0);
+  MTG_CHECK(options_.reconnect_min_ms > 0);
+  MTG_CHECK(options_.reconnect_max_ms >= options_.reconnect_min_ms);
+  MTG_CHECK(options_.connect_timeout_ms > 0);
+  MTG_CHECK(options_.dead_after_heartbeats > 0);
   next_attempt_ms_ = clock_.steady_ms();
 }
 
@@ -40,6 +42,7 @@ int LinkClient::wait_ms(int timeout_ms) const {
 }
 
 void LinkClient::poll(int timeout_ms, std::vector<Frame>& out) {
+  MTG_CHECK((state_ == State::kDisconnected) == (sock_ == nullptr));
   if (state_ == State::kDisconnected && clock_.steady_ms() >= next_attempt_ms_) start_connect();
   const int wait = wait_ms(timeout_ms);
   if (sock_ == nullptr) {
@@ -62,7 +65,8 @@ void LinkClient::poll(int timeout_ms, std::vector<Frame>& out) {
 }
 
 void LinkClient::start_connect() {
-  MTG_CHECK(state_ == State::kDisconnected && sock_ == nullptr);
+  MTG_CHECK(state_ == State::kDisconnected);
+  MTG_CHECK(sock_ == nullptr);
   auto fd = start_connect_tcp(options_.host, options_.port);
   if (!fd.is_ok()) return disconnect(fd.status().message(), false);
   sock_ = std::make_unique<FramedSocket>(std::move(*fd), kMaxLineBytes, options_.max_output_bytes);
@@ -72,11 +76,12 @@ void LinkClient::start_connect() {
 
 void LinkClient::on_writable() {
   MTG_CHECK(state_ == State::kConnecting);
+  MTG_CHECK(sock_ != nullptr);
   const int err = connect_error(sock_->fd());
   if (err != 0) return disconnect(std::string("connect: ") + std::strerror(err), false);
   state_ = State::kHandshaking;
   deadline_ms_ = clock_.steady_ms() + options_.connect_timeout_ms;
-  sock_->queue(encode(Hello{kProtocolVersion, options_.instance, options_.token, options_.terminal,
+  sock_->queue(encode(Hello{options_.version, options_.instance, options_.token, options_.terminal,
                             broker_connected_}));
 }
 
@@ -100,11 +105,14 @@ void LinkClient::handle_frame(Frame frame, std::vector<Frame>& out) {
   }
   if (state_ == State::kHandshaking) {
     const Welcome* welcome = std::get_if<Welcome>(&frame);
-    if (welcome == nullptr || welcome->version != kProtocolVersion) {
-      return disconnect("protocol error: expected a version 1 welcome", true);
+    if (welcome == nullptr || welcome->version < kMinProtocolVersion || welcome->version > options_.version) {
+      return disconnect("protocol error: expected a welcome of protocol version " +
+                            std::to_string(kMinProtocolVersion) + ".." + std::to_string(options_.version), true);
     }
+    version_ = welcome->version;
     state_ = State::kReady;
     heartbeat_ms_ = welcome->heartbeat_ms;
+    MTG_CHECK(heartbeat_ms_ > 0);  // decode() refuses a welcome outside 10..60000 ms
     last_heartbeat_tx_ms_ = clock_.steady_ms();
     backoff_ms_ = options_.reconnect_min_ms;
     ++sessions_;
@@ -115,7 +123,8 @@ void LinkClient::handle_frame(Frame frame, std::vector<Frame>& out) {
   if (std::holds_alternative<Heartbeat>(frame)) return;
   const bool for_terminal = std::holds_alternative<OrderFrame>(frame) ||
                             std::holds_alternative<QueryFrame>(frame) ||
-                            std::holds_alternative<PositionsRequest>(frame);
+                            std::holds_alternative<PositionsRequest>(frame) ||
+                            std::holds_alternative<EventAck>(frame);
   if (!for_terminal) {
     return disconnect(std::string("protocol error: unexpected frame type ") + frame_type(frame), true);
   }
@@ -140,6 +149,7 @@ void LinkClient::run_timers() {
 
 bool LinkClient::send(const Frame& frame) {
   if (state_ != State::kReady) return false;
+  MTG_CHECK(sock_ != nullptr);
   const std::string line = encode(frame);
   if (line.size() > kMaxLineBytes) {
     spdlog::error("link client: not sending a {} frame of {} bytes", frame_type(frame), line.size());
@@ -163,6 +173,7 @@ void LinkClient::disconnect(const std::string& reason, bool error_to_peer) {
   last_error_ = reason;
   next_attempt_ms_ = clock_.steady_ms() + backoff_ms_ / 2 + jitter_.uniform_int(0, backoff_ms_ - backoff_ms_ / 2);
   backoff_ms_ = std::min(backoff_ms_ * 2, options_.reconnect_max_ms);
+  MTG_CHECK(backoff_ms_ >= options_.reconnect_min_ms);
 }
 
 }  // namespace mtg::link

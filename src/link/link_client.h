@@ -24,6 +24,7 @@ struct LinkClientOptions {
   std::string instance;
   std::string token;
   std::string terminal = "sim/1.0";
+  int version = kProtocolVersion;   // the protocol version offered in hello (1 or 2)
   int connect_timeout_ms = 3000;    // TCP connect, then the same again for the welcome
   int reconnect_min_ms = 250;       // first backoff after a failure; doubles per failure
   int reconnect_max_ms = 5000;      // backoff cap
@@ -41,7 +42,7 @@ class LinkClient {
 
   // Waits up to timeout_ms for network activity; connects when due, answers the
   // protocol itself (welcome, heartbeats, errors) and appends the engine's requests
-  // (OrderFrame, QueryFrame, PositionsRequest) to `out`.
+  // (OrderFrame, QueryFrame, PositionsRequest, EventAck) to `out`.
   void poll(int timeout_ms, std::vector<Frame>& out);
 
   // Queues a frame to the engine; false unless kReady (or when the queue is full,
@@ -49,6 +50,8 @@ class LinkClient {
   bool send(const Frame& frame);
 
   State state() const { return state_; }
+  // The protocol version of the current session (from welcome); 0 before the first.
+  int version() const { return version_; }
   // Reported in hello and every heartbeat.
   void set_broker_connected(bool connected) { broker_connected_ = connected; }
   // Completed handshakes so far (1 after the first welcome).
@@ -71,6 +74,7 @@ class LinkClient {
   std::unique_ptr<FramedSocket> sock_;
   bool broker_connected_ = true;
   int heartbeat_ms_ = 1000;
+  int version_ = 0;
   int backoff_ms_;
   SeededRng jitter_;
   int64_t next_attempt_ms_ = 0;

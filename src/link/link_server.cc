@@ -43,7 +43,9 @@ struct LinkServer::Conn {
 Result<std::unique_ptr<LinkServer>> LinkServer::listen(const std::string& host, int port, TokenCheck check,
                                                        const Clock& clock, LinkLimits limits) {
   MTG_CHECK(check != nullptr);
-  MTG_CHECK(limits.heartbeat_ms > 0 && limits.dead_after_heartbeats > 0 && limits.hello_timeout_ms > 0);
+  MTG_CHECK(limits.heartbeat_ms > 0);
+  MTG_CHECK(limits.dead_after_heartbeats > 0);
+  MTG_CHECK(limits.hello_timeout_ms > 0);
   auto listen_fd = listen_tcp(host, port, kListenBacklog);
   if (!listen_fd.is_ok()) return listen_fd.status().with_context("link server");
   auto wake_fd = make_eventfd();
@@ -107,6 +109,7 @@ void LinkServer::poll(int timeout_ms, std::vector<LinkEvent>& out) {
     flush_conn(*c);
   }
   std::erase_if(conns_, [](const auto& entry) { return entry.second->dead; });
+  MTG_CHECK(by_instance_.size() <= conns_.size());  // a closed connection is never an instance's
   out.insert(out.end(), std::make_move_iterator(events_.begin()), std::make_move_iterator(events_.end()));
   events_.clear();
 }
@@ -123,6 +126,7 @@ void LinkServer::accept_new() {
     const uint64_t id = next_conn_id_++;
     spdlog::info("link: connection {} from {}", id, peer);
     conns_.emplace(id, std::make_unique<Conn>(id, std::move(peer), std::move(fd), limits_, clock_.steady_ms()));
+    MTG_CHECK(conns_.size() <= limits_.max_connections);
   }
 }
 
@@ -146,6 +150,7 @@ void LinkServer::read_conn(Conn& c) {
 }
 
 void LinkServer::handle_line(Conn& c, const std::string& line) {
+  MTG_CHECK(!c.closing);  // read_conn ignores a closing connection's input
   const int64_t now = clock_.steady_ms();
   if (!c.bucket.take(now)) return close_conn(c, "rate limit exceeded", true);
   Result<Frame> frame = decode(line);
@@ -159,8 +164,9 @@ void LinkServer::handle_line(Conn& c, const std::string& line) {
 }
 
 void LinkServer::handle_hello(Conn& c, const Hello& hello) {
-  MTG_CHECK(!c.authenticated && !c.closing);
-  if (hello.version != kProtocolVersion) {
+  MTG_CHECK(!c.authenticated);
+  MTG_CHECK(!c.closing);
+  if (hello.version < kMinProtocolVersion) {
     return close_conn(c, "unsupported protocol version " + std::to_string(hello.version), true);
   }
   if (!check_(hello.instance, hello.token)) {
@@ -171,23 +177,29 @@ void LinkServer::handle_hello(Conn& c, const Hello& hello) {
   if (auto it = by_instance_.find(hello.instance); it != by_instance_.end()) {
     close_conn(*conns_.at(it->second), "replaced", true);
   }
+  MTG_CHECK(!by_instance_.contains(hello.instance));  // the replaced connection let go of it
   c.authenticated = true;
   c.instance = hello.instance;
   by_instance_[c.instance] = c.id;
   c.last_heartbeat_tx_ms = clock_.steady_ms();
-  c.sock.queue(encode(Welcome{kProtocolVersion, limits_.heartbeat_ms}));
-  spdlog::info("link: instance '{}' connected from {} ({}, broker_connected={})", c.instance, c.peer,
-               hello.terminal, hello.broker_connected);
-  events_.push_back(LinkEvent{LinkEvent::Kind::kConnected, c.instance, Heartbeat{clock_.now_ms(), hello.broker_connected}, ""});
+  const int version = std::min(hello.version, kProtocolVersion);  // a newer terminal speaks ours too
+  c.sock.queue(encode(Welcome{version, limits_.heartbeat_ms}));
+  spdlog::info("link: instance '{}' connected from {} ({}, protocol {}, broker_connected={})", c.instance, c.peer,
+               hello.terminal, version, hello.broker_connected);
+  events_.push_back(LinkEvent{LinkEvent::Kind::kConnected, c.instance,
+                              Heartbeat{clock_.now_ms(), hello.broker_connected}, "", version});
 }
 
 void LinkServer::handle_terminal_frame(Conn& c, Frame frame) {
   MTG_CHECK(c.authenticated);
+  MTG_CHECK(by_instance_.contains(c.instance));
+  MTG_CHECK(by_instance_.at(c.instance) == c.id);
   if (const ErrorFrame* err = std::get_if<ErrorFrame>(&frame)) {
     return close_conn(c, "terminal error: " + err->reason, false);
   }
   const bool for_engine = std::holds_alternative<Heartbeat>(frame) || std::holds_alternative<ResultFrame>(frame) ||
-                          std::holds_alternative<KnownFrame>(frame) || std::holds_alternative<Positions>(frame);
+                          std::holds_alternative<KnownFrame>(frame) || std::holds_alternative<Positions>(frame) ||
+                          std::holds_alternative<Orders>(frame) || std::holds_alternative<EventFrame>(frame);
   if (!for_engine) {
     return close_conn(c, std::string("protocol error: unexpected frame type ") + frame_type(frame), true);
   }
@@ -238,12 +250,16 @@ void LinkServer::close_conn(Conn& c, const std::string& reason, bool error_to_pe
     by_instance_.erase(it);
     events_.push_back(LinkEvent{LinkEvent::Kind::kDisconnected, c.instance, Heartbeat{}, reason});
   }
+  const auto left = by_instance_.find(c.instance);
+  MTG_CHECK(left == by_instance_.end() || left->second != c.id);  // a closing connection is no instance's
 }
 
 bool LinkServer::send(const std::string& instance, const Frame& frame) {
   auto it = by_instance_.find(instance);
   if (it == by_instance_.end()) return false;
   Conn& c = *conns_.at(it->second);
+  MTG_CHECK(c.authenticated);
+  MTG_CHECK(!c.closing);
   const std::string line = encode(frame);
   if (line.size() > kMaxLineBytes) {
     spdlog::error("link: not sending a {} frame of {} bytes to '{}'", frame_type(frame), line.size(), instance);

@@ -46,27 +46,6 @@ void set_nodelay(int fd) {
 
 }  // namespace
 
-Fd::~Fd() { reset(); }
-
-Fd& Fd::operator=(Fd&& other) noexcept {
-  if (this != &other) {
-    reset();
-    fd_ = other.release();
-  }
-  return *this;
-}
-
-int Fd::release() {
-  const int fd = fd_;
-  fd_ = -1;
-  return fd;
-}
-
-void Fd::reset() {
-  if (fd_ >= 0) ::close(fd_);
-  fd_ = -1;
-}
-
 Result<Fd> listen_tcp(const std::string& host, int port, int backlog) {
   AddrInfo ai;
   MTG_RETURN_IF_ERROR(resolve(host, port, true, ai));

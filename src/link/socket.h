@@ -4,29 +4,10 @@
 #include <cstddef>
 #include <string>
 
+#include "util/fd.h"
 #include "util/status.h"
 
 namespace mtg::link {
-
-// Owns one file descriptor; closes it when destroyed.
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd();
-  Fd(Fd&& other) noexcept : fd_(other.release()) {}
-  Fd& operator=(Fd&& other) noexcept;
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-
-  int get() const { return fd_; }
-  bool valid() const { return fd_ >= 0; }
-  int release();
-  void reset();
-
- private:
-  int fd_ = -1;
-};
 
 // A non-blocking listening socket with SO_REUSEADDR; port 0 picks an ephemeral port.
 Result<Fd> listen_tcp(const std::string& host, int port, int backlog);

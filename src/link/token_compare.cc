@@ -15,7 +15,8 @@ std::array<unsigned char, SHA256_DIGEST_LENGTH> sha256(std::string_view s) {
   std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
   unsigned int len = 0;
   const int ok = EVP_Digest(s.data(), s.size(), digest.data(), &len, EVP_sha256(), nullptr);
-  MTG_CHECK(ok == 1 && len == digest.size());
+  MTG_CHECK(ok == 1);
+  MTG_CHECK(len == digest.size());
   return digest;
 }
 

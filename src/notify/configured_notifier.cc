@@ -7,7 +7,8 @@
 
 namespace mtg::notify {
 
-std::unique_ptr<Notifier> make_configured_notifier(const Config& config, const Clock& clock) {
+std::unique_ptr<Notifier> make_configured_notifier(const Config& config, const Clock& clock,
+                                                   std::vector<std::unique_ptr<Sink>> extra) {
   std::vector<std::unique_ptr<Sink>> sinks;
   sinks.push_back(std::make_unique<LogSink>());
   sinks.push_back(std::make_unique<RedisRecordSink>(config.redis));
@@ -17,6 +18,7 @@ std::unique_ptr<Notifier> make_configured_notifier(const Config& config, const C
     options.url = config.webhook_url;
     sinks.push_back(std::make_unique<WebhookSink>(options));
   }
+  for (auto& sink : extra) sinks.push_back(std::move(sink));
   return std::make_unique<Notifier>(clock, std::move(sinks));
 }
 

@@ -12,6 +12,12 @@ namespace {
 
 void truncate_to(std::string& s, size_t max_bytes) {
   if (s.size() > max_bytes) s.resize(max_bytes);
+  MTG_CHECK(s.size() <= max_bytes);
+}
+
+// Every accepted notification is delivered, dropped, queued or in the worker's hands.
+bool counts_add_up(const NotifierStats& stats, size_t queued, bool busy) {
+  return stats.accepted == stats.delivered + stats.dropped + static_cast<int64_t>(queued) + (busy ? 1 : 0);
 }
 
 }  // namespace
@@ -22,7 +28,8 @@ Notifier::Notifier(const Clock& clock, std::vector<std::unique_ptr<Sink>> sinks,
       queue_limit_(options.queue_limit),
       limiter_(options.rate_limit),
       worker_([this] { run_worker(); }) {
-  MTG_CHECK(queue_limit_ >= 1 && queue_limit_ <= kMaxNotifyQueue);
+  MTG_CHECK(queue_limit_ >= 1);
+  MTG_CHECK(queue_limit_ <= kMaxNotifyQueue);
   for (const auto& sink : sinks_) MTG_CHECK(sink != nullptr);
 }
 
@@ -61,10 +68,12 @@ void Notifier::notify(Notification n) {
   queue_.push_back(std::move(n));
   ++stats_.accepted;
   MTG_CHECK(queue_.size() <= queue_limit_);
+  MTG_CHECK(counts_add_up(stats_, queue_.size(), busy_));
   work_cv_.notify_one();
 }
 
 bool Notifier::flush(int64_t timeout_ms) {
+  MTG_CHECK(timeout_ms >= 0);
   std::unique_lock<std::mutex> lock(mu_);
   return idle_cv_.wait_for(lock, std::chrono::milliseconds(timeout_ms),
                            [this] { return queue_.empty() && !busy_; });
@@ -80,6 +89,7 @@ void Notifier::run_worker() {
   while (true) {
     work_cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
     if (stop_) break;
+    MTG_CHECK(!busy_);  // one worker, one notification at a time
     Notification n = std::move(queue_.front());
     queue_.pop_front();
     busy_ = true;
@@ -88,6 +98,7 @@ void Notifier::run_worker() {
     lock.lock();
     busy_ = false;
     ++stats_.delivered;
+    MTG_CHECK(counts_add_up(stats_, queue_.size(), busy_));
     if (queue_.empty()) idle_cv_.notify_all();
   }
   busy_ = false;
@@ -112,6 +123,7 @@ void Notifier::deliver_to_sinks(const Notification& n) {
                    n.instance.empty() ? "-" : n.instance, sink->name(), st.to_string());
     }
   }
+  MTG_CHECK(static_cast<size_t>(failures) <= sinks_.size());
   if (failures > 0) {
     std::lock_guard<std::mutex> lock(mu_);
     stats_.sink_failures += failures;

@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "util/check.h"
+
 namespace mtg::notify {
 
 PreferredWebhooksSink::PreferredWebhooksSink(const Config& config, const Clock& clock)
@@ -17,6 +19,7 @@ void PreferredWebhooksSink::refresh() {
     redis_ = std::move(*connected);
     prefs_ = std::make_unique<PrefsStore>(*redis_, prefix_, file_);
   }
+  MTG_CHECK(prefs_ != nullptr);
   auto prefs = prefs_->load();
   if (!prefs) {
     spdlog::warn("notify: preferred webhooks not refreshed: {}", prefs.status().to_string());
@@ -31,6 +34,7 @@ void PreferredWebhooksSink::refresh() {
     options.url = url;
     sinks_.push_back(std::make_unique<WebhookSink>(options));
   }
+  MTG_CHECK(sinks_.size() == urls_.size());  // one sink per URL
 }
 
 Status PreferredWebhooksSink::deliver(const Notification& n) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "keys/redis_keys.h"
 #include "notify/sink.h"
 #include "notify/webhook_sink.h"
 #include "prefs/prefs_store.h"
@@ -23,7 +24,7 @@ class PreferredWebhooksSink final : public Sink {
 
   // Posts to every preferred URL (none: ok); the first failure is returned.
   Status deliver(const Notification& n) override;
-  std::string name() const override { return "webhooks(" + prefix_ + "prefs)"; }
+  std::string name() const override { return "webhooks(" + RedisKeys{prefix_}.prefs() + ")"; }
 
  private:
   void refresh();

@@ -23,6 +23,7 @@ RateLimiter::Decision RateLimiter::admit(const std::string& instance, const std:
       return {};
     }
     it = windows_.emplace(std::move(key), Window{now_ms, 0, 0}).first;
+    MTG_CHECK(windows_.size() <= options_.max_keys);
   }
   Window& w = it->second;
   if (now_ms - w.start_ms >= options_.window_ms) {
@@ -30,6 +31,7 @@ RateLimiter::Decision RateLimiter::admit(const std::string& instance, const std:
     w.passed = 0;
   }
   if (w.passed >= options_.burst) {
+    MTG_CHECK(w.passed == options_.burst);  // passed never goes beyond the burst
     ++w.suppressed;
     return {};
   }

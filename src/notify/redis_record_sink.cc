@@ -8,7 +8,7 @@ Status RedisRecordSink::deliver(const Notification& n) {
     if (!connected) return connected.status();
     redis_ = std::move(*connected);
   }
-  auto added = redis_->command({"XADD", config_.prefix + "notifications", "MAXLEN", "~",
+  auto added = redis_->command({"XADD", RedisKeys{config_.prefix}.notifications(), "MAXLEN", "~",
                                 std::to_string(kMaxRecords), "*", "notification", to_json(n)});
   return added ? Status::ok() : added.status();
 }

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "config/config.h"
+#include "keys/redis_keys.h"
 #include "notify/sink.h"
 #include "store/redis/redis_client.h"
 
@@ -21,7 +22,7 @@ class RedisRecordSink final : public Sink {
 
   // kUnavailable while Redis is down: the record is lost, the log sink still has it.
   Status deliver(const Notification& n) override;
-  std::string name() const override { return "redis(" + config_.prefix + "notifications)"; }
+  std::string name() const override { return "redis(" + RedisKeys{config_.prefix}.notifications() + ")"; }
 
  private:
   RedisConfig config_;

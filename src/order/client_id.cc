@@ -55,7 +55,8 @@ Result<UuidBytes> decode(std::string_view text) {
       bytes[n++] = static_cast<uint8_t>((bits >> pending) & 0xff);
     }
   }
-  MTG_CHECK(n == kUuidBytes && pending == 4);
+  MTG_CHECK(n == kUuidBytes);
+  MTG_CHECK(pending == 4);
   if ((bits & 0x0f) != 0) return Status::invalid("client id: non-canonical base64url tail");
   return bytes;
 }
@@ -68,14 +69,16 @@ Result<int> parse_leg(std::string_view text) {
     if (c < '0' || c > '9') return bad;
     leg = leg * 10 + (c - '0');
   }
-  MTG_CHECK(leg >= 0 && leg <= kMaxLeg);
+  MTG_CHECK(leg >= 0);
+  MTG_CHECK(leg <= kMaxLeg);
   return leg;
 }
 
 }  // namespace
 
 std::string client_id(const std::string& uuid, int leg) {
-  MTG_CHECK_MSG(leg >= 0 && leg <= kMaxLeg, "client_id: leg out of 0..999");
+  MTG_CHECK_MSG(leg >= 0, "client_id: leg out of 0..999");
+  MTG_CHECK_MSG(leg <= kMaxLeg, "client_id: leg out of 0..999");
   auto bytes = uuid_bytes(uuid);
   MTG_CHECK_MSG(bytes.is_ok(), "client_id: not a uuid");
   std::string id = encode(*bytes) + "." + std::to_string(leg);

@@ -1,9 +1,10 @@
 #include "order/order.h"
 
 #include <cmath>
+#include <limits>
 #include <nlohmann/json.hpp>
 
-#include "signal/json_fields.h"
+#include "util/json_fields.h"
 #include "signal/signal_parser.h"
 #include "util/check.h"
 
@@ -23,11 +24,27 @@ SignalLimits stored_signal_limits() {
 }
 
 Status order_invariants(const Order& o) {
-  if (!(o.filled_volume >= 0 && o.filled_volume <= o.signal.volume + kVolumeEpsilon)) {
+  if (!(o.filled_volume >= 0 && o.filled_volume <= o.volume_cap() + kVolumeEpsilon)) {
     return field_error("filled_volume", "must be in 0..signal.volume");
   }
+  if (!(o.expected_volume >= 0)) return field_error("expected_volume", "must be >= 0");
   if (!(o.avg_price >= 0)) return field_error("avg_price", "must be >= 0");
   if (o.updated_at_ms < 0) return field_error("updated_at", "must be >= 0");
+  return Status::ok();
+}
+
+// The fields of contract version 2, absent in orders stored before it.
+Status decode_terminal_fields(const JsonFields& f, Order& o) {
+  if (f.has("expected_volume")) MTG_ASSIGN_FIELD(o.expected_volume, f.number("expected_volume"));
+  if (f.has("ticket")) MTG_ASSIGN_FIELD(o.ticket, f.unsigned_integer("ticket"));
+  if (f.has("deal")) MTG_ASSIGN_FIELD(o.deal, f.unsigned_integer("deal"));
+  if (f.has("position")) MTG_ASSIGN_FIELD(o.position, f.unsigned_integer("position"));
+  if (f.has("retcode")) {
+    int64_t retcode = 0;
+    MTG_ASSIGN_FIELD(retcode, f.integer("retcode"));
+    if (retcode < INT32_MIN || retcode > INT32_MAX) return field_error("retcode", "out of range");
+    o.retcode = static_cast<int>(retcode);
+  }
   return Status::ok();
 }
 
@@ -52,6 +69,7 @@ Status decode_fields(const nlohmann::json& doc, Order& o) {
   MTG_ASSIGN_FIELD(o.stream_id, f.text("stream_id"));
   MTG_ASSIGN_FIELD(o.reason, f.text("reason"));
   MTG_ASSIGN_FIELD(o.updated_at_ms, f.integer("updated_at"));
+  MTG_RETURN_IF_ERROR(decode_terminal_fields(f, o));
   return order_invariants(o);
 }
 
@@ -65,6 +83,14 @@ std::string clip_reason(std::string_view reason) {
   return std::string(reason.substr(0, end));
 }
 
+bool Order::closes_everything() const {
+  return (signal.action == Action::kClose || signal.action == Action::kCloseAll) && signal.volume == 0;
+}
+
+double Order::volume_cap() const {
+  return closes_everything() ? std::numeric_limits<double>::infinity() : signal.volume;
+}
+
 Status Order::transition(OrderState to, int64_t now_ms) {
   if (!can_transition(state, to)) {
     return Status::precondition("order " + signal.uuid + ": transition " + state_name(state) + " -> " +
@@ -75,7 +101,7 @@ Status Order::transition(OrderState to, int64_t now_ms) {
   }
   state = to;
   updated_at_ms = now_ms;
-  MTG_CHECK(filled_volume <= signal.volume + kVolumeEpsilon);
+  MTG_CHECK(filled_volume <= volume_cap() + kVolumeEpsilon);
   return Status::ok();
 }
 
@@ -87,18 +113,20 @@ Status Order::apply_fill(double volume, double price) {
     return Status::precondition("order " + signal.uuid + ": fill while " + state_name(state));
   }
   const double total = filled_volume + volume;
-  if (total > signal.volume + kVolumeEpsilon) {
+  if (total > volume_cap() + kVolumeEpsilon) {
     return Status::precondition("order " + signal.uuid + ": fill of " + std::to_string(volume) +
                                 " would exceed volume " + std::to_string(signal.volume) + " (filled " +
                                 std::to_string(filled_volume) + ")");
   }
   avg_price = (avg_price * filled_volume + price * volume) / total;
   filled_volume = total;
-  MTG_CHECK(filled_volume <= signal.volume + kVolumeEpsilon && avg_price > 0);
+  MTG_CHECK(filled_volume <= volume_cap() + kVolumeEpsilon);
+  MTG_CHECK(avg_price > 0);
   return Status::ok();
 }
 
 double Order::remaining_volume() const {
+  if (closes_everything()) return 0.0;
   const double remaining = std::round((signal.volume - filled_volume) * kRemainingRounding) / kRemainingRounding;
   return remaining > 0 ? remaining : 0.0;
 }
@@ -113,6 +141,11 @@ std::string Order::to_json() const {
   j["stream_id"] = stream_id;
   j["reason"] = clip_reason(reason);
   j["updated_at"] = updated_at_ms;
+  j["expected_volume"] = expected_volume;
+  j["ticket"] = ticket;
+  j["deal"] = deal;
+  j["position"] = position;
+  j["retcode"] = retcode;
   return dump_json(j);
 }
 

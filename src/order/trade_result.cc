@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "signal/json_fields.h"
+#include "util/json_fields.h"
 #include "util/check.h"
 
 namespace mtg {
@@ -10,8 +10,17 @@ namespace {
 
 using R = ResultStatus;
 
-constexpr ResultStatus kAllStatuses[] = {R::kFilled,  R::kPartial,   R::kFailed, R::kRejected,
-                                         R::kExpired, R::kDuplicate, R::kDropped};
+constexpr ResultStatus kAllStatuses[] = {R::kFilled,  R::kPartial, R::kFailed,   R::kRejected, R::kExpired,
+                                         R::kDuplicate, R::kDropped, R::kPlaced, R::kModified, R::kCancelled};
+
+// The optional fields of contract version 2: absent in results written before it.
+Status decode_v2_fields(const JsonFields& f, TradeResult& r) {
+  if (f.has("action")) MTG_ASSIGN_FIELD(r.action, f.text("action"));
+  if (f.has("deal")) MTG_ASSIGN_FIELD(r.deal, f.unsigned_integer("deal"));
+  if (f.has("position")) MTG_ASSIGN_FIELD(r.position, f.unsigned_integer("position"));
+  if (f.has("retcode_name")) MTG_ASSIGN_FIELD(r.retcode_name, f.text("retcode_name"));
+  return Status::ok();
+}
 
 Status decode_fields(const nlohmann::json& doc, TradeResult& r) {
   const JsonFields f(doc);
@@ -36,7 +45,7 @@ Status decode_fields(const nlohmann::json& doc, TradeResult& r) {
   r.retcode = static_cast<int>(retcode);
   MTG_ASSIGN_FIELD(r.ts_ms, f.integer("ts"));
   MTG_ASSIGN_FIELD(r.stream_id, f.text("stream_id"));
-  return Status::ok();
+  return decode_v2_fields(f, r);
 }
 
 }  // namespace
@@ -50,6 +59,9 @@ const char* result_status_name(ResultStatus status) {
     case R::kExpired: return "expired";
     case R::kDuplicate: return "duplicate";
     case R::kDropped: return "dropped";
+    case R::kPlaced: return "placed";
+    case R::kModified: return "modified";
+    case R::kCancelled: return "cancelled";
   }
   MTG_CHECK_MSG(false, "bad ResultStatus");
 }
@@ -74,11 +86,17 @@ std::string TradeResult::to_json() const {
   j["volume"] = volume;
   j["filled_volume"] = filled_volume;
   j["avg_price"] = avg_price;
+  j["price"] = avg_price;
   j["reason"] = clip_reason(reason);
   j["ticket"] = ticket;
+  j["order"] = ticket;
   j["retcode"] = retcode;
   j["ts"] = ts_ms;
   j["stream_id"] = stream_id;
+  j["action"] = action;
+  j["deal"] = deal;
+  j["position"] = position;
+  j["retcode_name"] = retcode_name;
   return dump_json(j);
 }
 
@@ -93,7 +111,8 @@ Result<TradeResult> TradeResult::from_json(std::string_view json_text) {
 std::string final_result_id(const std::string& uuid) { return uuid + ":final"; }
 
 std::string partial_result_id(const std::string& uuid, int leg) {
-  MTG_CHECK(leg >= 0 && leg <= kMaxLeg);
+  MTG_CHECK(leg >= 0);
+  MTG_CHECK(leg <= kMaxLeg);
   return uuid + ":p" + std::to_string(leg);
 }
 
@@ -111,7 +130,8 @@ TradeResult final_result_of(const Order& order, ResultStatus status, std::string
   r.uuid = order.signal.uuid;
   r.instance = order.signal.instance;
   r.symbol = order.signal.symbol;
-  r.side = side_name(order.signal.side);
+  r.side = order.signal.action == Action::kOpen ? side_name(order.signal.side) : "";
+  r.action = action_name(order.signal.action);
   r.status = status;
   r.volume = order.signal.volume;
   r.filled_volume = order.filled_volume;
@@ -119,7 +139,11 @@ TradeResult final_result_of(const Order& order, ResultStatus status, std::string
   r.reason = clip_reason(reason);
   r.ts_ms = now_ms;
   r.stream_id = order.stream_id;
-  MTG_CHECK(r.filled_volume <= r.volume + kVolumeEpsilon);
+  r.ticket = order.ticket;
+  r.deal = order.deal;
+  r.position = order.position;
+  r.retcode = order.retcode;
+  MTG_CHECK(r.filled_volume <= order.volume_cap() + kVolumeEpsilon);
   return r;
 }
 

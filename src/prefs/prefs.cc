@@ -47,10 +47,12 @@ Result<PrefKey> parse_key(const std::string& key) {
   if (key == kPrefWebhookUrls) return PrefKey{KeyKind::kWebhookUrls, ""};
   if (key == kPrefDefaultTtlMs) return PrefKey{KeyKind::kDefaultTtl, ""};
   if (auto id = middle(key, kInstancePrefix, kMaxVolumeSuffix)) {
+    MTG_CHECK(!id->empty());
     if (id->size() > kMaxInstanceIdBytes) return Status::invalid(key + ": instance id longer than 64 characters");
     return PrefKey{KeyKind::kMaxVolume, *id};
   }
   if (auto kind = middle(key, kBackupPrefix, kIntervalSuffix)) {
+    MTG_CHECK(!kind->empty());
     if (std::find(kBackupKinds.begin(), kBackupKinds.end(), *kind) == kBackupKinds.end()) {
       return Status::invalid(key + ": unknown backup kind '" + *kind + "' (redis, configs, prefs, duckdb, postgres)");
     }
@@ -81,10 +83,12 @@ Result<std::vector<std::string>> decode_urls(const std::string& key, const json&
     }
     urls.push_back(u.get<std::string>());
   }
+  MTG_CHECK(urls.size() <= kMaxWebhookUrls);
   return urls;
 }
 
 Result<int64_t> decode_integer(const std::string& key, const json& v, int64_t min, int64_t max) {
+  MTG_CHECK(min <= max);
   const bool in_range = (v.is_number_integer() && !v.is_number_unsigned() && v.get<int64_t>() >= min &&
                          v.get<int64_t>() <= max) ||
                         (v.is_number_unsigned() && v.get<uint64_t>() <= static_cast<uint64_t>(max) &&
@@ -115,18 +119,25 @@ Status apply(const std::string& key, const std::string& json_value, Prefs& prefs
       auto ttl = decode_integer(key, v, 1, kMaxDefaultTtlMs);
       if (!ttl) return ttl.status();
       prefs.default_ttl_ms = *ttl;
+      MTG_CHECK(*prefs.default_ttl_ms >= 1);
+      MTG_CHECK(*prefs.default_ttl_ms <= kMaxDefaultTtlMs);
       return Status::ok();
     }
     case KeyKind::kMaxVolume:
       if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() <= 0) {
         return Status::invalid(key + ": must be a number > 0 (lots)");
       }
+      MTG_CHECK(!parsed_key->name.empty());
       prefs.max_volume[parsed_key->name] = v.get<double>();
+      MTG_CHECK(prefs.max_volume.at(parsed_key->name) > 0);
       return Status::ok();
     case KeyKind::kBackupInterval: {
       auto interval = decode_integer(key, v, 1, kMaxBackupIntervalS);
       if (!interval) return interval.status();
+      MTG_CHECK(!parsed_key->name.empty());
       prefs.backup_interval_s[parsed_key->name] = *interval;
+      MTG_CHECK(prefs.backup_interval_s.at(parsed_key->name) >= 1);
+      MTG_CHECK(prefs.backup_interval_s.at(parsed_key->name) <= kMaxBackupIntervalS);
       return Status::ok();
     }
   }
@@ -147,12 +158,15 @@ Result<Prefs> parse_prefs(const std::map<std::string, std::string>& fields) {
   }
   Prefs prefs;
   for (const auto& [key, value] : fields) MTG_RETURN_IF_ERROR(apply(key, value, prefs));
+  MTG_CHECK(prefs.max_volume.size() + prefs.backup_interval_s.size() <= fields.size());
+  MTG_CHECK(prefs.backup_interval_s.size() <= kBackupKinds.size());
   return prefs;
 }
 
 std::string pref_json_from_text(const std::string& text) {
   const json v = json::parse(text, nullptr, /*allow_exceptions=*/false);
   const json out = v.is_discarded() ? json(text) : v;
+  MTG_CHECK(!out.is_discarded());
   return out.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 

@@ -1,4 +1,4 @@
-// User preferences (seed §2 "User Preferences", issue 6): per-user settings the product
+// User preferences (docs/requirements.md §2): per-user settings the product
 // reads while it runs. Stored as the Redis hash `<prefix>prefs` (field = key, value =
 // the JSON text of the value), mirrored to the JSON file [prefs] file (prefs_store.h).
 //

@@ -30,10 +30,15 @@ Result<std::map<std::string, std::string>> RedisPrefsHash::get_all() {
 }
 
 Status RedisPrefsHash::set(const std::string& key, const std::string& json_value) {
+  MTG_CHECK(!key.empty());
+  MTG_CHECK(key.size() <= kMaxPrefKeyBytes);
+  MTG_CHECK(!json_value.empty());
   return redis_.command({"HSET", key_, key, json_value}).status();
 }
 
 Result<bool> RedisPrefsHash::remove(const std::string& key) {
+  MTG_CHECK(!key.empty());
+  MTG_CHECK(key.size() <= kMaxPrefKeyBytes);
   auto reply = redis_.command({"HDEL", key_, key});
   if (!reply) return reply.status();
   return reply->integer == 1;
@@ -44,6 +49,7 @@ Status RedisPrefsHash::seed(const std::map<std::string, std::string>& fields) {
   if (fields.empty()) return Status::ok();
   std::vector<std::vector<std::string>> commands;
   for (const auto& [key, value] : fields) commands.push_back({"HSETNX", key_, key, value});
+  MTG_CHECK(commands.size() == fields.size());
   auto replies = redis_.pipeline(commands);
   if (!replies) return replies.status();
   for (const auto& reply : *replies) MTG_RETURN_IF_ERROR(reply_status(reply, "HSETNX " + key_));

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 
+#include "keys/redis_keys.h"
 #include "store/redis/redis_client.h"
 #include "util/status.h"
 
@@ -29,7 +30,7 @@ class PrefsHash {
 // PrefsHash on a real Redis; `redis` must outlive it.
 class RedisPrefsHash final : public PrefsHash {
  public:
-  RedisPrefsHash(RedisClient& redis, std::string prefix) : redis_(redis), key_(std::move(prefix) + "prefs") {}
+  RedisPrefsHash(RedisClient& redis, std::string prefix) : redis_(redis), key_(RedisKeys{std::move(prefix)}.prefs()) {}
 
   Result<std::map<std::string, std::string>> get_all() override;
   Status set(const std::string& key, const std::string& json_value) override;

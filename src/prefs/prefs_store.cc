@@ -24,6 +24,7 @@ constexpr int kLockPollMs = 10;
 class FileLock {
  public:
   static Result<std::unique_ptr<FileLock>> acquire(const std::string& file) {
+    MTG_CHECK(!file.empty());
     const std::string path = file + ".lock";
     std::error_code ec;
     const auto dir = std::filesystem::path(path).parent_path();
@@ -45,11 +46,12 @@ class FileLock {
   FileLock& operator=(const FileLock&) = delete;
 
  private:
-  explicit FileLock(int fd) : fd_(fd) {}
+  explicit FileLock(int fd) : fd_(fd) { MTG_CHECK(fd_ >= 0); }
   int fd_;
 };
 
 std::string canonical_json(const std::string& json_value) {
+  MTG_CHECK(nlohmann::json::accept(json_value));
   return nlohmann::json::parse(json_value).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -88,6 +90,8 @@ Result<std::map<std::string, std::string>> PrefsStore::fields() {
     }
   }
   if (valid.empty()) return current;
+  MTG_CHECK(valid.size() <= kMaxPrefFields);
+  MTG_CHECK(valid.size() <= saved->size());
   MTG_RETURN_IF_ERROR(hash_->seed(valid));
   spdlog::warn("prefs: the preferences hash was missing; re-seeded {} entries from {}", valid.size(), file_);
   return hash_->get_all();
@@ -129,6 +133,7 @@ Status PrefsStore::replace(const std::map<std::string, std::string>& fields) {
   if (!parsed) return parsed.status();
   std::map<std::string, std::string> canonical;
   for (const auto& [key, value] : fields) canonical[key] = canonical_json(value);
+  MTG_CHECK(canonical.size() == fields.size());
   auto lock = FileLock::acquire(file_);
   if (!lock) return lock.status();
   MTG_RETURN_IF_ERROR(hash_->replace(canonical));

@@ -15,6 +15,7 @@ std::optional<Prefs> PrefsWatcher::poll() {
   const int64_t now = clock_.steady_ms();
   if (now < next_poll_ms_) return std::nullopt;
   next_poll_ms_ = now + interval_ms_;
+  MTG_CHECK(next_poll_ms_ > now);
   auto fields = store_.fields();
   if (!fields) {
     if (last_status_.to_string() != fields.status().to_string()) {
@@ -33,6 +34,7 @@ std::optional<Prefs> PrefsWatcher::poll() {
     last_status_ = prefs.status();
     return std::nullopt;
   }
+  MTG_CHECK(seen_);
   last_status_ = Status::ok();
   return std::move(*prefs);
 }

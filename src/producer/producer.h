@@ -1,4 +1,4 @@
-// The producer's side of the durability contract (DESIGN.md "Durability contract",
+// The producer's side of the durability contract (docs/requirements.md "Durability",
 // docs/producers.md): Redis may lose the last seconds of what it acknowledged (its
 // crash on a stalled disk, its host's crash), so a producer keeps every signal until
 // a final result or `duplicate` arrives and sends it again — the same payload, so the

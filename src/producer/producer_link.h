@@ -1,4 +1,4 @@
-// What a producer needs of Redis (DESIGN.md "Signals in", "Results out"), behind an
+// What a producer needs of Redis (docs/requirements.md "Signals in", "Results out"), behind an
 // interface so that the producer's rules can be tested against a fake Redis that
 // restarts, loses writes and drops connections on cue. RedisProducerLink is the real one.
 #pragma once

@@ -1,6 +1,6 @@
 #include "producer/redis_producer_link.h"
 
-#include "engine/redis_keys.h"
+#include "keys/redis_keys.h"
 #include "store/redis/redis_server_info.h"
 #include "util/check.h"
 

@@ -60,7 +60,11 @@ std::string uuid_text(const UuidBytes& bytes) {
 Result<std::string> normalize_uuid(std::string_view text) {
   auto bytes = uuid_bytes(text);
   if (!bytes) return bytes.status();
-  return uuid_text(*bytes);
+  std::string canonical = uuid_text(*bytes);
+  auto round_trip = uuid_bytes(canonical);
+  MTG_CHECK(round_trip.is_ok());
+  MTG_CHECK(*round_trip == *bytes);  // the canonical form names the same uuid
+  return canonical;
 }
 
 }  // namespace mtg

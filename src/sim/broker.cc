@@ -1,76 +1,61 @@
 #include "sim/broker.h"
 
 #include <algorithm>
-#include <cmath>
 
 #include "link/retcode.h"
 #include "util/check.h"
 
 namespace mtg::sim {
-namespace {
 
-constexpr double kWalkStepRel = 0.0002;  // one price step moves the mid by at most 0.02 %
-constexpr double kVolumeEpsilonCents = 1e-6;
+std::string broker_comment(const std::string& text) { return text.substr(0, kMaxCommentChars); }
 
-double round_to(double value, int digits) {
-  const double scale = std::pow(10.0, digits);
-  return std::round(value * scale) / scale;
-}
-
-double lots(int64_t lot_cents) { return static_cast<double>(lot_cents) / kLotCentsPerLot; }
-
-}  // namespace
-
-int64_t to_lot_cents(double volume) {
-  if (!(volume > 0) || !std::isfinite(volume) || volume > 1e9) return -1;
-  const double cents = volume * kLotCentsPerLot;
-  const double rounded = std::round(cents);
-  if (std::fabs(cents - rounded) > kVolumeEpsilonCents * std::max(1.0, rounded)) return -1;
-  return static_cast<int64_t>(rounded);
-}
-
-Broker::Broker(const SimConfig& config, std::unique_ptr<Rng> rng) : config_(config), rng_(std::move(rng)) {
+Broker::Broker(const SimConfig& config, std::unique_ptr<Rng> rng)
+    : config_(config), rng_(std::move(rng)), market_(config.symbol_suffix) {
   MTG_CHECK(rng_ != nullptr);
-  MTG_CHECK(config_.latency_ms_min >= 0 && config_.latency_ms_min <= config_.latency_ms_max);
-  symbols_["EURUSD"] = Symbol{1.10, 1.10, 0.00010, 5};
-  symbols_["GBPUSD"] = Symbol{1.27, 1.27, 0.00015, 5};
-  symbols_["USDJPY"] = Symbol{150.0, 150.0, 0.015, 3};
-  symbols_["XAUUSD"] = Symbol{2000.0, 2000.0, 0.30, 2};
+  MTG_CHECK(check_sim_config(config_).is_ok());
 }
 
-void Broker::walk(Symbol& s) {
-  const double step = (rng_->uniform01() * 2.0 - 1.0) * kWalkStepRel;
-  s.mid = std::clamp(s.mid * (1.0 + step), s.base / 2, s.base * 2);
+std::optional<Refusal> Broker::check_symbol(const std::string& symbol) const {
+  if (market_.knows(symbol)) return std::nullopt;
+  return Refusal{link::kRetcodeInvalid, "unknown symbol " + symbol};
 }
 
-double Broker::bid(const std::string& symbol) const {
-  const Symbol& s = symbols_.at(symbol);
-  return round_to(s.mid - s.spread / 2, s.digits);
-}
+bool Broker::draw(double probability) { return probability > 0 && rng_->uniform01() < probability; }
 
-double Broker::ask(const std::string& symbol) const {
-  const Symbol& s = symbols_.at(symbol);
-  return round_to(s.mid + s.spread / 2, s.digits);
-}
-
-Execution Broker::execute(const BrokerOrder& order) {
-  const int64_t cents = to_lot_cents(order.volume);
-  if (cents <= 0) return Execution{link::kRetcodeInvalidVolume, 0, 0, "invalid volume"};
-  auto it = symbols_.find(order.symbol);
-  if (it == symbols_.end()) return Execution{link::kRetcodeReject, 0, 0, "unknown symbol " + order.symbol};
-  walk(it->second);
-  const double price = order.side == link::Side::kBuy ? ask(order.symbol) : bid(order.symbol);
+Execution Broker::fill(const std::string& symbol, Side side, int64_t lot_cents) {
+  MTG_CHECK(lot_cents > 0);
+  MTG_CHECK(market_.knows(symbol));
+  if (auto allowed = config_.symbol_filling.find(symbol); allowed != config_.symbol_filling.end()) {
+    const auto& modes = allowed->second;
+    if (std::find(modes.begin(), modes.end(), config_.filling) == modes.end()) {
+      return Execution{link::kRetcodeInvalidFill, 0, 0,
+                       "filling mode " + config_.filling + " not allowed for " + symbol};
+    }
+  }
+  if (draw(config_.market_closed_prob)) {
+    return Execution{link::kRetcodeMarketClosed, 0, 0, "market closed (simulated)"};
+  }
+  market_.walk(symbol, *rng_);
+  const Quote q = market_.quote(symbol);
+  const double price = side == Side::kBuy ? q.ask : q.bid;
   double u = rng_->uniform01();
-  if (u < config_.reject_prob) return Execution{link::kRetcodeReject, 0, 0, "rejected by the broker (simulated)"};
+  if (u < config_.reject_prob) {
+    return Execution{link::kRetcodeReject, 0, 0, "rejected by the broker (simulated)"};
+  }
   u -= config_.reject_prob;
   if (u < config_.requote_prob) return Execution{link::kRetcodeRequote, 0, price, "requote (simulated)"};
   u -= config_.requote_prob;
-  if (u < config_.partial_fill_prob && cents >= 2) {
-    const int64_t filled = rng_->uniform_int(1, cents - 1);
-    MTG_CHECK(filled >= 1 && filled < cents);
-    return Execution{link::kRetcodeDonePartial, lots(filled), price, "partial fill (simulated)"};
+  if (u < config_.partial_fill_prob && lot_cents >= 2) {
+    const int64_t filled = rng_->uniform_int(1, lot_cents - 1);
+    MTG_CHECK(filled >= 1);
+    MTG_CHECK(filled < lot_cents);
+    return Execution{link::kRetcodeDonePartial, filled, price, "partial fill (simulated)"};
   }
-  return Execution{link::kRetcodeDone, lots(cents), price, ""};
+  return Execution{link::kRetcodeDone, lot_cents, price, ""};
+}
+
+void Broker::walk_all() {
+  for (const std::string& symbol : market_.symbols()) market_.walk(symbol, *rng_);
 }
 
 int Broker::draw_latency_ms() {
@@ -78,49 +63,10 @@ int Broker::draw_latency_ms() {
   return static_cast<int>(std::min<int64_t>(ms, kMaxLatencyMs));
 }
 
-void Broker::book_deal(const Deal& deal) {
-  const int64_t cents = to_lot_cents(deal.volume);
-  MTG_CHECK_MSG(cents > 0, "a booked deal has a positive volume in 0.01 lots");
-  MTG_CHECK(deal.ticket > 0 && deal.deal > 0);
-  next_ticket_ = std::max(next_ticket_, deal.ticket + 1);
-  next_deal_ = std::max(next_deal_, deal.deal + 1);
-  if (config_.account == "hedging") {
-    positions_[deal.ticket] = BookPosition{deal.ticket, deal.symbol, deal.side, cents, deal.price};
-    return;
-  }
-  book_netting(deal, cents);
-}
+bool Broker::draw_timeout_after_fill() { return draw(config_.timeout_after_fill_prob); }
 
-void Broker::book_netting(const Deal& deal, int64_t lot_cents) {
-  auto it = std::find_if(positions_.begin(), positions_.end(),
-                         [&](const auto& entry) { return entry.second.symbol == deal.symbol; });
-  if (it == positions_.end()) {
-    positions_[deal.ticket] = BookPosition{deal.ticket, deal.symbol, deal.side, lot_cents, deal.price};
-    return;
-  }
-  BookPosition& pos = it->second;
-  if (pos.side == deal.side) {
-    const int64_t total = pos.lot_cents + lot_cents;
-    pos.price = (pos.price * static_cast<double>(pos.lot_cents) + deal.price * static_cast<double>(lot_cents)) /
-                static_cast<double>(total);
-    pos.lot_cents = total;
-  } else if (lot_cents < pos.lot_cents) {
-    pos.lot_cents -= lot_cents;
-  } else {
-    const int64_t rest = lot_cents - pos.lot_cents;
-    positions_.erase(it);
-    if (rest > 0) positions_[deal.ticket] = BookPosition{deal.ticket, deal.symbol, deal.side, rest, deal.price};
-  }
-}
+bool Broker::draw_link_drop_after_fill() { return draw(config_.link_drop_after_fill_prob); }
 
-std::vector<link::Position> Broker::positions() const {
-  std::vector<link::Position> out;
-  out.reserve(positions_.size());
-  for (const auto& [ticket, p] : positions_) {
-    MTG_CHECK(p.lot_cents > 0);
-    out.push_back(link::Position{ticket, p.symbol, p.side, lots(p.lot_cents), p.price});
-  }
-  return out;
-}
+int64_t Broker::draw_result_delay_ms() { return draw(config_.slow_result_prob) ? config_.slow_result_ms : 0; }
 
 }  // namespace mtg::sim

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "util/check.h"
+#include "util/file_system.h"
 
 namespace mtg::sim {
 namespace {
@@ -32,19 +33,14 @@ Result<std::string> read_all(int fd, const std::string& path) {
   return data;
 }
 
-void sync_parent_dir(const std::string& path) {
-  const std::string dir = std::filesystem::path(path).parent_path().string();
-  link::Fd fd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (fd.valid()) fsync(fd.get());
-}
-
 }  // namespace
 
 Result<std::unique_ptr<JsonlFile>> JsonlFile::open(const std::string& path, std::vector<nlohmann::json>& records) {
   const bool existed = std::filesystem::exists(path);
-  link::Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
   if (!fd.valid()) return errno_status("open " + path);
-  if (!existed) sync_parent_dir(path);
+  // Best effort: the new file holds nothing yet.
+  if (!existed) (void)FileSystem::real().sync_dir(parent_dir(path));
   auto data = read_all(fd.get(), path);
   if (!data.is_ok()) return data.status();
   size_t good_end = 0;  // bytes up to the end of the last good line
@@ -70,7 +66,7 @@ Result<std::unique_ptr<JsonlFile>> JsonlFile::open(const std::string& path, std:
   }
   if (torn != 0) {
     if (ftruncate(fd.get(), static_cast<off_t>(good_end)) != 0) return errno_status("truncate " + path);
-    if (fdatasync(fd.get()) != 0) return errno_status("fsync " + path);
+    MTG_RETURN_IF_ERROR(FileSystem::real().sync(fd.get(), path, SyncMode::kData));
   }
   return std::unique_ptr<JsonlFile>(new JsonlFile(path, std::move(fd), torn));
 }
@@ -79,15 +75,8 @@ Status JsonlFile::append(const nlohmann::json& record) {
   MTG_CHECK(record.is_object());
   std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   line.push_back('\n');
-  size_t off = 0;
-  while (off < line.size()) {
-    const ssize_t n = ::write(fd_.get(), line.data() + off, line.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return errno_status("append " + path_);
-    off += static_cast<size_t>(n);
-  }
-  if (fdatasync(fd_.get()) != 0) return errno_status("fsync " + path_);
-  return Status::ok();
+  MTG_RETURN_IF_ERROR(write_all(fd_.get(), path_, line));
+  return FileSystem::real().sync(fd_.get(), path_, SyncMode::kData);
 }
 
 }  // namespace mtg::sim

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "link/socket.h"
+#include "util/fd.h"
 #include "util/status.h"
 
 namespace mtg::sim {
@@ -28,10 +28,10 @@ class JsonlFile {
   int torn_lines() const { return torn_lines_; }
 
  private:
-  JsonlFile(std::string path, link::Fd fd, int torn) : path_(std::move(path)), fd_(std::move(fd)), torn_lines_(torn) {}
+  JsonlFile(std::string path, Fd fd, int torn) : path_(std::move(path)), fd_(std::move(fd)), torn_lines_(torn) {}
 
   std::string path_;
-  link::Fd fd_;
+  Fd fd_;
   int torn_lines_;
 };
 

@@ -1,8 +1,8 @@
 #include "sim/ledger.h"
 
+#include <algorithm>
 #include <set>
 
-#include "link/retcode.h"
 #include "util/check.h"
 
 namespace mtg::sim {
@@ -12,25 +12,43 @@ using json = nlohmann::json;
 
 const char* const kJournalSuffix = ".journal";
 
-json result_fields(const link::ResultFrame& r) {
-  return json{{"client_id", r.client_id}, {"uuid", r.uuid}, {"leg", r.leg}, {"retcode", r.retcode},
-              {"price", r.price},         {"ticket", r.ticket}, {"deal", r.deal}, {"reason", r.reason}};
+struct Line {
+  int64_t seq = 0;
+  Record record;
+};
+
+// Decodes every line of one file, naming the file and line in errors.
+Status decode(const std::vector<json>& lines, bool ledger_lines, const std::string& path,
+              std::vector<Line>& out) {
+  for (size_t i = 0; i < lines.size(); ++i) {
+    Line line;
+    auto record = record_from_json(lines[i], ledger_lines, line.seq);
+    if (!record) return record.status().with_context(path + ": line " + std::to_string(i + 1));
+    line.record = std::move(*record);
+    out.push_back(std::move(line));
+  }
+  return Status::ok();
 }
 
-// Reads the result fields written by result_fields(); json exceptions are the caller's.
-link::ResultFrame read_result(const json& j, double filled_volume) {
-  return link::ResultFrame{j.at("client_id").get<std::string>(), j.at("uuid").get<std::string>(),
-                           j.at("leg").get<int>(),   j.at("retcode").get<int>(), filled_volume,
-                           j.at("price").get<double>(), j.at("ticket").get<int64_t>(), j.at("deal").get<int64_t>(),
-                           j.at("reason").get<std::string>()};
+// The result of an action so far, after one more of its deals.
+void add_deal(link::ResultFrame& so_far, const link::ResultFrame& deal) {
+  MTG_CHECK(so_far.client_id == deal.client_id);
+  const double filled = so_far.filled_volume + deal.filled_volume;
+  MTG_CHECK(filled > 0);
+  so_far.price = (so_far.price * so_far.filled_volume + deal.price * deal.filled_volume) / filled;
+  so_far.filled_volume = filled;
+  so_far.retcode = deal.retcode;
+  so_far.reason = deal.reason;
+  so_far.ticket = deal.ticket;
+  so_far.deal = deal.deal;
+  so_far.position = deal.position;
 }
-
-link::Side read_side(const json& j) { return j.at("side").get<std::string>() == "sell" ? link::Side::kSell : link::Side::kBuy; }
 
 }  // namespace
 
-Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& ledger_path) {
-  std::unique_ptr<Ledger> ledger(new Ledger());
+Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& ledger_path, Book& book) {
+  MTG_CHECK(book.version() == Book::Version{});
+  std::unique_ptr<Ledger> ledger(new Ledger(book));
   std::vector<json> deal_lines;
   auto ledger_file = JsonlFile::open(ledger_path, deal_lines);
   if (!ledger_file.is_ok()) return ledger_file.status();
@@ -39,46 +57,26 @@ Result<std::unique_ptr<Ledger>> Ledger::open(const std::string& ledger_path) {
   auto journal = JsonlFile::open(ledger_path + kJournalSuffix, journal_lines);
   if (!journal.is_ok()) return journal.status();
   ledger->journal_ = std::move(*journal);
-  MTG_RETURN_IF_ERROR(ledger->load_deals(deal_lines));
-  MTG_RETURN_IF_ERROR(ledger->load_journal(journal_lines));
+  MTG_RETURN_IF_ERROR(ledger->replay(deal_lines, journal_lines));
   return ledger;
 }
 
-Status Ledger::load_deals(const std::vector<json>& lines) {
-  for (size_t i = 0; i < lines.size(); ++i) {
-    try {
-      const json& j = lines[i];
-      DealRecord rec;
-      rec.result = read_result(j, j.at("volume").get<double>());
-      rec.deal = Deal{j.at("symbol").get<std::string>(), read_side(j), rec.result.filled_volume, rec.result.price,
-                      rec.result.ticket, rec.result.deal};
-      rec.requested_volume = j.at("requested_volume").get<double>();
-      rec.ts = j.at("ts").get<int64_t>();
-      MTG_RETURN_IF_ERROR(remember(rec.result));
-      deals_.push_back(std::move(rec));
-    } catch (const json::exception& e) {
-      return Status::corruption(ledger_file_->path() + ": line " + std::to_string(i + 1) + ": " + e.what());
-    }
-  }
-  return Status::ok();
-}
-
-Status Ledger::load_journal(const std::vector<json>& lines) {
+Status Ledger::replay(std::vector<json>& deal_lines, std::vector<json>& journal_lines) {
+  std::vector<Line> lines;
+  MTG_RETURN_IF_ERROR(decode(deal_lines, true, ledger_file_->path(), lines));
+  MTG_RETURN_IF_ERROR(decode(journal_lines, false, journal_->path(), lines));
+  deal_lines.clear();
+  journal_lines.clear();
+  std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) { return a.seq < b.seq; });
   std::set<std::string> intents;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    try {
-      const json& j = lines[i];
-      const std::string rec = j.at("rec").get<std::string>();
-      if (rec == "intent") {
-        intents.insert(j.at("client_id").get<std::string>());
-      } else if (rec == "outcome") {
-        MTG_RETURN_IF_ERROR(remember(read_result(j, 0)));
-      } else {
-        return Status::corruption(journal_->path() + ": line " + std::to_string(i + 1) + ": unknown record " + rec);
-      }
-    } catch (const json::exception& e) {
-      return Status::corruption(journal_->path() + ": line " + std::to_string(i + 1) + ": " + e.what());
-    }
+  for (const Line& line : lines) {
+    const std::string where = "record seq " + std::to_string(line.seq);
+    if (line.seq == last_seq_) return Status::corruption(where + ": written twice");
+    MTG_RETURN_IF_ERROR(admit(line.record).with_context(where));
+    MTG_RETURN_IF_ERROR(book_.apply(line.record).with_context(where));
+    remember(line.record, line.seq);
+    last_seq_ = line.seq;
+    if (const auto* intent = std::get_if<IntentRecord>(&line.record)) intents.insert(intent->client_id);
   }
   for (const std::string& id : intents) {
     if (!history_.contains(id)) interrupted_.push_back(id);
@@ -86,10 +84,61 @@ Status Ledger::load_journal(const std::vector<json>& lines) {
   return Status::ok();
 }
 
-Status Ledger::remember(const link::ResultFrame& result) {
-  if (history_.size() >= kMaxHistoryRecords) return Status::precondition("simulator history is full");
-  const bool inserted = history_.emplace(result.client_id, result).second;
-  if (!inserted) return Status::corruption("two results recorded for client_id " + result.client_id);
+Status Ledger::admit(const Record& record) const {
+  if (const auto* intent = std::get_if<IntentRecord>(&record)) {
+    if (history_.contains(intent->client_id)) {
+      return Status::corruption("an intent of settled " + intent->client_id);
+    }
+  }
+  if (const link::ResultFrame* result = settled_result(record)) {
+    const bool next_deal =
+        std::holds_alternative<DealRecord>(record) && last_deal_client_ == result->client_id;
+    const bool known = history_.contains(result->client_id);
+    if (known && !next_deal) return Status::corruption("two results recorded for client_id " + result->client_id);
+    if (!known && history_.size() >= kMaxHistoryRecords) return Status::precondition("simulator history is full");
+  }
+  if (const TradeEvent* event = reported_event(record)) {
+    if (event_seq_.contains(event->id)) return Status::corruption("event " + event->id + " reported twice");
+    if (unacked_.size() >= kMaxUnackedEvents) {
+      return Status::precondition("too many unacknowledged trade events");
+    }
+  }
+  return Status::ok();
+}
+
+void Ledger::remember(const Record& record, int64_t seq) {
+  if (const link::ResultFrame* result = settled_result(record)) {
+    auto [it, inserted] = history_.emplace(result->client_id, *result);
+    if (!inserted) add_deal(it->second, *result);
+  }
+  const auto* deal = std::get_if<DealRecord>(&record);
+  last_deal_client_ = deal != nullptr && deal->result ? deal->result->client_id : "";
+  if (const TradeEvent* event = reported_event(record)) {
+    unacked_.emplace(seq, *event);
+    event_seq_.emplace(event->id, seq);
+  }
+  if (const auto* ack = std::get_if<AckRecord>(&record)) {
+    for (const std::string& id : ack->ids) {
+      auto it = event_seq_.find(id);
+      if (it == event_seq_.end()) continue;
+      unacked_.erase(it->second);
+      event_seq_.erase(it);
+    }
+  }
+  MTG_CHECK(unacked_.size() == event_seq_.size());
+}
+
+Status Ledger::commit(const Record& record) {
+  MTG_RETURN_IF_ERROR(failed_);
+  MTG_RETURN_IF_ERROR(admit(record));
+  const json line = record_to_json(record, last_seq_ + 1);
+  const Status applied = book_.apply(record);
+  MTG_CHECK_MSG(applied.is_ok(), "a record built from the book does not fit it");
+  JsonlFile& file = is_ledger_line(record) ? *ledger_file_ : *journal_;
+  failed_ = file.append(line);
+  MTG_RETURN_IF_ERROR(failed_);
+  remember(record, last_seq_ + 1);
+  ++last_seq_;
   return Status::ok();
 }
 
@@ -98,38 +147,11 @@ const link::ResultFrame* Ledger::find(const std::string& client_id) const {
   return it == history_.end() ? nullptr : &it->second;
 }
 
-Status Ledger::record_intent(const Intent& intent) {
-  MTG_CHECK(find(intent.client_id) == nullptr);
-  return journal_->append(json{{"rec", "intent"}, {"client_id", intent.client_id}, {"uuid", intent.uuid},
-                               {"leg", intent.leg}, {"symbol", intent.symbol},
-                               {"side", link::side_name(intent.side)}, {"volume", intent.volume}, {"ts", intent.ts}});
-}
-
-Status Ledger::record_deal(const DealRecord& record) {
-  const link::RetcodeClass cls = link::classify_retcode(record.result.retcode);
-  MTG_CHECK(cls == link::RetcodeClass::kDone || cls == link::RetcodeClass::kPartial);
-  MTG_CHECK(record.deal.volume == record.result.filled_volume && record.deal.volume > 0);
-  MTG_CHECK(find(record.result.client_id) == nullptr);
-  json line = result_fields(record.result);
-  line["symbol"] = record.deal.symbol;
-  line["side"] = link::side_name(record.deal.side);
-  line["volume"] = record.deal.volume;
-  line["requested_volume"] = record.requested_volume;
-  line["ts"] = record.ts;
-  MTG_RETURN_IF_ERROR(ledger_file_->append(line));
-  MTG_RETURN_IF_ERROR(remember(record.result));
-  deals_.push_back(record);
-  return Status::ok();
-}
-
-Status Ledger::record_outcome(const link::ResultFrame& result, int64_t ts) {
-  MTG_CHECK(result.deal == 0 && result.filled_volume == 0);
-  MTG_CHECK(find(result.client_id) == nullptr);
-  json line = result_fields(result);
-  line["rec"] = "outcome";
-  line["ts"] = ts;
-  MTG_RETURN_IF_ERROR(journal_->append(line));
-  return remember(result);
+std::vector<TradeEvent> Ledger::unacked_events() const {
+  std::vector<TradeEvent> out;
+  out.reserve(unacked_.size());
+  for (const auto& [seq, event] : unacked_) out.push_back(event);
+  return out;
 }
 
 }  // namespace mtg::sim

@@ -1,13 +1,18 @@
-// The simulated broker's durable memory: the ledger file (one JSON line per executed
-// deal, DESIGN.md "Simulator ledger") and its journal (PATH + ".journal": an intent
-// line before every execution, and an outcome line for every order that executed no
-// deal). Every record is fsynced before the call returns.
+// The simulated broker's durable memory: the ledger file (one JSON line per deal, the
+// public "Simulator ledger" format) and its journal (PATH + ".journal": intents,
+// outcomes that made no deal, pending orders placed, modified, activated, cancelled and
+// expired, stops set, events acknowledged). Every line carries `seq`, its place in the
+// order of both files; replaying the lines in that order rebuilds the broker's Book,
+// the history of results by client_id and the trade events not yet acknowledged.
+// Every record is fsynced before commit() returns.
 //
-// The rule for a crash mid-execution: the deal line is the execution record. An
-// intent with neither a deal nor an outcome line was interrupted before anything was
-// executed or reported, so it counts as never executed: query answers "unknown" and a
-// resend executes it. A client_id with a recorded deal or outcome is never executed
-// again; its recorded result is the answer.
+// The rule for a crash mid-execution: a record is the change. An intent with no record
+// settling its client_id was interrupted before anything was executed or reported, so
+// it counts as never executed: query answers "unknown" and a resend executes it. A
+// client_id with a settled result is never executed again; its recorded result is the
+// answer. An action of several deals (a close by ref, close_all) records one line per
+// deal, each carrying the result so far (retcode 10010 until the last deal of a complete
+// action), so a crash between them leaves a partial result, never a repeat.
 #pragma once
 
 #include <cstdint>
@@ -17,67 +22,62 @@
 #include <vector>
 
 #include "link/frame.h"
-#include "sim/broker.h"
+#include "sim/book.h"
 #include "sim/jsonl_file.h"
+#include "sim/record.h"
 #include "util/status.h"
 
 namespace mtg::sim {
 
 inline constexpr size_t kMaxHistoryRecords = 1'000'000;  // orders one simulator remembers
-
-// What is about to be executed (journaled before the broker is asked).
-struct Intent {
-  std::string client_id;
-  std::string uuid;
-  int leg = 0;
-  std::string symbol;
-  link::Side side = link::Side::kBuy;
-  double volume = 0;  // requested lots
-  int64_t ts = 0;     // Unix ms
-};
-
-// One ledger line: a deal and the result reported for it.
-struct DealRecord {
-  link::ResultFrame result;  // retcode 10009 or 10010, ticket, deal, price, filled_volume
-  Deal deal;
-  double requested_volume = 0;
-  int64_t ts = 0;  // Unix ms
-};
+inline constexpr size_t kMaxUnackedEvents = 100'000;     // trade events kept for the engine
 
 class Ledger {
  public:
-  // Opens (creating) ledger_path and ledger_path + ".journal" and replays both.
-  // Torn last lines are dropped; other damage is kCorruption.
-  static Result<std::unique_ptr<Ledger>> open(const std::string& ledger_path);
+  // Opens (creating) ledger_path and ledger_path + ".journal" and replays both into
+  // `book` (which must be empty and outlive the ledger). Torn last lines are dropped;
+  // other damage, or a record that does not fit the book, is kCorruption.
+  static Result<std::unique_ptr<Ledger>> open(const std::string& ledger_path, Book& book);
+
+  // Writes the record (a deal to the ledger, anything else to the journal), fsyncs,
+  // and applies it to the book. Precondition: the record fits the book (the caller
+  // built it from the book). Errors: kIoError (the write failed; the ledger refuses
+  // every later commit, its book may be ahead of its files), kFailedPrecondition (the
+  // history or the unacknowledged events are full).
+  Status commit(const Record& record);
 
   // The recorded result for client_id, or nullptr when it never executed.
   const link::ResultFrame* find(const std::string& client_id) const;
-  // Every deal in ledger order (to rebuild the broker's book).
-  const std::vector<DealRecord>& deals() const { return deals_; }
   // Orders with a recorded result.
   size_t history_size() const { return history_.size(); }
+  // Records written so far, over both files (the last seq).
+  int64_t records() const { return last_seq_; }
+  // Trade events not yet acknowledged, oldest first.
+  std::vector<TradeEvent> unacked_events() const;
+  bool is_unacked(const std::string& event_id) const { return event_seq_.contains(event_id); }
   // Client ids journaled as intents with no result when the files were opened.
   const std::vector<std::string>& interrupted() const { return interrupted_; }
   // Torn lines dropped on open, over both files.
   int torn_lines() const { return ledger_file_->torn_lines() + journal_->torn_lines(); }
 
-  // Appends an intent to the journal (precondition: no result recorded for it).
-  Status record_intent(const Intent& intent);
-  // Appends a deal line to the ledger; its result becomes the client_id's answer.
-  Status record_deal(const DealRecord& record);
-  // Appends the result of an order that executed no deal to the journal.
-  Status record_outcome(const link::ResultFrame& result, int64_t ts);
-
  private:
-  Ledger() = default;
-  Status load_deals(const std::vector<nlohmann::json>& lines);
-  Status load_journal(const std::vector<nlohmann::json>& lines);
-  Status remember(const link::ResultFrame& result);
+  explicit Ledger(Book& book) : book_(book) {}
+  Status replay(std::vector<nlohmann::json>& deal_lines, std::vector<nlohmann::json>& journal_lines);
+  // Whether the record may follow those before it: kCorruption for a second result of
+  // a client_id (other than the next deal of the same action), an intent of a settled
+  // client_id or an event id already pending; kFailedPrecondition when a bound is hit.
+  Status admit(const Record& record) const;
+  void remember(const Record& record, int64_t seq);
 
+  Book& book_;
   std::unique_ptr<JsonlFile> ledger_file_;
   std::unique_ptr<JsonlFile> journal_;
-  std::vector<DealRecord> deals_;
+  Status failed_;  // the first failed write; every later commit returns it
+  int64_t last_seq_ = 0;
   std::map<std::string, link::ResultFrame> history_;  // by client_id
+  std::string last_deal_client_;              // client_id of the latest record if it was a client's deal
+  std::map<int64_t, TradeEvent> unacked_;     // by seq of the record that reported it
+  std::map<std::string, int64_t> event_seq_;  // unacked event id -> its seq
   std::vector<std::string> interrupted_;
 };
 

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <deque>
 #include <thread>
 
 #include "link/link_client.h"
@@ -13,6 +14,7 @@ namespace {
 
 constexpr int kPollMs = 100;
 constexpr size_t kMaxQueuedRequests = 10'000;  // engine frames read ahead of execution
+constexpr size_t kMaxDelayedReplies = 1'000;   // slow results held back at once; more are sent at once
 
 Result<SimConfig> effective_config(const SimConfig& base, const SimOptions& options) {
   SimConfig c = base;
@@ -20,19 +22,33 @@ Result<SimConfig> effective_config(const SimConfig& base, const SimOptions& opti
   if (options.partial_fill_prob) c.partial_fill_prob = *options.partial_fill_prob;
   if (options.requote_prob) c.requote_prob = *options.requote_prob;
   if (options.reject_prob) c.reject_prob = *options.reject_prob;
-  for (double p : {c.partial_fill_prob, c.requote_prob, c.reject_prob}) {
-    if (!(p >= 0 && p <= 1)) return Status::invalid("sim probabilities must be in [0, 1]");
-  }
-  if (c.partial_fill_prob + c.requote_prob + c.reject_prob > 1) {
-    return Status::invalid("sim probabilities add up to more than 1");
-  }
-  if (c.latency_ms_min < 0 || c.latency_ms_max < c.latency_ms_min) {
-    return Status::invalid("sim latency_ms_min/max must satisfy 0 <= min <= max");
-  }
+  MTG_RETURN_IF_ERROR(check_sim_config(c));
   return c;
 }
 
 void sleep_ms(int ms) { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }
+
+// Whether a session of this protocol version carries the frame: orders and events
+// are version 2.
+bool carries(int version, const link::Frame& frame) {
+  const bool v2_only =
+      std::holds_alternative<link::Orders>(frame) || std::holds_alternative<link::EventFrame>(frame);
+  return version >= 2 || !v2_only;
+}
+
+// A frame lost with the connection is not lost: the engine queries and asks for
+// holdings after reconnecting, and events are sent again until acknowledged.
+void send_all(link::LinkClient& client, const std::vector<link::Frame>& frames) {
+  for (const link::Frame& frame : frames) {
+    if (carries(client.version(), frame)) client.send(frame);
+  }
+}
+
+// A reply held back by slow_result_ms, sent when due on the connection it answers.
+struct Delayed {
+  int64_t due_ms = 0;  // steady clock
+  std::vector<link::Frame> frames;
+};
 
 }  // namespace
 
@@ -52,20 +68,48 @@ Status run_sim(const Config& config, const std::string& instance_id, const SimOp
   link_options.instance = instance->id;
   link_options.token = instance->token;
   link_options.jitter_seed = static_cast<uint64_t>(sim_config->seed);
-  link::LinkClient client(link_options, clock);
+  auto client = std::make_unique<link::LinkClient>(link_options, clock);
   spdlog::info("sim: instance '{}' ({} account, seed {}), ledger {}, {} orders known", instance->id,
                sim_config->account, sim_config->seed, options.ledger_path, (*sim)->ledger().history_size());
   std::vector<link::Frame> requests;
+  std::deque<Delayed> delayed;
+  int sessions = 0;  // sessions of the current client seen so far
+  int64_t next_tick_ms = clock.steady_ms();
   while (!stop.load()) {
     requests.clear();
-    client.poll(kPollMs, requests);
+    client->poll(kPollMs, requests);
+    if (client->sessions() != sessions) {  // a new session: what the engine may have missed
+      sessions = client->sessions();
+      delayed.clear();
+      send_all(*client, (*sim)->on_connect());
+    }
     for (size_t i = 0; i < requests.size(); ++i) {  // requests may grow below
-      auto replies = (*sim)->handle(requests[i]);
-      if (!replies.is_ok()) return replies.status();
-      // A reply lost with the connection is not lost: the engine queries after reconnecting.
-      for (const link::Frame& reply : *replies) client.send(reply);
+      auto reply = (*sim)->handle(requests[i]);
+      if (!reply.is_ok()) return reply.status();
+      if (reply->drop_link) {
+        spdlog::info("sim: dropping the link after an execution (simulated)");
+        client = std::make_unique<link::LinkClient>(link_options, clock);
+        sessions = 0;
+        delayed.clear();
+        break;  // the rest came over the dropped connection: the engine asks again
+      }
+      if (reply->delay_ms > 0 && delayed.size() < kMaxDelayedReplies) {
+        delayed.push_back(Delayed{clock.steady_ms() + reply->delay_ms, std::move(reply->frames)});
+      } else {
+        send_all(*client, reply->frames);
+      }
       // Keeps heartbeats flowing while simulated latencies add up.
-      if (requests.size() < kMaxQueuedRequests) client.poll(0, requests);
+      if (requests.size() < kMaxQueuedRequests) client->poll(0, requests);
+    }
+    while (!delayed.empty() && delayed.front().due_ms <= clock.steady_ms()) {
+      send_all(*client, delayed.front().frames);
+      delayed.pop_front();
+    }
+    if (clock.steady_ms() >= next_tick_ms) {
+      auto moved = (*sim)->tick(clock.now_ms());
+      if (!moved.is_ok()) return moved.status();
+      send_all(*client, *moved);
+      next_tick_ms = clock.steady_ms() + kTickMs;
     }
   }
   spdlog::info("sim: instance '{}' stopped", instance->id);

@@ -21,9 +21,12 @@ struct SimOptions {
 };
 
 // Dials the engine at config.engine.link_host:link_port as instance_id (with its
-// token), executes what it is sent, and reconnects whenever the engine goes away,
-// until `stop` becomes true (checked at least every 100 ms). Errors: unknown
-// instance, bad probabilities, or a ledger that cannot be read or written.
+// token), executes what it is sent, lets the broker move every kTickMs (sending the
+// trade events and holdings that result), sends every unacknowledged event after each
+// welcome, and reconnects whenever the engine goes away (or the simulated link drop
+// closes it), until `stop` becomes true (checked at least every 100 ms). Errors:
+// unknown instance, bad sim settings (check_sim_config), or a ledger that cannot be
+// read or written.
 Status run_sim(const Config& config, const std::string& instance_id, const SimOptions& options,
                const std::atomic<bool>& stop);
 

@@ -2,77 +2,122 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-
 #include "link/retcode.h"
 #include "util/check.h"
 
 namespace mtg::sim {
 namespace {
+
 constexpr uint64_t kSeedMix = 0x9E3779B97F4A7C15ULL;  // spreads seeds of restarted sims apart
+
+// The first `limit` items, and whether there were more.
+template <typename T>
+std::vector<T> first(std::vector<T> items, size_t limit, bool& truncated) {
+  truncated = items.size() > limit;
+  if (truncated) items.resize(limit);
+  return items;
 }
 
-Result<std::unique_ptr<TerminalSim>> TerminalSim::open(const std::string& ledger_path, const SimConfig& config,
-                                                       const Clock& clock, SleepFn sleep) {
-  auto ledger = Ledger::open(ledger_path);
+}  // namespace
+
+Result<std::unique_ptr<TerminalSim>> TerminalSim::open(const std::string& ledger_path,
+                                                       const SimConfig& config, const Clock& clock,
+                                                       SleepFn sleep) {
+  auto book = std::make_unique<Book>(config.account == "hedging");
+  auto ledger = Ledger::open(ledger_path, *book);
   if (!ledger.is_ok()) return ledger.status().with_context("simulator ledger");
   for (const std::string& id : (*ledger)->interrupted()) {
     spdlog::warn("sim: order {} was interrupted by a crash before execution; it counts as not executed", id);
   }
-  if ((*ledger)->torn_lines() > 0) spdlog::warn("sim: dropped a torn last line left by a crash in {}", ledger_path);
-  return std::unique_ptr<TerminalSim>(new TerminalSim(std::move(*ledger), config, clock, std::move(sleep)));
+  if ((*ledger)->torn_lines() > 0) {
+    spdlog::warn("sim: dropped a torn last line left by a crash in {}", ledger_path);
+  }
+  return std::unique_ptr<TerminalSim>(
+      new TerminalSim(std::move(book), std::move(*ledger), config, clock, std::move(sleep)));
 }
 
-TerminalSim::TerminalSim(std::unique_ptr<Ledger> ledger, const SimConfig& config, const Clock& clock, SleepFn sleep)
-    : ledger_(std::move(ledger)),
-      broker_(config, std::make_unique<SeededRng>(config.seed ^ (ledger_->history_size() * kSeedMix))),
+TerminalSim::TerminalSim(std::unique_ptr<Book> book, std::unique_ptr<Ledger> ledger, const SimConfig& config,
+                         const Clock& clock, SleepFn sleep)
+    : book_(std::move(book)),
+      ledger_(std::move(ledger)),
+      broker_(config, std::make_unique<SeededRng>(config.seed ^
+                                                  (static_cast<uint64_t>(ledger_->records()) * kSeedMix))),
+      desk_(broker_, *book_, *ledger_),
+      watch_(broker_, *book_, *ledger_),
       clock_(clock),
       sleep_(std::move(sleep)) {
   MTG_CHECK(sleep_ != nullptr);
-  for (const DealRecord& rec : ledger_->deals()) broker_.book_deal(rec.deal);
+  MTG_CHECK(broker_.hedging() == (config.account == "hedging"));
 }
 
-Result<std::vector<link::Frame>> TerminalSim::handle(const link::Frame& request) {
-  std::vector<link::Frame> out;
+Result<Reply> TerminalSim::handle(const link::Frame& request) {
+  Reply reply;
   if (const auto* order = std::get_if<link::OrderFrame>(&request)) {
+    const Book::Version before = book_->version();
     auto result = execute(*order);
     if (!result.is_ok()) return result.status();
-    out.push_back(std::move(*result));
+    reply.frames.push_back(std::move(*result));
+    if (book_->version() != before) {
+      add_changes(reply.frames, before);
+      reply.drop_link = broker_.draw_link_drop_after_fill();
+      reply.delay_ms = broker_.draw_result_delay_ms();
+    }
   } else if (const auto* query = std::get_if<link::QueryFrame>(&request)) {
-    for (auto& known : answer(*query)) out.push_back(std::move(known));
+    for (auto& known : answer(*query)) reply.frames.push_back(std::move(known));
   } else if (std::holds_alternative<link::PositionsRequest>(request)) {
-    out.push_back(positions());
+    reply.frames.push_back(positions());
+    reply.frames.push_back(orders());
+  } else if (const auto* ack = std::get_if<link::EventAck>(&request)) {
+    AckRecord record{{}, clock_.now_ms()};
+    for (const std::string& id : ack->ids) {
+      if (ledger_->is_unacked(id)) record.ids.push_back(id);
+    }
+    if (!record.ids.empty()) MTG_RETURN_IF_ERROR(ledger_->commit(record));
   }
-  return out;
+  return reply;
 }
 
 Result<link::ResultFrame> TerminalSim::execute(const link::OrderFrame& order) {
   if (const link::ResultFrame* known = ledger_->find(order.client_id)) return *known;
   const int64_t now = clock_.now_ms();
-  MTG_RETURN_IF_ERROR(ledger_->record_intent(
-      Intent{order.client_id, order.uuid, order.leg, order.symbol, order.side, order.volume, now}));
+  MTG_RETURN_IF_ERROR(ledger_->commit(IntentRecord{order.client_id, order.uuid, order.leg, order.action,
+                                                   order.symbol, order.side, order.volume, now}));
   if (now > order.expires_at) {
-    return record(order, Execution{link::kRetcodeInvalidExpiration, 0, 0, "expired before execution"});
+    MTG_RETURN_IF_ERROR(
+        desk_.refuse(order, Refusal{link::kRetcodeInvalidExpiration, "expired before execution"}, now));
+    return *ledger_->find(order.client_id);
   }
   sleep_(broker_.draw_latency_ms());
-  return record(order, broker_.execute(BrokerOrder{order.symbol, order.side, order.volume}));
+  MTG_RETURN_IF_ERROR(desk_.execute(order, clock_.now_ms()));
+  const link::ResultFrame* result = ledger_->find(order.client_id);
+  MTG_CHECK(result != nullptr);
+  if (result->filled_volume <= 0 || !broker_.draw_timeout_after_fill()) return *result;
+  // What a real MT5 may answer for an order that executed; the ledger keeps the truth.
+  return link::ResultFrame{order.client_id,
+                           order.uuid,
+                           order.leg,
+                           link::kRetcodeTimeout,
+                           0,
+                           0,
+                           0,
+                           0,
+                           "request timed out (simulated; the order executed)"};
 }
 
-Result<link::ResultFrame> TerminalSim::record(const link::OrderFrame& order, const Execution& execution) {
-  link::ResultFrame result{order.client_id, order.uuid, order.leg, execution.retcode, execution.filled_volume,
-                           execution.price, 0, 0, execution.reason};
-  const int64_t now = clock_.now_ms();
-  if (execution.filled_volume <= 0) {
-    MTG_RETURN_IF_ERROR(ledger_->record_outcome(result, now));
-    return result;
-  }
-  MTG_CHECK(execution.filled_volume <= order.volume);
-  result.ticket = broker_.next_ticket();
-  result.deal = broker_.next_deal();
-  const Deal deal{order.symbol, order.side, execution.filled_volume, execution.price, result.ticket, result.deal};
-  MTG_RETURN_IF_ERROR(ledger_->record_deal(DealRecord{result, deal, order.volume, now}));
-  broker_.book_deal(deal);
-  return result;
+Result<std::vector<link::Frame>> TerminalSim::tick(int64_t now_ms) {
+  const Book::Version before = book_->version();
+  auto events = watch_.tick(now_ms);
+  if (!events.is_ok()) return events.status();
+  std::vector<link::Frame> frames;
+  for (TradeEvent& event : *events) frames.push_back(link::EventFrame{std::move(event)});
+  add_changes(frames, before);
+  return frames;
+}
+
+std::vector<link::Frame> TerminalSim::on_connect() const {
+  std::vector<link::Frame> frames;
+  for (TradeEvent& event : ledger_->unacked_events()) frames.push_back(link::EventFrame{std::move(event)});
+  return frames;
 }
 
 std::vector<link::KnownFrame> TerminalSim::answer(const link::QueryFrame& query) const {
@@ -87,12 +132,20 @@ std::vector<link::KnownFrame> TerminalSim::answer(const link::QueryFrame& query)
 }
 
 link::Positions TerminalSim::positions() const {
-  link::Positions out{broker_.positions(), false};
-  if (out.positions.size() > link::kMaxPositionsPerFrame) {
-    out.positions.resize(link::kMaxPositionsPerFrame);
-    out.truncated = true;
-  }
+  link::Positions out;
+  out.positions = first(book_->positions().all(), link::kMaxPositionsPerFrame, out.truncated);
   return out;
+}
+
+link::Orders TerminalSim::orders() const {
+  link::Orders out;
+  out.orders = first(book_->orders().all(), link::kMaxOrdersPerFrame, out.truncated);
+  return out;
+}
+
+void TerminalSim::add_changes(std::vector<link::Frame>& frames, const Book::Version& since) const {
+  if (book_->version().positions != since.positions) frames.push_back(positions());
+  if (book_->version().orders != since.orders) frames.push_back(orders());
 }
 
 }  // namespace mtg::sim

@@ -1,7 +1,10 @@
-// The simulated MT5 terminal: answers the engine's frames from a Broker and a durable
-// Ledger, exactly once per client_id (docs/protocol.md, "Terminal duties").
+// The simulated MT5 terminal: answers the engine's frames from a Broker, its Book and a
+// durable Ledger, exactly once per client_id (docs/protocol.md, "Terminal duties"), and
+// reports what the broker does on its own (trade events, kept until acknowledged) and
+// its holdings after every change.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -9,8 +12,11 @@
 
 #include "config/config.h"
 #include "link/frame.h"
+#include "sim/book.h"
 #include "sim/broker.h"
 #include "sim/ledger.h"
+#include "sim/market_watch.h"
+#include "sim/trade_desk.h"
 #include "util/clock.h"
 #include "util/status.h"
 
@@ -19,37 +25,74 @@ namespace mtg::sim {
 // Waits ms milliseconds (the simulated execution latency); tests pass a no-op.
 using SleepFn = std::function<void(int ms)>;
 
+// What the terminal sends for one engine frame.
+struct Reply {
+  std::vector<link::Frame> frames;  // in order
+  // Send the frames this long from now (slow_result_prob); heartbeats go on meanwhile.
+  int64_t delay_ms = 0;
+  // Drop the connection instead of sending anything (link_drop_after_fill_prob): the
+  // order was executed and recorded, and the engine learns its result by query.
+  bool drop_link = false;
+};
+
 class TerminalSim {
  public:
   // Opens the ledger at ledger_path and rebuilds the book from it. The broker's
-  // random draws are seeded from config.seed and the number of recorded results, so
-  // a restarted simulator does not replay its first draws.
+  // random draws are seeded from config.seed and the number of records written, so
+  // a restarted simulator does not replay its first draws. Precondition: config passed
+  // check_sim_config().
   static Result<std::unique_ptr<TerminalSim>> open(const std::string& ledger_path, const SimConfig& config,
                                                    const Clock& clock, SleepFn sleep);
 
-  // The frames answering one engine frame: OrderFrame -> one ResultFrame; QueryFrame
-  // -> KnownFrames of at most kMaxKnownPerFrame orders each (one, maybe empty, at
-  // least); PositionsRequest -> Positions. Other frames -> none. An error means the
-  // ledger could not be written: the simulator must stop, it can promise nothing.
-  Result<std::vector<link::Frame>> handle(const link::Frame& request);
+  // The answer to one engine frame: OrderFrame -> its ResultFrame (see execute), then
+  // Positions when the positions changed and Orders when the pending orders changed;
+  // QueryFrame -> KnownFrames of at most
+  // kMaxKnownPerFrame orders each (one, maybe empty, at least); PositionsRequest ->
+  // Positions and Orders; EventAck -> nothing (the events named are forgotten, durably).
+  // Other frames -> nothing. An error means the ledger could not be written: the
+  // simulator must stop, it can promise nothing.
+  Result<Reply> handle(const link::Frame& request);
 
   // Executes an order at most once per client_id: a known client_id answers its
   // recorded result; an order received after expires_at answers 10022 unexecuted;
-  // otherwise intent (fsync) -> latency -> broker -> ledger (fsync) -> result.
+  // otherwise intent (fsync) -> latency -> action (TradeDesk) -> record (fsync) ->
+  // result, which is 10012 instead, with probability timeout_after_fill_prob, when it
+  // filled.
   Result<link::ResultFrame> execute(const link::OrderFrame& order);
 
+  // The broker's own step at now_ms (MarketWatch::tick): an EventFrame per event
+  // recorded, then Positions and Orders for what changed. sim_main calls it about
+  // every kTickMs.
+  Result<std::vector<link::Frame>> tick(int64_t now_ms);
+
+  // What a (re)connected engine is sent first: every trade event not yet acknowledged,
+  // oldest first.
+  std::vector<link::Frame> on_connect() const;
+
   std::vector<link::KnownFrame> answer(const link::QueryFrame& query) const;
+  // The holdings: positions and pending orders by ticket, each truncated to its frame's
+  // limit (kMaxPositionsPerFrame, kMaxOrdersPerFrame) with truncated = true.
   link::Positions positions() const;
+  link::Orders orders() const;
   const Ledger& ledger() const { return *ledger_; }
+  // The broker, to move its market (tests and scripted scenarios: Market::set_mid).
+  Broker& broker() { return broker_; }
 
  private:
-  TerminalSim(std::unique_ptr<Ledger> ledger, const SimConfig& config, const Clock& clock, SleepFn sleep);
-  Result<link::ResultFrame> record(const link::OrderFrame& order, const Execution& execution);
+  TerminalSim(std::unique_ptr<Book> book, std::unique_ptr<Ledger> ledger, const SimConfig& config,
+              const Clock& clock, SleepFn sleep);
+  // Positions and Orders frames for what changed in the book since `since`.
+  void add_changes(std::vector<link::Frame>& frames, const Book::Version& since) const;
 
+  std::unique_ptr<Book> book_;  // the ledger holds it by reference
   std::unique_ptr<Ledger> ledger_;
   Broker broker_;
+  TradeDesk desk_;
+  MarketWatch watch_;
   const Clock& clock_;
   SleepFn sleep_;
 };
+
+inline constexpr int kTickMs = 100;  // how often sim_main lets the broker move
 
 }  // namespace mtg::sim

@@ -13,7 +13,8 @@ int64_t SeededRng::uniform_int(int64_t lo, int64_t hi) {
   MTG_CHECK(lo <= hi);
   const uint64_t span = static_cast<uint64_t>(hi - lo) + 1;
   const int64_t value = lo + static_cast<int64_t>(span == 0 ? engine_() : engine_() % span);
-  MTG_CHECK(value >= lo && value <= hi);
+  MTG_CHECK(value >= lo);
+  MTG_CHECK(value <= hi);
   return value;
 }
 

@@ -60,6 +60,7 @@ testkit::SystemOptions system_options(uint64_t seed) {
   o.sim.partial_fill_prob = 0.1;
   o.sim.requote_prob = 0.02;
   o.sim.reject_prob = 0.02;
+  o.sim.timeout_after_fill_prob = 0.02;
   o.sim.latency_ms_max = 3;
   o.engine_toml = "attempt_interval_ms = " + std::to_string(kAttemptIntervalMs) + "\n";
   // Keep RTRS as evidence for a day; retry ClickHouse often so outages stay short.

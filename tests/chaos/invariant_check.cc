@@ -9,9 +9,8 @@
 #include <sstream>
 #include <thread>
 
-#include "backup/backend_keys.h"
 #include "backend/sync_status.h"
-#include "engine/redis_keys.h"
+#include "keys/redis_keys.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_database.h"
 #include "util/check.h"

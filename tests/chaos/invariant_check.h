@@ -1,4 +1,4 @@
-// After a campaign: waits for quiescence, then checks DESIGN.md's invariants 1–3
+// After a campaign: waits for quiescence, then checks the invariants 1–3 of docs/requirements.md
 // against independent evidence — what the load sent, RTRS, the simulators' ledgers,
 // DuckDB trade_history (the backend stopped first: one process per file) and
 // ClickHouse trade_results FINAL.

@@ -1,8 +1,9 @@
 // BackendChannel against the real Redis of scripts/stack, with this test playing the
 // backend: a request leases itself while its requester waits, ends at once when Redis
-// loses it, and leaves neither command nor lease behind when its requester gives up.
-#include "backup/backend_channel.h"
-#include "backup/backend_liveness.h"
+// loses it or when the backend's process is gone (its liveness lease names a dead or
+// lapsed process), and leaves neither command nor lease behind when its requester gives up.
+#include "backend_channel/backend_channel.h"
+#include "backend_channel/backend_liveness.h"
 
 #include <gtest/gtest.h>
 #include <sys/wait.h>
@@ -15,7 +16,7 @@
 
 #include "testkit/stack.h"
 
-namespace mtg::backup {
+namespace mtg {
 namespace {
 
 constexpr int64_t kLongTimeoutMs = 120'000;  // far longer than any outcome below takes
@@ -38,7 +39,12 @@ class BackendChannelTest : public ::testing::Test {
   void TearDown() override {
     if (the_backend_.joinable()) the_backend_.join();
     alive_.reset();
-    if (redis_killed_) testkit::stack_run("start redis");
+    if (redis_killed_) {
+      testkit::stack_run("start redis");
+      // The old connection died with Redis (its first call would fail): what the killed
+      // Redis kept (the command nobody could withdraw) is cleaned through a new one.
+      backend_ = connect();
+    }
     if (backend_ == nullptr) return;
     (void)backend_->command({"EVAL", "for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end",
                              "0", prefix_ + "*"});
@@ -105,7 +111,8 @@ class BackendChannelTest : public ::testing::Test {
 
 TEST_F(BackendChannelTest, AnAnsweredRequestLeavesNothingBehind) {
   serve_after(0);
-  const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
+  const Status asked = channel_->request(BackendVerb::kSnapshot, "/tmp/x.duckdb", kLongTimeoutMs,
+                                         BackendChannel::Wait::kReply);
   EXPECT_TRUE(asked.is_ok()) << asked.to_string();
   the_backend_.join();
   EXPECT_TRUE(took_);
@@ -115,7 +122,8 @@ TEST_F(BackendChannelTest, AnAnsweredRequestLeavesNothingBehind) {
 // The backend's loop may be busy for longer than a lease lives; the requester renews it.
 TEST_F(BackendChannelTest, TheLeaseLivesAsLongAsItsRequesterWaits) {
   serve_after(kRequestLeaseMs + 2'000);
-  const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
+  const Status asked = channel_->request(BackendVerb::kSnapshot, "/tmp/x.duckdb", kLongTimeoutMs,
+                                         BackendChannel::Wait::kReply);
   EXPECT_TRUE(asked.is_ok()) << asked.to_string();
   the_backend_.join();
   EXPECT_TRUE(took_) << "the lease lapsed while its requester waited";
@@ -128,21 +136,24 @@ TEST_F(BackendChannelTest, ARequestRedisLostWithItsLeaseEndsAtOnce) {
     const std::string id = request_id(pop_command());
     (void)backend_->command({"DEL", channel_->keys().lease(id)});
   });
-  const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
+  const Status asked = channel_->request(BackendVerb::kSnapshot, "/tmp/x.duckdb", kLongTimeoutMs,
+                                         BackendChannel::Wait::kReply);
   EXPECT_EQ(asked.code(), Code::kUnavailable) << asked.to_string();
   EXPECT_NE(asked.message().find("Redis lost"), std::string::npos) << asked.to_string();
 }
 
 TEST_F(BackendChannelTest, ARequestRedisLostWhileItsLeaseSurvivedEndsAtOnce) {
   the_backend_ = std::thread([this] { pop_command(); });  // popped and never taken
-  const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
+  const Status asked = channel_->request(BackendVerb::kSnapshot, "/tmp/x.duckdb", kLongTimeoutMs,
+                                         BackendChannel::Wait::kReply);
   EXPECT_EQ(asked.code(), Code::kUnavailable) << asked.to_string();
   EXPECT_NE(asked.message().find("Redis lost"), std::string::npos) << asked.to_string();
   EXPECT_EQ(keys_left(), std::vector<std::string>{}) << "the lease is deleted";
 }
 
 TEST_F(BackendChannelTest, ARequestNobodyTookIsWithdrawnWithItsLease) {
-  const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", 1'000, BackendChannel::Wait::kReply);
+  const Status asked =
+      channel_->request(BackendVerb::kSnapshot, "/tmp/x.duckdb", 1'000, BackendChannel::Wait::kReply);
   EXPECT_EQ(asked.code(), Code::kTimeout) << asked.to_string();
   EXPECT_EQ(keys_left(), std::vector<std::string>{}) << "the command and its lease are gone";
 }
@@ -159,7 +170,8 @@ TEST_F(BackendChannelTest, ARequesterGivesUpOnARedisGoneForALeaseTime) {
     testkit::stack_run("kill redis");
   });
   redis_killed_ = true;
-  const Status asked = channel_->request("snapshot", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
+  const Status asked = channel_->request(BackendVerb::kSnapshot, "/tmp/x.duckdb", kLongTimeoutMs,
+                                         BackendChannel::Wait::kReply);
   EXPECT_EQ(asked.code(), Code::kUnavailable) << asked.to_string();
   EXPECT_NE(asked.message().find("Redis unreachable"), std::string::npos) << asked.to_string();
 }
@@ -181,8 +193,8 @@ TEST_F(BackendChannelTest, ARequestEndsAtOnceWhenTheBackendsProcessIsGone) {
   ASSERT_TRUE(running.is_ok()) << running.status().to_string();
   EXPECT_FALSE(*running) << "a heartbeat without a live process is no running backend";
   int polls = 0;
-  const Status asked = channel_->request("restore-duckdb", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply,
-                                         [&polls](int64_t) { ++polls; });
+  const Status asked = channel_->request(BackendVerb::kRestoreDuckdb, "/tmp/x.duckdb", kLongTimeoutMs,
+                                         BackendChannel::Wait::kReply, [&polls](int64_t) { ++polls; });
   EXPECT_EQ(asked.code(), Code::kUnavailable) << asked.to_string();
   EXPECT_NE(asked.message().find("process is gone"), std::string::npos) << asked.to_string();
   EXPECT_EQ(polls, 0) << "the first poll saw the process gone";
@@ -199,10 +211,11 @@ TEST_F(BackendChannelTest, ARequestEndsWhenTheLeaseOfARemoteBackendLapses) {
   ASSERT_TRUE(backend_->command({"SET", channel_->keys().alive(), remote.to_json(), "PX", "1000"}).is_ok());
   auto running = channel_->backend_running();
   ASSERT_TRUE(running.is_ok() && *running) << "a remote backend's lease vouches for it while it lives";
-  const Status asked = channel_->request("restore-duckdb", "/tmp/x.duckdb", kLongTimeoutMs, BackendChannel::Wait::kReply);
+  const Status asked = channel_->request(BackendVerb::kRestoreDuckdb, "/tmp/x.duckdb", kLongTimeoutMs,
+                                         BackendChannel::Wait::kReply);
   EXPECT_EQ(asked.code(), Code::kUnavailable) << asked.to_string();
   EXPECT_NE(asked.message().find("process is gone"), std::string::npos) << asked.to_string();
 }
 
 }  // namespace
-}  // namespace mtg::backup
+}  // namespace mtg

@@ -12,8 +12,8 @@
 #include <set>
 #include <thread>
 
-#include "backup/backend_keys.h"
 #include "integration/system.h"
+#include "keys/redis_keys.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_database.h"
 #include "store/duckdb/duckdb_migrations.h"
@@ -126,7 +126,8 @@ class BackendSnapshotTest : public ::testing::Test {
       rows[*row[0]] = {*row[1], std::stod(*row[2])};
     }
     // Outbox rows are written in the same transaction as their history rows.
-    auto torn = (*db)->query("SELECT count(*) FROM sync_outbox o ANTI JOIN trade_history h USING (result_id)");
+    auto torn = (*db)->query("SELECT count(*) FROM sync_outbox o ANTI JOIN trade_history h ON o.row_id = h.result_id "
+                             "WHERE o.target = 'trade_results'");
     EXPECT_TRUE(torn.is_ok() && torn->rows[0][0] == "0");
     return rows;
   }

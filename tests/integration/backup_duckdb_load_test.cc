@@ -6,12 +6,14 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
 #include <sstream>
 #include <thread>
 
-#include "backup/backend_keys.h"
+#include "backend_channel/backend_liveness.h"
 #include "backup/duckdb_snapshot.h"
 #include "backup_fixture.h"
+#include "keys/redis_keys.h"
 #include "store/duckdb/duckdb_database.h"
 #include "store/duckdb/duckdb_migrations.h"
 
@@ -28,6 +30,8 @@ class FakeBackend {
     EXPECT_TRUE(db.is_ok()) << db.status().to_string();
     db_ = std::move(db).value();
     EXPECT_TRUE(migrate_duckdb(*db_).is_ok());  // the backend's schema
+    // A backend counts as running only while its process's liveness lease lives.
+    alive_ = std::make_unique<LivenessLease>(config.redis, BackendKeys{config.redis.prefix});
     writer_ = std::thread([this] { write_loop(); });
     server_ = std::thread([this] { serve_loop(); });
   }
@@ -37,9 +41,18 @@ class FakeBackend {
     stop_ = true;
     if (writer_.joinable()) writer_.join();
     if (server_.joinable()) server_.join();
+    alive_.reset();
     db_.reset();
   }
   int64_t written() const { return written_.load(); }
+  // Whether the stand-in published its heartbeat within `timeout_ms`: a backup asked
+  // before that finds no backend and reads the file itself ("direct").
+  bool wait_serving(int timeout_ms) const {
+    for (int waited = 0; !serving_ && waited < timeout_ms; waited += 10) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return serving_;
+  }
 
  private:
   void write_loop() {
@@ -62,7 +75,7 @@ class FakeBackend {
     auto conn = db_->another_connection();
     ASSERT_TRUE(conn.is_ok());
     while (!stop_) {
-      (void)(*redis)->command({"SET", keys.heartbeat(), "{}", "PX", "5000"});
+      if ((*redis)->command({"SET", keys.heartbeat(), "{}", "PX", "5000"}).is_ok()) serving_ = true;
       auto cmd = (*redis)->command({"LPOP", keys.commands()});
       if (cmd && !cmd->is_nil()) {
         std::istringstream words(cmd->str);
@@ -81,14 +94,17 @@ class FakeBackend {
   std::unique_ptr<DuckDatabase> db_;
   std::atomic<bool> stop_{false};
   std::atomic<int64_t> written_{0};
+  std::atomic<bool> serving_{false};  // its heartbeat was published
   std::thread writer_;
   std::thread server_;
+  std::unique_ptr<LivenessLease> alive_;
 };
 
 TEST(BackupDuckdbLoad, SnapshotsUnderSteadyWritesAreConsistentAndRestoreExactly) {
   MTG_REQUIRE_STACK();
   BackupWorld world;
   auto backend = std::make_unique<FakeBackend>(world.config());
+  ASSERT_TRUE(backend->wait_serving(10'000));
   std::vector<BackupEntry> taken;
   for (int i = 0; i < kSnapshots; ++i) {
     const int64_t target = backend->written() + kMinRowsBetweenSnapshots;
@@ -96,7 +112,7 @@ TEST(BackupDuckdbLoad, SnapshotsUnderSteadyWritesAreConsistentAndRestoreExactly)
     auto outcome = world.service().run(BackupKind::kDuckdb);
     ASSERT_TRUE(outcome.is_ok()) << outcome.status().to_string();
     const Manifest& m = *outcome->entry.manifest;
-    EXPECT_EQ(m.source["taken_by"], "backend");
+    EXPECT_EQ(m.source["taken_by"], "backend") << "snapshot " << i;
     EXPECT_TRUE(m.verified) << m.drill;
     EXPECT_EQ(m.facts["tables"]["trade_history"], m.facts["tables"]["trade_state"]) << "a torn snapshot";
     EXPECT_GT(m.facts["tables"]["trade_history"].get<int64_t>(), 0);

@@ -12,7 +12,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "backend/credential_store.h"
+#include "credentials/credential_store.h"
 #include "crypto/hex.h"
 #include "crypto/token.h"
 #include "store/postgres/pg_client.h"
@@ -315,6 +315,28 @@ TEST_F(CredentialsCli, RotateKeyCreatesTheNewKeyAndReencryptsEveryRow) {
       << read_file(dir_.file("again.json.err"));
   EXPECT_NE(read_file(dir_.file("again.json")).find("\"rotated\": \"2\""), std::string::npos);
   EXPECT_TRUE(open_store({*new_key})->get(instance("k1")).is_ok());
+}
+
+// The terminal config a recovery command starts MT5 with: the login in an owner-only
+// file, its password in no output of the command.
+TEST_F(CredentialsCli, TerminalConfigWritesTheLoginToAnOwnerOnlyFileAndPrintsNoPassword) {
+  const std::string id = instance("ini");
+  const std::string password = "Zq7-ini-canary-" + suffix_;
+  ASSERT_TRUE(open_store({stack_key_})->set(id, 5012345, "Ini-Srv", password).is_ok());
+  const std::string ini = dir_.file("terminal.ini");
+  ASSERT_EQ(run_cli("creds terminal-config --instance " + id + " --path " + ini, "", "ini.out"), 0)
+      << read_file(dir_.file("ini.out.err"));
+  EXPECT_EQ(read_file(ini), "[Common]\nLogin=5012345\nPassword=" + password + "\nServer=Ini-Srv\n");
+  EXPECT_EQ(std::filesystem::status(ini).permissions(),
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  EXPECT_NE(read_file(dir_.file("ini.out")).find("5012345"), std::string::npos);
+  EXPECT_EQ(read_file(dir_.file("ini.out")).find(password), std::string::npos);
+  EXPECT_EQ(read_file(dir_.file("ini.out.err")).find(password), std::string::npos);
+  EXPECT_EQ(
+      run_cli("creds terminal-config --instance " + instance("none") + " --path " + dir_.file("none.ini"), "",
+              "none.out"),
+      1);
+  EXPECT_FALSE(std::filesystem::exists(dir_.file("none.ini")));
 }
 
 // Invariant 5: the password never reaches disk or a log in plain text. PostgreSQL is

@@ -1,4 +1,4 @@
-// The durability contract end to end (DESIGN.md "Durability contract"): producers run
+// The durability contract end to end (docs/requirements.md "Durability"): producers run
 // `mtguard submit --wait` while Redis, on a stalled disk with appendfsync everysec, is
 // killed with kill -9 and started again, having lost its last seconds — signals, dedup
 // records, order states, results. The producers send again what may be lost; the

@@ -1,4 +1,4 @@
-// Issue 3 acceptance: 1,000 signals over three simulators on the real stack, mixed with
+// The engine end to end: 1,000 signals over three simulators on the real stack, mixed with
 // duplicates, expired, invalid and malformed ones.
 #include <gtest/gtest.h>
 
@@ -62,6 +62,8 @@ TEST(EngineFlowTest, ThousandSignalsEachGetExactlyOneFinalResultAndNothingBadRea
   options.sim.partial_fill_prob = 0.1;
   options.sim.requote_prob = 0.02;
   options.sim.reject_prob = 0.02;
+  // 10012 for orders that executed: each must be asked about, never executed again.
+  options.sim.timeout_after_fill_prob = 0.1;
   System sys(options);
   sys.start_engine();
   sys.start_sims();

@@ -1,4 +1,4 @@
-// Seed §6 scenario 4 and the connection-loss policy (seed §3.3, §5.1) on real processes:
+// docs/requirements.md R6-4 and the connection-loss policy (§3.3, §5.1) on real processes:
 // a terminal gone for longer than the disable threshold. Notifications at attempt 5
 // (warning) and 10 (critical) reach a local webhook receiver, the instance's waiting
 // signals are answered `dropped`, and the instance is enabled again once its terminal
@@ -9,19 +9,17 @@
 #include <unistd.h>
 
 #include <atomic>
-#include <chrono>
 #include <mutex>
 #include <thread>
 
 #include "integration/system.h"
 #include "prefs/prefs_store.h"
+#include "testkit/eventually.h"
 #include "testkit/stack.h"
 #include "util/clock.h"
 
 namespace mtg {
 namespace {
-
-using std::chrono::milliseconds;
 
 // A minimal HTTP receiver on 127.0.0.1: answers 200 to every POST and keeps the bodies.
 class WebhookReceiver {
@@ -85,13 +83,7 @@ class WebhookReceiver {
   std::vector<std::string> bodies_;
 };
 
-bool eventually(const std::function<bool()>& cond, int timeout_ms) {
-  for (int waited = 0; waited < timeout_ms; waited += 100) {
-    if (cond()) return true;
-    std::this_thread::sleep_for(milliseconds(100));
-  }
-  return cond();
-}
+using testkit::eventually;
 
 size_t count_with(const std::vector<std::string>& bodies, const std::string& a, const std::string& b) {
   size_t n = 0;

@@ -1,4 +1,4 @@
-// Issue 4 acceptance: kill -9 the engine at >= 20 seeded points, Redis and a simulator
+// Crash recovery: kill -9 the engine at >= 20 seeded points, Redis and a simulator
 // twice each, while 2,000 signals flow over three simulators; afterwards every signal
 // has exactly one final result and no uuid was executed beyond its volume.
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // What Redis keeps of the writes it acknowledged when it is killed while its disk
-// stalls (DESIGN.md "Durability contract", docs/operations.md "Durability"): writers
+// stalls (docs/requirements.md "Durability", docs/operations.md "Durability"): writers
 // XADD as fast as Redis acknowledges, every fsync of Redis takes 3 s, Redis is killed
 // with kill -9 mid-stream and started again; then every acknowledged id is looked up.
 // appendfsync everysec loses some (Redis 7.0 postpones its AOF write for up to 2 s

@@ -1,4 +1,4 @@
-// Redis memory policy (seed §5.2, DESIGN.md): RTS lives in a Redis with noeviction,
+// Redis memory policy (docs/requirements.md §5.2): RTS lives in a Redis with noeviction,
 // and an RTS entry that goes missing anyway (evicted, deleted by hand) is re-written
 // by the backend from DuckDB trade_state, so the order is neither lost nor run twice.
 #include <gtest/gtest.h>

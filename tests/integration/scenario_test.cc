@@ -1,6 +1,6 @@
-// Seed §6 "Backup and Recovery Testing", scenarios 1-5, each against real processes:
+// docs/requirements.md §6 (backup and recovery testing), scenarios 1-5, each against real processes:
 // a steady stream of signals over three simulators, one kind of fault in the middle,
-// then DESIGN.md's invariants checked on RTRS and the simulators' ledgers. The
+// then the invariants of docs/requirements.md checked on RTRS and the simulators' ledgers. The
 // backend's own crash is BackendSystemTest.
 #include <gtest/gtest.h>
 
@@ -11,11 +11,12 @@
 #include <functional>
 #include <thread>
 
-#include "backend/credential_store.h"
 #include "backup_fixture.h"
+#include "credentials/credential_store.h"
 #include "engine/redis_order_store.h"
 #include "integration/system.h"
 #include "integration/workload.h"
+#include "order/order_state.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "testkit/link_proxy.h"
 #include "testkit/stack.h"
@@ -206,8 +207,7 @@ int64_t clickhouse_finals(const System& sys, const std::set<std::string>& uuids)
   std::string list;
   for (const auto& u : uuids) list += (list.empty() ? "'" : ",'") + u + "'";
   auto r = (*ch)->query("SELECT count() FROM " + (*ch)->database() +
-                        ".trade_results FINAL WHERE status IN "
-                        "('filled','failed','rejected','expired','dropped') AND uuid IN (" +
+                        ".trade_results FINAL WHERE status IN " + final_states_sql_list() + " AND uuid IN (" +
                         list + ")");
   return r ? std::stoll(*r) : -1;
 }
@@ -222,7 +222,7 @@ bool wait_clickhouse_finals(const System& sys, const std::set<std::string>& uuid
   return clickhouse_finals(sys, uuids) == static_cast<int64_t>(uuids.size());
 }
 
-// 5. PostgreSQL failure -> restore from the latest backup (seed §4.5): with signals
+// 5. PostgreSQL failure -> restore from the latest backup (docs/requirements.md §4.5): with signals
 // flowing, the stack's PostgreSQL is killed with -9 and restarted, the broker
 // credentials it held are lost (their table dropped), and `mtguard restore postgres`
 // brings back the latest backup. The engine and the backend keep no state in

@@ -1,4 +1,4 @@
-// The local stack of scripts/stack (DESIGN.md "Local stack"): the config it writes,
+// The local stack of scripts/stack (docs/requirements.md "Local stack"): the config it writes,
 // its servers answering on loopback only, and a server's data surviving kill -9 + start.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -27,6 +27,11 @@ constexpr off_t kMasterKeyBytes = 32;
 int env_port(const char* name) {
   const char* v = std::getenv(name);
   return v == nullptr ? -1 : std::atoi(v);
+}
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? "" : v;
 }
 
 // Sends request to 127.0.0.1:port and returns what arrives until the peer closes,
@@ -85,6 +90,10 @@ TEST_F(Stack, ConfigNamesTheStackPorts) {
   EXPECT_EQ(c.postgres.port, env_port("MTG_PG_PORT"));
   EXPECT_EQ(c.clickhouse.http_port, env_port("MTG_CLICKHOUSE_HTTP_PORT"));
   EXPECT_EQ(c.engine.link_port, env_port("MTG_LINK_PORT"));
+  const std::string host = "http://" + c.metrics.listen + ":";
+  EXPECT_EQ(host + std::to_string(c.metrics.engine_port) + "/metrics", env("MTG_ENGINE_METRICS_URL"));
+  EXPECT_EQ(host + std::to_string(c.metrics.backend_port) + "/metrics", env("MTG_BACKEND_METRICS_URL"));
+  EXPECT_EQ(host + std::to_string(c.metrics.backupd_port) + "/metrics", env("MTG_BACKUPD_METRICS_URL"));
   EXPECT_EQ(c.redis.prefix, "mtg:");
   EXPECT_EQ(c.postgres.database, "mtguard");
   EXPECT_EQ(c.clickhouse.database, "mtguard");

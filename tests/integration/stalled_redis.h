@@ -1,5 +1,5 @@
 // The stack's Redis on a stalled disk, for integration tests of the durability contract
-// (DESIGN.md "Durability contract"): restarted by scripts/stack with every fsync and
+// (docs/requirements.md "Durability"): restarted by scripts/stack with every fsync and
 // fdatasync delayed (tests/fixtures/slow_fsync.c, MTG_REDIS_SLOW_FSYNC_MS) and a given
 // appendfsync, then crashed with kill -9 and started again on a sound disk. Tests that
 // use it need stack_controllable() (they kill the stack's own Redis).

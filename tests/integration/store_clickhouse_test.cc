@@ -2,6 +2,10 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <set>
+#include <sstream>
+
+#include "backend/synced_table.h"
 #include "store/clickhouse/clickhouse_client.h"
 #include "store/clickhouse/clickhouse_migrations.h"
 #include "testkit/stack.h"
@@ -35,6 +39,41 @@ TEST_F(StoreClickHouse, MigrationsRunTwiceOnAFreshDatabase) {
   EXPECT_EQ(query("EXISTS TABLE " + db + ".trade_results"), "1\n");
   query("DROP DATABASE " + db);
   EXPECT_EQ(migrate_clickhouse(*ch_, "bad-name;").code(), Code::kInvalidArgument);
+}
+
+// A trade_results table of the first columns (migration 1) keeps its rows: they read as
+// `open` actions without deal, position or retcode name. A run cut off after it added
+// some of the columns, before it recorded the migration, is finished by the next one.
+TEST_F(StoreClickHouse, ATableOfTheFirstResultColumnsMigratesAndKeepsItsRows) {
+  const std::string db = "mtgtest_v1_" + std::to_string(getpid());
+  ASSERT_TRUE(migrate_clickhouse(*ch_, db, 1).is_ok());
+  query("INSERT INTO " + db + ".trade_results VALUES ('u1:final', 'u1', 'demo-1', 'EURUSD', 'buy', 'filled', 0.1, "
+        "0.1, 1.1, '', 7, 10009, 1763900000000, 1)");
+  query("ALTER TABLE " + db + ".trade_results ADD COLUMN action String DEFAULT 'open'");  // then cut off
+  Status migrated = migrate_clickhouse(*ch_, db);
+  ASSERT_TRUE(migrated.is_ok()) << migrated.to_string();
+  EXPECT_EQ(query("SELECT result_id, ticket, action, deal, position, retcode_name FROM " + db +
+                  ".trade_results FINAL"),
+            "u1:final\t7\topen\t0\t0\t\n");
+  EXPECT_EQ(query("EXISTS TABLE " + db + ".trade_events"), "1\n");
+  EXPECT_EQ(query("SELECT count() FROM " + db + ".schema_migrations FINAL"),
+            std::to_string(clickhouse_schema_version()) + "\n");
+  query("DROP DATABASE " + db);
+}
+
+// The migrations spell the columns again (a migration never changes once shipped): the
+// tables they build hold exactly the columns the backend syncs, and synced_at.
+TEST_F(StoreClickHouse, TheTablesHoldTheColumnsTheBackendSyncs) {
+  ASSERT_TRUE(migrate_clickhouse(*ch_, ch_->database()).is_ok());
+  for (const SyncedTable* table : {&kResultsTable, &kEventsTable}) {
+    std::set<std::string> expected{"synced_at"};
+    for (const Column& c : table->columns) expected.insert(c.name);
+    std::istringstream names(query("SELECT name FROM system.columns WHERE database = '" + ch_->database() +
+                                   "' AND table = '" + table->clickhouse + "'"));
+    std::set<std::string> columns;
+    for (std::string name; std::getline(names, name);) columns.insert(name);
+    EXPECT_EQ(columns, expected) << table->clickhouse;
+  }
 }
 
 TEST_F(StoreClickHouse, SameResultInsertedTwiceIsCountedOnceWithFinal) {

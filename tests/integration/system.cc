@@ -1,9 +1,5 @@
 #include "integration/system.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -16,21 +12,10 @@
 
 #include "crypto/master_key.h"
 #include "store/postgres/pg_client.h"
+#include "testkit/ports.h"
 
 namespace mtg::testkit {
 namespace {
-
-int free_port() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) throw std::runtime_error("bind");
-  socklen_t len = sizeof addr;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
 
 std::string random_hex(size_t n) {
   static std::mt19937_64 rng(std::random_device{}());
@@ -90,6 +75,8 @@ std::string System::config_text(const Config& stack, int link_port) const {
     << "[duckdb]\npath = \"data/mtguard.duckdb\"\n"
     << "[engine]\nlink_host = \"127.0.0.1\"\nlink_port = " << link_port
     << "\nspill_path = \"engine/spill.journal\"\n" << options_.engine_toml
+    << "[metrics]\nlisten = \"" << metrics_.listen << "\"\nengine_port = " << metrics_.engine_port
+    << "\nbackend_port = " << metrics_.backend_port << "\nbackupd_port = " << metrics_.backupd_port << "\n"
     << "[instances]\ndir = \"instances\"\n[backup]\ndir = \"backups\"\n" << options_.backup_toml
     << "[crypto]\nkey_file = \"keys/master.key\"\n[log]\nlevel = \"info\"\n" << options_.extra_toml;
   return t.str();
@@ -97,6 +84,9 @@ std::string System::config_text(const Config& stack, int link_port) const {
 
 void System::write_config(const Config& stack) {
   const int link_port = free_port();
+  metrics_.engine_port = free_port();
+  metrics_.backend_port = free_port();
+  metrics_.backupd_port = free_port();
   config_path_ = dir_.write("mtguard.toml", config_text(stack, link_port));
   for (int i = 0; options_.link_proxies && i < options_.instances; ++i) {
     proxies_.push_back(std::make_unique<LinkProxy>(link_port));
@@ -108,6 +98,7 @@ void System::write_config(const Config& stack) {
                           {"partial_fill_prob", options_.sim.partial_fill_prob},
                           {"requote_prob", options_.sim.requote_prob},
                           {"reject_prob", options_.sim.reject_prob},
+                          {"timeout_after_fill_prob", options_.sim.timeout_after_fill_prob},
                           {"latency_ms_min", options_.sim.latency_ms_min},
                           {"latency_ms_max", options_.sim.latency_ms_max}};
     nlohmann::json inst = {{"id", instance_id(i)},
@@ -119,6 +110,15 @@ void System::write_config(const Config& stack) {
                            {"sim", sim}};
     dir_.write("instances/" + instance_id(i) + ".json", inst.dump(2));
   }
+}
+
+std::string System::metrics_url(const std::string& process) const {
+  const int port = process == "engine"    ? config_.metrics.engine_port
+                   : process == "backend" ? config_.metrics.backend_port
+                   : process == "backupd" ? config_.metrics.backupd_port
+                                          : 0;
+  if (port == 0) throw std::invalid_argument("no metrics port for '" + process + "'");
+  return "http://" + config_.metrics.listen + ":" + std::to_string(port) + "/metrics";
 }
 
 void System::start_engine() {

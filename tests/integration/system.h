@@ -61,6 +61,9 @@ class System {
   Status create_master_key() const;
   // `mtguard backupd` (log: file("backupd.log")); backups go to file("backups").
   void start_backupd();
+  // http://127.0.0.1:PORT/metrics where `mtguard engine|backend|backupd` of this system
+  // serves its metrics (each on a free port of its own, [metrics] of the config).
+  std::string metrics_url(const std::string& process) const;
   Process& engine() { return *engine_; }
   Process& backend() { return *backend_; }
   Process& backupd() { return *backupd_; }
@@ -100,6 +103,7 @@ class System {
   TempDir dir_;
   std::string prefix_;
   std::string config_path_;
+  MetricsConfig metrics_;  // free ports, chosen once
   Config config_;
   PostgresConfig admin_postgres_;  // the stack's database, with options.private_postgres
   std::unique_ptr<RedisClient> redis_;

@@ -1,5 +1,5 @@
 // A seeded stream of valid signals over a System's instances, and the check of
-// DESIGN.md's invariants against independent evidence: RTRS (one final result per
+// the invariants of docs/requirements.md against independent evidence: RTRS (one final result per
 // uuid) and the simulators' ledgers (nothing executed beyond its volume, and what was
 // executed is what the final result says).
 #pragma once

@@ -1,5 +1,5 @@
-// Access to the local stack of real servers for integration tests (DESIGN.md "Local
-// stack"): `scripts/stack up` then `eval "$(scripts/stack env)"` exports MTG_CONFIG.
+// Access to the local stack of real servers for integration tests (docs/requirements.md
+// "Local stack"): `scripts/stack up` then `eval "$(scripts/stack env)"` exports MTG_CONFIG.
 // Tests call MTG_REQUIRE_STACK() first, so they skip instead of failing without it.
 #pragma once
 

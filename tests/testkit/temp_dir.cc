@@ -7,8 +7,10 @@
 
 namespace mtg::testkit {
 
-TempDir::TempDir() {
-  std::string templ = (std::filesystem::temp_directory_path() / "mtgtest-XXXXXX").string();
+TempDir::TempDir() : TempDir(std::filesystem::temp_directory_path().string()) {}
+
+TempDir::TempDir(const std::string& parent) {
+  std::string templ = (std::filesystem::path(parent) / "mtgtest-XXXXXX").string();
   if (mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
   path_ = templ;
 }

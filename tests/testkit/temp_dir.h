@@ -1,4 +1,5 @@
-// A fresh directory under /tmp, removed with everything in it when the object dies.
+// A fresh directory under /tmp (or another parent, e.g. /dev/shm where fsync is free),
+// removed with everything in it when the object dies.
 #pragma once
 
 #include <string>
@@ -8,6 +9,7 @@ namespace mtg::testkit {
 class TempDir {
  public:
   TempDir();
+  explicit TempDir(const std::string& parent);
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;

@@ -27,6 +27,7 @@ size_t write_body(char* data, size_t size, size_t count, void* user) {
     return 0;  // makes libcurl stop with CURLE_WRITE_ERROR
   }
   sink->body.append(data, bytes);
+  MTG_CHECK(sink->body.size() <= ClickHouseClient::kMaxResponseBytes);
   return bytes;
 }
 
@@ -38,6 +39,7 @@ std::string trimmed(std::string text) {
     text.resize(ClickHouseClient::kMaxErrorTextBytes);
     text += "...";
   }
+  MTG_CHECK(text.size() <= ClickHouseClient::kMaxErrorTextBytes + 3);
   return text;
 }
 
@@ -75,9 +77,11 @@ Result<std::unique_ptr<ClickHouseClient>> ClickHouseClient::create(
 }
 
 std::string ClickHouseClient::url(const std::string& path, const Settings& params) const {
+  MTG_CHECK(path.starts_with('/'));
   std::string out = "http://" + endpoint_ + path;
   char separator = '?';
   for (const auto& [key, value] : params) {
+    MTG_CHECK(!key.empty());
     char* escaped = curl_easy_escape(handle(curl_), value.data(), static_cast<int>(value.size()));
     MTG_CHECK(escaped != nullptr);
     out += separator + key + "=" + escaped;
@@ -89,6 +93,7 @@ std::string ClickHouseClient::url(const std::string& path, const Settings& param
 
 Result<std::string> ClickHouseClient::request(const std::string& full_url,
                                               const std::string* body) {
+  MTG_CHECK(body == nullptr || body->size() <= kMaxRequestBytes);
   CURL* curl = handle(curl_);
   ResponseSink sink;
   curl_easy_setopt(curl, CURLOPT_URL, full_url.c_str());
@@ -120,6 +125,7 @@ Result<std::string> ClickHouseClient::request(const std::string& full_url,
   if (http_code != kHttpOk) {
     return Status::io(where + "HTTP " + std::to_string(http_code) + ": " + trimmed(sink.body));
   }
+  MTG_CHECK(sink.body.size() <= kMaxResponseBytes);
   return std::move(sink.body);
 }
 

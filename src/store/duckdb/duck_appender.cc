@@ -30,6 +30,7 @@ duckdb_state append_value(duckdb_appender appender, const DuckParam& value) {
 DuckAppender::DuckAppender(void* appender, std::string table)
     : appender_(appender), table_(std::move(table)) {
   MTG_CHECK(appender_ != nullptr);
+  MTG_CHECK(!table_.empty());
 }
 
 DuckAppender::~DuckAppender() {
@@ -46,6 +47,7 @@ Status DuckAppender::error(const std::string& what) {
 
 Status DuckAppender::append_row(const std::vector<DuckParam>& row) {
   if (failed_) return Status::precondition("duckdb appender " + table_ + ": failed earlier");
+  MTG_CHECK(!row.empty());
   for (const DuckParam& value : row) {
     if (append_value(handle(appender_), value) != DuckDBSuccess) return error("append");
   }

@@ -15,6 +15,7 @@ const std::optional<std::string>& QueryRows::at(size_t row, const std::string& n
   int index = column(name);
   MTG_CHECK_MSG(index >= 0, "no such column in query result");
   MTG_CHECK(row < rows.size());
+  MTG_CHECK(static_cast<size_t>(index) < rows[row].size());  // every row holds one value per column
   return rows[row][static_cast<size_t>(index)];
 }
 

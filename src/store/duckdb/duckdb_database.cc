@@ -84,6 +84,7 @@ Result<QueryRows> materialise(duckdb_result* result) {
     }
     out.rows.push_back(std::move(row));
   }
+  MTG_CHECK(out.columns.size() == columns);
   MTG_CHECK(out.rows.size() == rows);
   return out;
 }
@@ -106,7 +107,9 @@ duckdb_state bind(duckdb_prepared_statement stmt, idx_t index, const DuckParam& 
 
 DuckDatabase::DuckDatabase(std::shared_ptr<Shared> shared, std::unique_ptr<Connection> connection)
     : shared_(std::move(shared)), connection_(std::move(connection)), path_(shared_->path) {
-  MTG_CHECK(shared_->db != nullptr && connection_->conn != nullptr);
+  MTG_CHECK(shared_->db != nullptr);
+  MTG_CHECK(connection_->conn != nullptr);
+  MTG_CHECK(!path_.empty());
 }
 
 DuckDatabase::~DuckDatabase() = default;
@@ -127,6 +130,7 @@ Result<std::unique_ptr<DuckDatabase>> DuckDatabase::open_file(const std::string&
   }
   if (path.empty()) return Status::invalid("duckdb: empty database path");
   bool in_memory = path == ":memory:";
+  MTG_CHECK(!in_memory || !read_only);  // open_read_only refuses it first
   std::error_code ec;
   bool existed = !in_memory && fs::exists(path, ec);
   fs::path parent = fs::path(path).parent_path();
@@ -153,6 +157,7 @@ Result<std::unique_ptr<DuckDatabase>> DuckDatabase::open_file(const std::string&
     if (existed) return Status::corruption(std::move(message));
     return Status::io(std::move(message));
   }
+  MTG_CHECK(shared->db != nullptr);
   auto connection = std::make_unique<Connection>();
   if (duckdb_connect(shared->db, &connection->conn) != DuckDBSuccess) {
     return Status::io("duckdb " + path + ": connect failed");
@@ -242,6 +247,7 @@ Result<std::unique_ptr<DuckAppender>> DuckDatabase::appender(const std::string& 
     duckdb_appender_destroy(&raw);
     return Status::invalid(std::move(message));
   }
+  MTG_CHECK(raw != nullptr);
   return std::make_unique<DuckAppender>(raw, table);
 }
 
@@ -256,7 +262,8 @@ Status DuckDatabase::snapshot_to(const std::string& dest_path) {
   }
   Result<QueryRows> live = query("SELECT current_database()");
   if (!live.is_ok()) return live.status();
-  MTG_CHECK(live->rows.size() == 1 && live->rows[0][0].has_value());
+  MTG_CHECK(live->rows.size() == 1);
+  MTG_CHECK(live->rows[0][0].has_value());
   static const std::string kAlias = "mtg_snapshot";
   // READ_WRITE: a read-only database would attach the new file read-only too.
   MTG_RETURN_IF_ERROR(exec("ATTACH " + quote_literal(dest_path) + " AS " + kAlias + " (READ_WRITE)"));

@@ -90,6 +90,41 @@ CREATE TABLE sync_state (
     Migration{2, R"sql(
 DROP INDEX IF EXISTS trade_history_uuid;
 )sql"},
+    // Results of trade actions (signal contract version 2). Rows written before read as an
+    // `open` action with no deal, position or retcode name; so do the rows still waiting
+    // in the outbox (every one a result of the first columns, its JSON ending in '}'),
+    // since ClickHouse 18.16 gives a column a JSONEachRow row omits its type's default,
+    // not the column's DEFAULT.
+    Migration{3, R"sql(
+ALTER TABLE trade_history ADD COLUMN action VARCHAR DEFAULT 'open';
+ALTER TABLE trade_history ADD COLUMN deal UBIGINT DEFAULT 0;
+ALTER TABLE trade_history ADD COLUMN position UBIGINT DEFAULT 0;
+ALTER TABLE trade_history ADD COLUMN retcode_name VARCHAR DEFAULT '';
+UPDATE sync_outbox SET row_json = substr(row_json, 1, length(row_json) - 1) ||
+  ',"action":"open","deal":0,"position":0,"retcode_name":""}';
+)sql"},
+    // Trade events, recorded once by id, and an outbox that feeds more than one
+    // ClickHouse table: each row names its table (rows written before are results).
+    Migration{4, R"sql(
+CREATE TABLE trade_events (
+  id VARCHAR PRIMARY KEY,
+  instance VARCHAR NOT NULL,
+  kind VARCHAR NOT NULL,
+  symbol VARCHAR,
+  side VARCHAR,
+  volume DOUBLE,
+  price DOUBLE,
+  order_ticket BIGINT,
+  deal BIGINT,
+  position BIGINT,
+  ref VARCHAR,
+  reason VARCHAR,
+  ts BIGINT NOT NULL,          -- unix ms, at the broker
+  recorded_at BIGINT NOT NULL  -- unix ms
+);
+ALTER TABLE sync_outbox RENAME COLUMN result_id TO row_id;
+ALTER TABLE sync_outbox ADD COLUMN target VARCHAR DEFAULT 'trade_results';
+)sql"},
 };
 
 Result<bool> is_applied(DuckDatabase& db, int version) {
@@ -97,12 +132,14 @@ Result<bool> is_applied(DuckDatabase& db, int version) {
       db.query_params("SELECT count(*) FROM schema_migrations WHERE version = ?",
                       {static_cast<int64_t>(version)});
   if (!rows.is_ok()) return rows.status();
-  MTG_CHECK(rows->rows.size() == 1 && rows->rows[0][0].has_value());
+  MTG_CHECK(rows->rows.size() == 1);
+  MTG_CHECK(rows->rows[0][0].has_value());
   return *rows->rows[0][0] != "0";
 }
 
 // Applies `migration` unless it was; returns whether it did.
 Result<bool> apply(DuckDatabase& db, const Migration& migration) {
+  MTG_CHECK(migration.version > 0);
   MTG_RETURN_IF_ERROR(db.begin());
   Result<bool> applied = is_applied(db, migration.version);
   Status status = applied.status();
@@ -126,7 +163,9 @@ Result<bool> apply(DuckDatabase& db, const Migration& migration) {
 
 int duckdb_schema_version() { return kMigrations.back().version; }
 
-Status migrate_duckdb(DuckDatabase& db) {
+Status migrate_duckdb(DuckDatabase& db, int through_version) {
+  MTG_CHECK(through_version > 0);
+  MTG_CHECK(through_version <= duckdb_schema_version());
   MTG_RETURN_IF_ERROR(db.exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations ("
       "version INTEGER PRIMARY KEY, applied_at BIGINT NOT NULL)"));
@@ -134,11 +173,13 @@ Status migrate_duckdb(DuckDatabase& db) {
   bool changed = false;
   for (const Migration& migration : kMigrations) {
     MTG_CHECK_MSG(migration.version > previous, "migrations must be in increasing order");
+    if (migration.version > through_version) break;
     auto applied = apply(db, migration);
     if (!applied) return applied.status();
     changed = changed || *applied;
     previous = migration.version;
   }
+  MTG_CHECK(previous == through_version);
   return changed ? db.exec("CHECKPOINT") : Status::ok();
 }
 

@@ -27,6 +27,8 @@ std::string one_line(std::string text) {
 }
 
 void fill_rows(const pqxx::result& result, PgRows* out) {
+  MTG_CHECK(out != nullptr);
+  MTG_CHECK(out->rows.empty());
   for (pqxx::row::size_type c = 0; c < result.columns(); ++c) {
     out->columns.emplace_back(result.column_name(c));
   }
@@ -38,6 +40,8 @@ void fill_rows(const pqxx::result& result, PgRows* out) {
     }
     out->rows.push_back(std::move(values));
   }
+  MTG_CHECK(out->columns.size() == static_cast<size_t>(result.columns()));
+  MTG_CHECK(out->rows.size() == static_cast<size_t>(result.size()));
 }
 
 }  // namespace
@@ -73,10 +77,12 @@ Status PgClient::ensure_connected() {
 void PgClient::drop_connection() {
   conn_.reset();
   if (in_transaction_) transaction_lost_ = true;
+  MTG_CHECK(!transaction_lost_ || in_transaction_);  // only a transaction can be lost
 }
 
 Status PgClient::run(const std::string& sql, const std::vector<PgParam>& params, PgRows* out) {
   std::string where = "postgres " + endpoint_ + ": ";
+  MTG_CHECK(!transaction_lost_ || in_transaction_);
   if (transaction_lost_) {
     return Status::unavailable(where + "connection lost inside a transaction; rolled back");
   }
@@ -125,6 +131,7 @@ Status PgClient::begin() {
 }
 
 Status PgClient::commit() {
+  MTG_CHECK_MSG(in_transaction_, "PgClient::commit outside a transaction");
   Status status = exec("COMMIT");
   in_transaction_ = false;
   transaction_lost_ = false;

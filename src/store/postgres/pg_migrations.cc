@@ -31,6 +31,7 @@ CREATE TABLE broker_credentials (
 };
 
 Status apply(PgClient& pg, const Migration& migration) {
+  MTG_CHECK(migration.version > 0);
   MTG_RETURN_IF_ERROR(pg.begin());
   Status status = pg.exec(std::string("SELECT pg_advisory_xact_lock(") + kMigrationLockKey + ")");
   Result<PgRows> applied = PgRows{};
@@ -68,6 +69,7 @@ Status migrate_postgres(PgClient& pg) {
     MTG_RETURN_IF_ERROR(apply(pg, migration));
     previous = migration.version;
   }
+  MTG_CHECK(previous == postgres_schema_version());
   return Status::ok();
 }
 

@@ -19,6 +19,7 @@ timeval to_timeval(int timeout_ms) {
   timeval tv{};
   tv.tv_sec = timeout_ms / 1000;
   tv.tv_usec = static_cast<suseconds_t>((timeout_ms % 1000) * 1000);
+  MTG_CHECK(tv.tv_usec < 1'000'000);
   return tv;
 }
 
@@ -49,6 +50,7 @@ RedisReply copy_reply(const redisReply* raw, int depth) {
       for (size_t i = 0; i < raw->elements; ++i) {
         out.elements.push_back(copy_reply(raw->element[i], depth + 1));
       }
+      MTG_CHECK(out.elements.size() == raw->elements);
       break;
     default:
       out.type = RedisReply::Type::kNil;
@@ -155,6 +157,7 @@ Status RedisClient::reply_error(const RedisReply& reply) const {
 Result<RedisReply> RedisClient::raw_command(const std::vector<std::string>& argv) {
   MTG_RETURN_IF_ERROR(check_argv(argv));
   MTG_RETURN_IF_ERROR(ensure_connected());
+  MTG_CHECK(context_ != nullptr);
   ArgvView view(argv);
   void* raw = redisCommandArgv(context_, view.argc(), view.ptrs.data(), view.lens.data());
   if (raw == nullptr) return drop_connection(argv[0]);
@@ -175,6 +178,7 @@ Result<std::vector<RedisReply>> RedisClient::pipeline(
   }
   for (const auto& argv : commands) MTG_RETURN_IF_ERROR(check_argv(argv));
   MTG_RETURN_IF_ERROR(ensure_connected());
+  MTG_CHECK(context_ != nullptr);
   for (const auto& argv : commands) {
     ArgvView view(argv);
     if (redisAppendCommandArgv(context_, view.argc(), view.ptrs.data(), view.lens.data()) !=

@@ -15,14 +15,15 @@ namespace {
 // (ClickHouse answers, but refuses the rows).
 class FakeSink final : public SyncSink {
  public:
-  Status insert_rows(const std::string& rows_ndjson) override {
+  Status insert_rows(const std::string& table, const std::string& rows_ndjson) override {
     ++calls;
     if (down) return Status::unavailable("clickhouse 127.0.0.1:1: connection refused");
-    if (refusing) return Status::io("clickhouse 127.0.0.1:1: HTTP 400: Cannot parse input");
+    if (refusing || table == refused_table) return Status::io("clickhouse 127.0.0.1:1: HTTP 400: Cannot parse input");
     std::istringstream in(rows_ndjson);
     std::vector<std::string> batch;
     for (std::string line; std::getline(in, line);) batch.push_back(line);
     batches.push_back(batch);
+    tables.push_back(table);
     return Status::ok();
   }
   Status ping() override {
@@ -31,9 +32,11 @@ class FakeSink final : public SyncSink {
   }
   bool down = false;
   bool refusing = false;
+  std::string refused_table;  // refuses the rows of this table only
   int calls = 0;
   int pings = 0;
-  std::vector<std::vector<std::string>> batches;
+  std::vector<std::vector<std::string>> batches;  // one per insert
+  std::vector<std::string> tables;                // the table of each insert
 };
 
 class ClickHouseSyncTest : public BackendDbTest {
@@ -52,6 +55,21 @@ class ClickHouseSyncTest : public BackendDbTest {
     std::vector<TradeResult> results;
     for (int i = 0; i < n; ++i) results.push_back(result("u" + std::to_string(next_++), ResultStatus::kFilled));
     ASSERT_TRUE(w.write(results, "").is_ok());
+  }
+  void add_events(const std::vector<std::string>& ids) {
+    HistoryWriter w(*db_, clock_);
+    std::vector<TradeEvent> events;
+    for (const auto& id : ids) {
+      TradeEvent e;
+      e.id = id;
+      e.instance = "demo-1";
+      e.kind = EventKind::kStopLoss;
+      e.symbol = "EURUSD";
+      e.volume = 0.1;
+      e.ts_ms = 1'700'000'000'000;
+      events.push_back(e);
+    }
+    ASSERT_TRUE(w.write(events, "").is_ok());
   }
   int64_t tick() {
     auto r = sync_->tick();
@@ -319,6 +337,30 @@ TEST_F(ClickHouseSyncTest, EveryRowIsSentOnceInOutboxOrder) {
   }
   EXPECT_EQ(rows, 76u);
   EXPECT_EQ(seen.size(), 76u);
+}
+
+// Results and trade events share the outbox: a batch holding both goes as one insert
+// per ClickHouse table, and fails, and is retried, as a whole.
+TEST_F(ClickHouseSyncTest, ABatchOfResultsAndEventsGoesToEachTableAndIsRetriedWhole) {
+  add(2);
+  add_events({"demo-1:deal:1", "demo-1:deal:2"});
+  add(1);
+  sink_.refused_table = "trade_events";
+  EXPECT_EQ(tick(), 0);
+  EXPECT_EQ(sink_.tables, std::vector<std::string>{"trade_results"});  // went through, retried anyway
+  EXPECT_EQ(count("SELECT count(*) FROM failed_syncs WHERE resolved_at IS NULL AND rows = 5"), 1);
+  sink_.refused_table.clear();
+  clock_.advance_ms(5'000);
+  EXPECT_EQ(tick(), 5);
+  EXPECT_EQ(sink_.tables, (std::vector<std::string>{"trade_results", "trade_results", "trade_events"}));
+  ASSERT_EQ(sink_.batches.size(), 3u);
+  EXPECT_EQ(sink_.batches[1].size(), 3u);
+  ASSERT_EQ(sink_.batches[2].size(), 2u);
+  const auto event = nlohmann::json::parse(sink_.batches[2][0]);
+  EXPECT_EQ(event.at("id"), "demo-1:deal:1");
+  EXPECT_EQ(event.at("kind"), "sl");
+  EXPECT_TRUE(event.contains("synced_at"));
+  EXPECT_EQ(count("SELECT count(*) FROM sync_outbox"), 0);
 }
 
 TEST(SyncStatusJson, RoundTrips) {

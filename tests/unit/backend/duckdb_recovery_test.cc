@@ -4,6 +4,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <optional>
+#include <vector>
 
 #include "backend/history_writer.h"
 #include "store/duckdb/duckdb_migrations.h"
@@ -88,6 +90,38 @@ TEST(DuckDbRecovery, ARestoreKilledHalfwayLeavesNoFileInPlaceAndTheNextStartRest
   EXPECT_FALSE(std::filesystem::exists(path + ".restoring"));
 }
 
+// A snapshot the previous version took (results of the first columns, no trade_events)
+// is migrated and marked where it is restored: its rows stay, its RTRS replay starts
+// after the last entry it ingested, and the events stream, which it never read, is
+// replayed from its start.
+TEST(DuckDbRecovery, ASnapshotOfThePreviousSchemaIsMigratedAndRefilledWholeForEvents) {
+  testkit::TempDir dir;
+  const std::string path = dir.file("mtguard.duckdb");
+  ManualClock clock;
+  SnapshotRestorer previous_version = [](const std::string& dest) -> Result<bool> {
+    auto db = DuckDatabase::open(dest);
+    if (!db) return db.status();
+    MTG_RETURN_IF_ERROR(migrate_duckdb(**db, 2));
+    MTG_RETURN_IF_ERROR((*db)->exec(
+        "INSERT INTO trade_history(result_id, uuid, status, ts, recorded_at) VALUES ('u1:final', 'u1', 'filled', 1, "
+        "1800000000000); INSERT INTO sync_state VALUES ('rtrs_recorded_through', '1795537131566-4')"));
+    return true;
+  };
+  auto restored = open_backend_duckdb(config_at(path), previous_version, clock);
+  ASSERT_TRUE(restored.is_ok()) << restored.status().to_string();
+  EXPECT_TRUE(restored->snapshot_restored);
+  EXPECT_TRUE(restored->refill_pending);
+  auto rows = restored->db->query("SELECT action, (SELECT count(*) FROM trade_events) FROM trade_history");
+  ASSERT_TRUE(rows.is_ok()) << rows.status().to_string();
+  ASSERT_EQ(rows->rows.size(), 1u);
+  EXPECT_EQ(rows->rows[0], (std::vector<std::optional<std::string>>{"open", "0"}));
+  auto progress = refill_progress(*restored->db);
+  ASSERT_TRUE(progress.is_ok()) << progress.status().to_string();
+  EXPECT_EQ(progress->results.replayed_through, "1795537131566-4");
+  EXPECT_EQ(progress->events.replayed_through, "0");
+  EXPECT_EQ(pending_refill_since(*restored->db)->value_or(-1), 1'800'000'000'000 - kFillClockMarginMs);
+}
+
 TEST(DuckDbRecovery, PresentFileIsOpenedAsItIs) {
   testkit::TempDir dir;
   const std::string path = dir.file("mtguard.duckdb");
@@ -146,8 +180,8 @@ TEST(DuckDbRecovery, TheGapStartsAtTheNewestRowLessTheMarginAndAnEarlierMarkIsKe
   EXPECT_EQ(empty->value_or(-1), 0);  // nothing restored: the whole history
   ASSERT_TRUE(clear_refill_pending(db).is_ok());
   constexpr int64_t kNewestMs = 1'800'000'000'000;
-  ASSERT_TRUE(db.exec("INSERT INTO trade_history VALUES ('r1','u1','demo-1','EURUSD','buy','filled',0.1,0.1,1.1,'',"
-                      "1,10009,1,1700000000000),('r2','u2','demo-1','EURUSD','buy','filled',0.1,0.1,1.1,'',2,10009,2," +
+  ASSERT_TRUE(db.exec("INSERT INTO trade_history(result_id, uuid, status, ts, recorded_at) VALUES "
+                      "('r1','u1','filled',1,1700000000000),('r2','u2','filled',2," +
                       std::to_string(kNewestMs) + ")")
                   .is_ok());
   ASSERT_TRUE(mark_refill_pending(db).is_ok());
@@ -155,6 +189,25 @@ TEST(DuckDbRecovery, TheGapStartsAtTheNewestRowLessTheMarginAndAnEarlierMarkIsKe
   ASSERT_TRUE(db.exec("UPDATE trade_history SET recorded_at = recorded_at + 1000000").is_ok());  // a partial fill
   ASSERT_TRUE(mark_refill_pending(db).is_ok());
   EXPECT_EQ(pending_refill_since(db)->value_or(-1), kNewestMs - kFillClockMarginMs);
+}
+
+// An event recorded after the newest result is newer than the file's results: a file
+// restored from that snapshot lacks only what came after the event.
+TEST(DuckDbRecovery, TheGapStartsAtTheNewestResultOrEvent) {
+  testkit::TempDir dir;
+  ManualClock clock;
+  auto opened = open_backend_duckdb(config_at(dir.file("mtguard.duckdb")), {}, clock);
+  ASSERT_TRUE(opened.is_ok()) << opened.status().to_string();
+  DuckDatabase& db = *opened->db;
+  ASSERT_TRUE(clear_refill_pending(db).is_ok());
+  constexpr int64_t kResultMs = 1'800'000'000'000;
+  constexpr int64_t kEventMs = kResultMs + 5'000;
+  ASSERT_TRUE(db.exec("INSERT INTO trade_history(result_id, uuid, status, ts, recorded_at) VALUES ('r1','u1','filled',1," +
+                      std::to_string(kResultMs) + "); INSERT INTO trade_events(id, instance, kind, ts, recorded_at) "
+                      "VALUES ('demo-1:deal:1', 'demo-1', 'sl', 1, " + std::to_string(kEventMs) + ")")
+                  .is_ok());
+  ASSERT_TRUE(mark_refill_pending(db).is_ok());
+  EXPECT_EQ(pending_refill_since(db)->value_or(-1), kEventMs - kFillClockMarginMs);
 }
 
 }  // namespace
@@ -171,18 +224,20 @@ TEST(DuckDbRecovery, AnRtrsReplayCutOffResumesWhereItStopped) {
     ASSERT_TRUE(restored.is_ok()) << restored.status().to_string();
     auto fresh = refill_progress(*restored->db);
     ASSERT_TRUE(fresh.is_ok());
-    EXPECT_FALSE(fresh->clickhouse_filled);
-    EXPECT_EQ(fresh->clickhouse_filled_through, "");
-    EXPECT_EQ(fresh->rtrs_replayed_through, "0");
-    ASSERT_TRUE(record_clickhouse_filled_through(*restored->db, "u0412-final").is_ok());
+    EXPECT_FALSE(fresh->results.clickhouse_filled);
+    EXPECT_EQ(fresh->results.clickhouse_filled_through, "");
+    EXPECT_EQ(fresh->results.replayed_through, "0");
+    ASSERT_TRUE(record_clickhouse_filled_through(*restored->db, Feed::kResults, "u0412-final").is_ok());
     auto filling = refill_progress(*restored->db);
     ASSERT_TRUE(filling.is_ok());
-    EXPECT_FALSE(filling->clickhouse_filled);  // the gap fill goes in steps too
-    EXPECT_EQ(filling->clickhouse_filled_through, "u0412-final");
-    ASSERT_TRUE(record_clickhouse_filled(*restored->db).is_ok());
-    ASSERT_TRUE(record_rtrs_replayed_through(*restored->db, "1795537131565-0").is_ok());
-    ASSERT_TRUE(record_rtrs_replayed_through(*restored->db, "1795537789764-3").is_ok());
-    ASSERT_TRUE(record_rtrs_replay_until(*restored->db, "1795537800000-1").is_ok());
+    EXPECT_FALSE(filling->results.clickhouse_filled);  // the gap fill goes in steps too
+    EXPECT_EQ(filling->results.clickhouse_filled_through, "u0412-final");
+    ASSERT_TRUE(record_clickhouse_filled(*restored->db, Feed::kResults).is_ok());
+    ASSERT_TRUE(record_replayed_through(*restored->db, Feed::kResults, "1795537131565-0").is_ok());
+    ASSERT_TRUE(record_replayed_through(*restored->db, Feed::kResults, "1795537789764-3").is_ok());
+    ASSERT_TRUE(record_replay_until(*restored->db, Feed::kResults, "1795537800000-1").is_ok());
+    ASSERT_TRUE(record_clickhouse_filled_through(*restored->db, Feed::kEvents, "demo-1:deal:7").is_ok());
+    ASSERT_TRUE(record_replayed_through(*restored->db, Feed::kEvents, "1795537700000-0").is_ok());
   }  // killed: Redis went away mid-replay
   {
     auto again = open_backend_duckdb(config_at(path), {}, clock);
@@ -190,10 +245,14 @@ TEST(DuckDbRecovery, AnRtrsReplayCutOffResumesWhereItStopped) {
     EXPECT_TRUE(again->refill_pending);
     auto resumed = refill_progress(*again->db);
     ASSERT_TRUE(resumed.is_ok());
-    EXPECT_TRUE(resumed->clickhouse_filled);
-    EXPECT_EQ(resumed->clickhouse_filled_through, "u0412-final");
-    EXPECT_EQ(resumed->rtrs_replayed_through, "1795537789764-3");
-    EXPECT_EQ(resumed->rtrs_replay_until, "1795537800000-1");  // later entries the loop recorded
+    EXPECT_TRUE(resumed->results.clickhouse_filled);
+    EXPECT_EQ(resumed->results.clickhouse_filled_through, "u0412-final");
+    EXPECT_EQ(resumed->results.replayed_through, "1795537789764-3");
+    EXPECT_EQ(resumed->results.replay_until, "1795537800000-1");  // later entries the loop recorded
+    EXPECT_FALSE(resumed->events.clickhouse_filled);  // each feed has its own progress
+    EXPECT_EQ(resumed->events.clickhouse_filled_through, "demo-1:deal:7");
+    EXPECT_EQ(resumed->events.replayed_through, "1795537700000-0");
+    EXPECT_EQ(resumed->events.replay_until, "");
     ASSERT_TRUE(clear_refill_pending(*again->db).is_ok());  // the refill finished
   }
   {
@@ -203,27 +262,29 @@ TEST(DuckDbRecovery, AnRtrsReplayCutOffResumesWhereItStopped) {
     auto snapshot = open_backend_duckdb(config_at(path), {}, clock);
     ASSERT_TRUE(snapshot.is_ok());
     ASSERT_TRUE(mark_refill_pending(*snapshot->db).is_ok());
-    ASSERT_TRUE(record_clickhouse_filled_through(*snapshot->db, "u0412-final").is_ok());
-    ASSERT_TRUE(record_rtrs_replayed_through(*snapshot->db, "1795537789764-3").is_ok());
-    ASSERT_TRUE(record_rtrs_replay_until(*snapshot->db, "1795537800000-1").is_ok());
+    ASSERT_TRUE(record_clickhouse_filled_through(*snapshot->db, Feed::kResults, "u0412-final").is_ok());
+    ASSERT_TRUE(record_replayed_through(*snapshot->db, Feed::kResults, "1795537789764-3").is_ok());
+    ASSERT_TRUE(record_replay_until(*snapshot->db, Feed::kResults, "1795537800000-1").is_ok());
     ASSERT_TRUE(HistoryWriter(*snapshot->db, clock).write({filled_result("u7")}, "1795537900000-0").is_ok());
     ASSERT_TRUE(mark_refill_pending(*snapshot->db).is_ok());
     auto restarted = refill_progress(*snapshot->db);
     ASSERT_TRUE(restarted.is_ok());
-    EXPECT_FALSE(restarted->clickhouse_filled);
-    EXPECT_EQ(restarted->clickhouse_filled_through, "");  // the gap is filled again from its start
-    EXPECT_EQ(restarted->rtrs_replayed_through, "1795537789764-3");
-    EXPECT_EQ(restarted->rtrs_replay_until, "");  // the restore lacks more: bound again
+    EXPECT_FALSE(restarted->results.clickhouse_filled);
+    EXPECT_EQ(restarted->results.clickhouse_filled_through, "");  // the gap is filled again from its start
+    EXPECT_EQ(restarted->results.replayed_through, "1795537789764-3");
+    EXPECT_EQ(restarted->results.replay_until, "");  // the restore lacks more: bound again
     ASSERT_TRUE(clear_refill_pending(*snapshot->db).is_ok());
   }
   auto settled = open_backend_duckdb(config_at(path), {}, clock);
   ASSERT_TRUE(settled.is_ok());
   auto cleared = refill_progress(*settled->db);
   ASSERT_TRUE(cleared.is_ok());
-  EXPECT_FALSE(cleared->clickhouse_filled);
-  EXPECT_EQ(cleared->clickhouse_filled_through, "");
-  EXPECT_EQ(cleared->rtrs_replayed_through, "0");
-  EXPECT_EQ(cleared->rtrs_replay_until, "");
+  for (Feed feed : kFeeds) {
+    EXPECT_FALSE(cleared->of(feed).clickhouse_filled) << feed_name(feed);
+    EXPECT_EQ(cleared->of(feed).clickhouse_filled_through, "") << feed_name(feed);
+    EXPECT_EQ(cleared->of(feed).replayed_through, "0") << feed_name(feed);
+    EXPECT_EQ(cleared->of(feed).replay_until, "") << feed_name(feed);
+  }
 }
 
 // Found by the second 1,000-fault campaign (seed 1124): every restore replayed RTRS from
@@ -242,11 +303,16 @@ TEST(DuckDbRecovery, ARestoredFileReplaysRtrsOnlyAfterTheLastEntryItIngested) {
   ASSERT_TRUE(writer.write({filled_result("u1")}, "1795537131565-0").is_ok());
   ASSERT_TRUE(writer.write({filled_result("u2")}, "1795537131566-4").is_ok());
   ASSERT_TRUE(writer.write({filled_result("u3")}, "").is_ok());  // a replay: not in stream order
+  TradeEvent event;
+  event.id = "demo-1:deal:1";
+  event.instance = "demo-1";
+  ASSERT_TRUE(writer.write({event}, "1795537131560-2").is_ok());
   ASSERT_TRUE(mark_refill_pending(*opened->db).is_ok());  // as a snapshot of it, restored
   auto progress = refill_progress(*opened->db);
   ASSERT_TRUE(progress.is_ok()) << progress.status().to_string();
-  EXPECT_FALSE(progress->clickhouse_filled);
-  EXPECT_EQ(progress->rtrs_replayed_through, "1795537131566-4");
+  EXPECT_FALSE(progress->results.clickhouse_filled);
+  EXPECT_EQ(progress->results.replayed_through, "1795537131566-4");
+  EXPECT_EQ(progress->events.replayed_through, "1795537131560-2");  // each stream its own
 }
 
 }  // namespace mtg

@@ -74,6 +74,14 @@ TEST(ConfigTest, OutOfRangePortIsRejected) {
   EXPECT_NE(c.status().message().find("key engine.link_port"), std::string::npos);
 }
 
+TEST(ConfigTest, AnIntegerTooWideForItsKeyIsRejectedNotTruncated) {
+  testkit::TempDir dir;
+  // 4294973675 = 2^32 + 6379: narrowed to 32 bits it would read as a valid port.
+  auto c = load_config(dir.write("m.toml", "[redis]\nport = 4294973675\n"));
+  ASSERT_FALSE(c.is_ok());
+  EXPECT_NE(c.status().message().find("key redis.port"), std::string::npos) << c.status().message();
+}
+
 TEST(ConfigTest, TheSyncProbeCanBeTurnedOffButNotMadeNegative) {
   testkit::TempDir dir;
   dir.write("var/instances/a.json", kInstance);
@@ -84,6 +92,29 @@ TEST(ConfigTest, TheSyncProbeCanBeTurnedOffButNotMadeNegative) {
   auto negative = load_config(dir.write("negative.toml", "[backend]\nauto_resume_after_ms = -1\n"));
   ASSERT_FALSE(negative.is_ok());
   EXPECT_NE(negative.status().message().find("key backend.auto_resume_after_ms"), std::string::npos);
+}
+
+TEST(ConfigTest, EachProcessServesMetricsOnItsOwnPortOfTheListenAddress) {
+  testkit::TempDir dir;
+  dir.write("var/instances/a.json", kInstance);
+  auto defaults = load_config(dir.write("default.toml", ""));
+  ASSERT_TRUE(defaults.is_ok()) << defaults.status().to_string();
+  EXPECT_EQ(defaults->metrics.address(defaults->metrics.engine_port), "127.0.0.1:9460");
+  EXPECT_EQ(defaults->metrics.address(defaults->metrics.backend_port), "127.0.0.1:9461");
+  EXPECT_EQ(defaults->metrics.address(defaults->metrics.backupd_port), "127.0.0.1:9462");
+  auto set = load_config(dir.write("set.toml", "[metrics]\nlisten = \"::1\"\nengine_port = 0\nbackend_port = 19461\n"));
+  ASSERT_TRUE(set.is_ok()) << set.status().to_string();
+  EXPECT_EQ(set->metrics.address(set->metrics.engine_port), "");  // 0: the engine serves none
+  EXPECT_EQ(set->metrics.address(set->metrics.backend_port), "[::1]:19461");
+  auto off = load_config(dir.write("off.toml", "[metrics]\nlisten = \"\"\n"));
+  ASSERT_TRUE(off.is_ok()) << off.status().to_string();
+  EXPECT_EQ(off->metrics.address(off->metrics.backupd_port), "");
+  auto two = load_config(dir.write("two.toml", "[metrics]\nlisten = \"127.0.0.1,10.0.0.1\"\n"));
+  ASSERT_FALSE(two.is_ok());
+  EXPECT_NE(two.status().message().find("key metrics.listen"), std::string::npos) << two.status().message();
+  auto bad = load_config(dir.write("bad.toml", "[metrics]\nbackupd_port = 65536\n"));
+  ASSERT_FALSE(bad.is_ok());
+  EXPECT_NE(bad.status().message().find("key metrics.backupd_port"), std::string::npos) << bad.status().message();
 }
 
 TEST(InstanceTest, RejectsBadInstanceDocuments) {

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "testkit/temp_dir.h"
 
@@ -41,17 +43,61 @@ TEST(DuckDbMigrations, SchemaHoldsTradeHistoryAndOutboxSequences) {
                    "VALUES ('r1', 'u1', 'filled', 1, 2)")
                 .code(),
             Code::kInvalidArgument);
-  ASSERT_TRUE(d.exec("INSERT INTO sync_outbox(result_id, row_json) VALUES ('r1', '{}'), "
-                     "('r2', '{}')")
+  ASSERT_TRUE(d.exec("INSERT INTO sync_outbox(row_id, target, row_json) VALUES ('r1', 'trade_results', '{}'), "
+                     "('r2', 'trade_events', '{}')")
                   .is_ok());
   auto seqs = d.query("SELECT seq FROM sync_outbox ORDER BY seq");
   ASSERT_TRUE(seqs.is_ok());
   ASSERT_EQ(seqs->rows.size(), 2u);
   EXPECT_EQ(seqs->rows[0][0], "1");
   EXPECT_EQ(seqs->rows[1][0], "2");
-  for (const char* table : {"trade_state", "failed_syncs", "notifications", "sync_state"}) {
+  for (const char* table : {"trade_state", "trade_events", "failed_syncs", "notifications", "sync_state"}) {
     EXPECT_TRUE(d.query(std::string("SELECT * FROM ") + table).is_ok()) << table;
   }
+}
+
+// A file written before trade actions (schema version 2: results without action, deal,
+// position and retcode_name; an outbox of results only) keeps every row: its results
+// read as `open` actions without deal, position or retcode name, its outbox rows are
+// rows of trade_results that say so too, and new rows take every column.
+TEST(DuckDbMigrations, AFileWithTheFirstResultColumnsMigratesAndKeepsItsRows) {
+  testkit::TempDir dir;
+  const std::string path = dir.file("v1.duckdb");
+  {
+    auto db = DuckDatabase::open(path);
+    ASSERT_TRUE(db.is_ok());
+    ASSERT_TRUE(migrate_duckdb(**db, 2).is_ok());
+    ASSERT_TRUE((*db)->exec("INSERT INTO trade_history VALUES "
+                            "('u1:final','u1','demo-1','EURUSD','buy','filled',0.1,0.1,1.1,'',"
+                            "18446744073709551000,10009,1700000000000,1700000000001),"
+                            "('u2:final','u2','demo-2','GBPUSD','sell','rejected',0.2,0,0,'no money',0,10019,"
+                            "1700000000002,1700000000003); "
+                            "INSERT INTO sync_outbox(result_id, row_json, created_at) VALUES "
+                            "('u2:final', '{\"result_id\":\"u2:final\"}', 1700000000003)")
+                    .is_ok());
+  }
+  auto db = DuckDatabase::open(path);
+  ASSERT_TRUE(db.is_ok());
+  ASSERT_TRUE(migrate_duckdb(**db).is_ok());
+  auto rows = (*db)->query(
+      "SELECT result_id, instance, status, avg_price, ticket, retcode, action, deal, position, retcode_name "
+      "FROM trade_history ORDER BY result_id");
+  ASSERT_TRUE(rows.is_ok()) << rows.status().to_string();
+  ASSERT_EQ(rows->rows.size(), 2u);
+  using Row = std::vector<std::optional<std::string>>;
+  EXPECT_EQ(rows->rows[0], (Row{"u1:final", "demo-1", "filled", "1.1", "18446744073709551000", "10009", "open", "0",
+                                "0", ""}));
+  EXPECT_EQ(rows->rows[1], (Row{"u2:final", "demo-2", "rejected", "0.0", "0", "10019", "open", "0", "0", ""}));
+  auto outbox = (*db)->query("SELECT row_id, target, row_json FROM sync_outbox");
+  ASSERT_TRUE(outbox.is_ok()) << outbox.status().to_string();
+  ASSERT_EQ(outbox->rows.size(), 1u);
+  EXPECT_EQ(outbox->rows[0], (Row{"u2:final", "trade_results",
+                                  R"({"result_id":"u2:final","action":"open","deal":0,"position":0,)"
+                                  R"("retcode_name":""})"}));
+  EXPECT_TRUE((*db)->exec("INSERT INTO trade_history(result_id, uuid, status, ts, recorded_at, action, deal, "
+                          "position, retcode_name) VALUES ('u3:final', 'u3', 'cancelled', 1, 2, 'cancel', 7, 8, "
+                          "'TRADE_RETCODE_DONE')")
+                  .is_ok());
 }
 
 // Found by BackendSystemTest.BackendKilledMidBatchLosesAndDuplicatesNothing: after a

@@ -20,6 +20,9 @@ class MemoryOrderStore final : public OrderStore {
   std::set<std::string> acked;
   std::vector<std::string> dead_letters;
   std::map<std::string, InstanceState> ris;
+  std::vector<TradeEvent> events;
+  std::set<std::string> event_ids;
+  std::map<std::string, Holdings> holdings;
 
   Result<IntakeOutcome> intake(const IntakeDecision& d) override {
     if (Status s = maybe_fail(); !s.is_ok()) return s;
@@ -97,6 +100,28 @@ class MemoryOrderStore final : public OrderStore {
   Result<std::vector<InstanceState>> load_instances() override {
     std::vector<InstanceState> out;
     for (const auto& [id, s] : ris) out.push_back(s);
+    return out;
+  }
+
+  Result<bool> append_event(const TradeEvent& e) override {
+    if (Status s = maybe_fail(); !s.is_ok()) return s;
+    if (!event_ids.insert(e.id).second) return false;
+    events.push_back(e);
+    return true;
+  }
+
+  Status save_holdings(const std::string& instance, const Holdings& h) override {
+    if (Status s = maybe_fail(); !s.is_ok()) return s;
+    holdings[instance] = h;
+    return Status::ok();
+  }
+
+  Result<std::map<std::string, Holdings>> load_holdings(const std::vector<std::string>& ids) override {
+    if (Status s = maybe_fail(); !s.is_ok()) return s;
+    std::map<std::string, Holdings> out;
+    for (const auto& id : ids) {
+      if (auto it = holdings.find(id); it != holdings.end()) out.emplace(id, it->second);
+    }
     return out;
   }
 

@@ -165,6 +165,65 @@ TEST_F(EngineTest, BrokerRejectEndsRejectedAndRequoteRetriesAsNextLeg) {
   EXPECT_EQ(after[2].leg, 1);
 }
 
+// A real MT5 answers 10012 (request timed out) for orders that did execute. Read as
+// "not executed", the leg would go again under a new client id and execute twice.
+TEST_F(EngineTest, ATimeoutReportedForAnExecutedOrderIsAskedAboutNeverExecutedTwice) {
+  auto engine = make_engine();
+  ASSERT_TRUE(engine->on_entries({entry("1-0", signal(kUuid, 0.3))}).is_ok());
+  auto first = link_.sent_of<link::OrderFrame>("demo-1").at(0);
+  engine->on_link_events({result(first, link::kRetcodeTimeout, 0)});
+  EXPECT_EQ(link_.sent_of<link::OrderFrame>("demo-1").size(), 1u);
+  EXPECT_TRUE(store_.rtrs.empty());
+  EXPECT_EQ(store_.rts.at(kUuid).state, OrderState::kSent);
+  EXPECT_EQ(store_.rts.at(kUuid).leg, 0);
+  EXPECT_EQ(engine->stats().unknown_outcomes, 1u);
+  // Past expiry and past the query delay: still no resend and no final result, a query.
+  clock_.advance_ms(60'000);
+  engine->on_tick();
+  EXPECT_EQ(link_.sent_of<link::OrderFrame>("demo-1").size(), 1u);
+  EXPECT_TRUE(store_.rtrs.empty());
+  auto queries = link_.sent_of<link::QueryFrame>("demo-1");
+  ASSERT_EQ(queries.size(), 1u);
+  ASSERT_EQ(queries[0].client_ids, std::vector<std::string>{first.client_id});
+  // The terminal's durable history: it executed.
+  link::ResultFrame done;
+  done.client_id = first.client_id;
+  done.uuid = kUuid;
+  done.retcode = link::kRetcodeDone;
+  done.filled_volume = 0.3;
+  done.price = 1.1;
+  engine->on_link_events({{link::LinkEvent::Kind::kFrame, "demo-1",
+                           link::KnownFrame{{link::KnownOrder{first.client_id, done}}}, ""}});
+  auto finals = store_.finals(kUuid);
+  ASSERT_EQ(finals.size(), 1u);
+  EXPECT_EQ(finals[0].status, ResultStatus::kFilled);
+  EXPECT_NEAR(finals[0].filled_volume, 0.3, 1e-9);
+  EXPECT_EQ(link_.sent_of<link::OrderFrame>("demo-1").size(), 1u);
+}
+
+TEST_F(EngineTest, AnUnknownOutcomeIsAskedAboutUntilTheTerminalSettlesIt) {
+  auto engine = make_engine();
+  ASSERT_TRUE(engine->on_entries({entry("1-0", signal(kUuid, 0.3))}).is_ok());
+  auto first = link_.sent_of<link::OrderFrame>("demo-1").at(0);
+  for (int retcode : {link::kRetcodeError, 0, 10099}) {
+    engine->on_link_events({result(first, retcode, 0)});
+    clock_.advance_ms(EngineLimits{}.query_after_ms);
+    engine->on_tick();
+  }
+  EXPECT_EQ(link_.sent_of<link::QueryFrame>("demo-1").size(), 3u);
+  EXPECT_EQ(link_.sent_of<link::OrderFrame>("demo-1").size(), 1u);
+  EXPECT_TRUE(store_.rtrs.empty());
+  // The terminal says it never executed the leg: the same leg (same client id) goes again.
+  engine->on_link_events({{link::LinkEvent::Kind::kFrame, "demo-1",
+                           link::KnownFrame{{link::KnownOrder{first.client_id, std::nullopt}}}, ""}});
+  auto orders = link_.sent_of<link::OrderFrame>("demo-1");
+  ASSERT_EQ(orders.size(), 2u);
+  EXPECT_EQ(orders[1].client_id, first.client_id);
+  engine->on_link_events({result(orders[1], link::kRetcodeDone, 0.3)});
+  ASSERT_EQ(store_.finals(kUuid).size(), 1u);
+  EXPECT_EQ(store_.finals(kUuid)[0].status, ResultStatus::kFilled);
+}
+
 TEST_F(EngineTest, OverFillByTheTerminalNeverExceedsTheSignalVolume) {
   auto engine = make_engine();
   ASSERT_TRUE(engine->on_entries({entry("1-0", signal(kUuid, 0.3))}).is_ok());

@@ -129,7 +129,7 @@ TEST_F(LinkServerTest, HandshakeThenFramesBothWays) {
   auto peer = connect_as("demo-1");
   EXPECT_TRUE(server_->is_connected("demo-1"));
   EXPECT_FALSE(server_->is_connected("demo-2"));
-  OrderFrame order{"AbCdEfGhIjKlMnOpQrStUv.0", "u-1", 0, "EURUSD", Side::kBuy, "market", 0.1, 0, 0, 0, 1};
+  OrderFrame order{"AbCdEfGhIjKlMnOpQrStUv.0", "u-1", 0, "EURUSD", Side::kBuy, OrderType::kMarket, 0.1, 0, 0, 0, 1};
   ASSERT_TRUE(server_->send("demo-1", order));
   auto got = peer->read();
   ASSERT_TRUE(got.has_value());
@@ -155,12 +155,27 @@ TEST_F(LinkServerTest, WrongTokenIsRejectedWithAnErrorFrame) {
   EXPECT_EQ(unknown.read_error(), "authentication failed");
 }
 
-TEST_F(LinkServerTest, WrongVersionIsRejected) {
+TEST_F(LinkServerTest, AVersionBelowTheOldestServedIsRejected) {
   start(system_clock_);
   RawPeer peer(server_->port());
-  peer.send(Hello{2, "demo-1", "token-one", "test/1", true});
+  peer.send(Hello{0, "demo-1", "token-one", "test/1", true});
   ASSERT_TRUE(pump_until([&] { return peer.readable(); }));
-  EXPECT_EQ(peer.read_error(), "unsupported protocol version 2");
+  EXPECT_EQ(peer.read_error(), "unsupported protocol version 0");
+}
+
+TEST_F(LinkServerTest, EachTerminalIsWelcomedInTheVersionBothSpeak) {
+  start(system_clock_);
+  for (int offered : {1, 2, 7}) {
+    RawPeer peer(server_->port());
+    peer.send(Hello{offered, "demo-1", "token-one", "test/1", true});
+    ASSERT_TRUE(pump_until([&] { return !events_.empty() && events_.back().kind == LinkEvent::Kind::kConnected; }));
+    auto frame = peer.read();
+    ASSERT_TRUE(frame.has_value());
+    ASSERT_TRUE(std::holds_alternative<Welcome>(*frame)) << frame_type(*frame);
+    EXPECT_EQ(std::get<Welcome>(*frame).version, std::min(offered, kProtocolVersion));
+    EXPECT_EQ(events_.back().version, std::min(offered, kProtocolVersion));
+    events_.clear();
+  }
 }
 
 TEST_F(LinkServerTest, NoHelloWithinTimeoutCloses) {
@@ -271,7 +286,7 @@ TEST_F(LinkServerTest, TerminalThatDoesNotReadIsDisconnected) {
   limits.max_output_bytes = kMaxLineBytes;
   start(system_clock_, limits);
   auto peer = connect_as("demo-1");  // and never reads again
-  const OrderFrame order{"AbCdEfGhIjKlMnOpQrStUv.0", "u-1", 0, "EURUSD", Side::kBuy, "market", 0.1, 0, 0, 0, 1};
+  const OrderFrame order{"AbCdEfGhIjKlMnOpQrStUv.0", "u-1", 0, "EURUSD", Side::kBuy, OrderType::kMarket, 0.1, 0, 0, 0, 1};
   constexpr int kMaxSends = 200'000;  // far more than the kernel buffers plus our queue hold
   int sent = 0;
   while (sent < kMaxSends && server_->send("demo-1", order)) ++sent;
@@ -297,7 +312,7 @@ TEST_F(LinkServerTest, WakeReturnsABlockedPoll) {
   EXPECT_TRUE(events_.empty());
 }
 
-TEST_F(LinkServerTest, ClientConnectsAndReconnectsAfterTheServerDrops) {
+TEST_F(LinkServerTest, ClientPassesTheEnginesRequestsOnAndReconnectsAfterTheServerDrops) {
   start(system_clock_);
   LinkClientOptions options;
   options.port = server_->port();
@@ -317,6 +332,9 @@ TEST_F(LinkServerTest, ClientConnectsAndReconnectsAfterTheServerDrops) {
   ASSERT_TRUE(server_->send("demo-1", QueryFrame{{"a.0"}}));
   ASSERT_TRUE(pump_both([&] { return !got.empty(); }));
   EXPECT_EQ(std::get<QueryFrame>(got[0]).client_ids, std::vector<std::string>{"a.0"});
+  ASSERT_TRUE(server_->send("demo-1", EventAck{{"deal:4711"}}));
+  ASSERT_TRUE(pump_both([&] { return got.size() == 2; }));
+  EXPECT_EQ(std::get<EventAck>(got[1]).ids, std::vector<std::string>{"deal:4711"});
   ASSERT_TRUE(client.send(KnownFrame{{KnownOrder{"a.0", std::nullopt}}}));
   ASSERT_TRUE(pump_both([&] { return count(LinkEvent::Kind::kFrame, "demo-1") >= 1; }));
   const int port = server_->port();

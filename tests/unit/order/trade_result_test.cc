@@ -56,8 +56,23 @@ TEST(TradeResult, PublicJsonFieldsInOrder) {
             "{\"result_id\":\"6f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b:final\","
             "\"uuid\":\"6f1c2a3b-4d5e-4f60-8a9b-0c1d2e3f4a5b\",\"instance\":\"demo-1\",\"symbol\":\"EURUSD\","
             "\"side\":\"buy\",\"status\":\"filled\",\"volume\":0.5,\"filled_volume\":0.2,\"avg_price\":1.1,"
-            "\"reason\":\"done\",\"ticket\":0,\"retcode\":0,\"ts\":1763900000500,"
-            "\"stream_id\":\"1763900000000-3\"}");
+            "\"price\":1.1,\"reason\":\"done\",\"ticket\":0,\"order\":0,\"retcode\":0,\"ts\":1763900000500,"
+            "\"stream_id\":\"1763900000000-3\",\"action\":\"open\",\"deal\":0,\"position\":0,"
+            "\"retcode_name\":\"\"}");
+}
+
+TEST(TradeResult, AResultWrittenBeforeContractVersion2StillDecodes) {
+  const std::string v1 =
+      "{\"result_id\":\"u:final\",\"uuid\":\"u\",\"instance\":\"demo-1\",\"symbol\":\"EURUSD\","
+      "\"side\":\"buy\",\"status\":\"filled\",\"volume\":0.5,\"filled_volume\":0.5,\"avg_price\":1.1,"
+      "\"reason\":\"\",\"ticket\":7,\"retcode\":10009,\"ts\":1,\"stream_id\":\"1-0\"}";
+  auto r = TradeResult::from_json(v1);
+  ASSERT_TRUE(r) << r.status().to_string();
+  EXPECT_EQ(r->action, "open");
+  EXPECT_EQ(r->ticket, 7u);
+  EXPECT_EQ(r->deal, 0u);
+  EXPECT_EQ(r->position, 0u);
+  EXPECT_EQ(r->retcode_name, "");
 }
 
 TEST(TradeResult, JsonRoundTripsEveryField) {

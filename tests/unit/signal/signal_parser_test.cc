@@ -92,9 +92,18 @@ TEST(SignalParser, OptionalFieldsTakeDefaults) {
   ASSERT_TRUE(s) << s.status().to_string();
   EXPECT_EQ(s->type, OrderType::kMarket);
   EXPECT_EQ(s->ttl_ms, 12345);
-  EXPECT_EQ(s->price, 0);
-  EXPECT_EQ(s->sl, 0);
-  EXPECT_EQ(s->tp, 0);
+  EXPECT_EQ(s->action, Action::kOpen);
+  EXPECT_EQ(s->price, std::nullopt);
+  EXPECT_EQ(s->sl, std::nullopt);
+  EXPECT_EQ(s->tp, std::nullopt);
+}
+
+TEST(SignalParser, GivenZeroPricesOfAVersion1MarketOrderAreKept) {
+  auto s = parse_signal(signal_with("", ""), SignalLimits{});
+  ASSERT_TRUE(s) << s.status().to_string();
+  EXPECT_EQ(s->price, 0.0);
+  EXPECT_EQ(s->sl, 0.0);
+  EXPECT_EQ(s->tp, 0.0);
 }
 
 TEST(SignalParser, UppercaseUuidIsNormalized) {
@@ -170,8 +179,8 @@ TEST(SignalParser, RejectsUnknownSideAndType) {
   EXPECT_EQ(error_of(signal_with("side", "\"long\"")), "field side: must be \"buy\" or \"sell\"");
   EXPECT_EQ(error_of(signal_with("side", "\"BUY\"")), "field side: must be \"buy\" or \"sell\"");
   EXPECT_EQ(error_of(signal_with("side", "1")), "field side: must be a string");
-  EXPECT_EQ(error_of(signal_with("type", "\"stop_limit\"")),
-            "field type: must be \"market\", \"limit\" or \"stop\"");
+  EXPECT_EQ(error_of(signal_with("type", "\"stop-limit\"")),
+            "field type: must be \"market\", \"limit\", \"stop\" or \"stop_limit\"");
 }
 
 TEST(SignalParser, RejectsBadCreatedAt) {

@@ -80,5 +80,50 @@ TEST_F(SignalValidator, RejectsNonFiniteVolume) {
   EXPECT_EQ(error_of(), "volume inf must be a finite number > 0");
 }
 
+TEST_F(SignalValidator, EveryActionNeedsAKnownInstance) {
+  for (Action action :
+       {Action::kClose, Action::kCloseAll, Action::kModify, Action::kModifyOrder, Action::kCancel}) {
+    signal_ = Signal{};
+    signal_.action = action;
+    signal_.instance = "demo-9";
+    EXPECT_EQ(error_of(), "unknown instance demo-9") << action_name(action);
+    signal_.instance = "demo-1";
+    EXPECT_EQ(error_of(), "") << action_name(action);  // no symbol, no volume: nothing else to check
+  }
+}
+
+TEST_F(SignalValidator, ASymbolIsCheckedOnlyWhenGiven) {
+  signal_ = Signal{};
+  signal_.instance = "demo-1";
+  signal_.action = Action::kCloseAll;
+  EXPECT_EQ(error_of(), "");
+  signal_.symbol = "XAUUSD";
+  EXPECT_EQ(error_of(), "");
+  signal_.symbol = "XXXUSD";
+  EXPECT_EQ(error_of(), "symbol XXXUSD not enabled on demo-1");
+  signal_.action = Action::kClose;
+  signal_.position = 7;
+  EXPECT_EQ(error_of(), "symbol XXXUSD not enabled on demo-1");
+}
+
+TEST_F(SignalValidator, APartialCloseIsWithinMaxVolumeAndOnStep) {
+  signal_ = Signal{};
+  signal_.instance = "demo-1";
+  signal_.action = Action::kClose;
+  signal_.position = 7;
+  signal_.volume = 0;  // all of it
+  EXPECT_EQ(error_of(), "");
+  signal_.volume = 0.05;
+  EXPECT_EQ(error_of(), "");
+  signal_.volume = 0.015;
+  EXPECT_EQ(error_of(), "volume 0.015 not a multiple of volume_step 0.01 of demo-1");
+  signal_.volume = 50;
+  EXPECT_EQ(error_of(), "volume 50 above max_volume 10 of demo-1");
+  signal_.volume = 5;
+  EXPECT_EQ(error_of(2), "") << "the cap limits opening, not closing";
+  signal_.volume = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_EQ(error_of(), "volume nan must be a finite number > 0");
+}
+
 }  // namespace
 }  // namespace mtg

@@ -74,7 +74,7 @@ class SimLinkTest : public ::testing::Test {
 TEST_F(SimLinkTest, OrderInResultOutLedgerLineWrittenFirst) {
   start_sim();
   ASSERT_TRUE(wait_for([](const link::LinkEvent& e) { return e.kind == link::LinkEvent::Kind::kConnected; }));
-  const link::OrderFrame order{"AbCdEfGhIjKlMnOpQrStUv.0", "6f1c-uuid", 0, "EURUSD", link::Side::kBuy, "market",
+  const link::OrderFrame order{"AbCdEfGhIjKlMnOpQrStUv.0", "6f1c-uuid", 0, "EURUSD", link::Side::kBuy, link::OrderType::kMarket,
                                0.25, 0, 0, 0, SystemClock::instance().now_ms() + 30'000};
   ASSERT_TRUE(server_->send("demo-1", order));
   auto event = wait_for(is_result);
@@ -109,6 +109,59 @@ TEST_F(SimLinkTest, OrderInResultOutLedgerLineWrittenFirst) {
   stop_ = true;
   sim_thread_.join();
   EXPECT_TRUE(sim_status_.is_ok()) << sim_status_.to_string();
+}
+
+// A market open as the engine sends it, expiring 30 s from now.
+link::OrderFrame market_open(const std::string& client_id) {
+  link::OrderFrame order;
+  order.client_id = client_id;
+  order.uuid = "uuid-" + client_id;
+  order.symbol = "EURUSD";
+  order.volume = 0.1;
+  order.expires_at = SystemClock::instance().now_ms() + 30'000;
+  return order;
+}
+
+bool is_connected(const link::LinkEvent& e) { return e.kind == link::LinkEvent::Kind::kConnected; }
+
+TEST_F(SimLinkTest, ALinkDroppedAfterAFillLeavesTheResultToTheQuery) {
+  config_.instances[0].sim.link_drop_after_fill_prob = 1.0;
+  start_sim();
+  ASSERT_TRUE(wait_for(is_connected));
+  const link::OrderFrame order = market_open("AbCdEfGhIjKlMnOpQrStUv.0");
+  ASSERT_TRUE(server_->send("demo-1", order));
+  auto dropped = wait_for([](const link::LinkEvent& e) {
+    return is_result(e) || e.kind == link::LinkEvent::Kind::kDisconnected;
+  });
+  ASSERT_TRUE(dropped.has_value());
+  EXPECT_EQ(dropped->kind, link::LinkEvent::Kind::kDisconnected) << "no result before the drop";
+  EXPECT_EQ(line_count(options_.ledger_path), 1u) << "executed and recorded";
+  ASSERT_TRUE(wait_for(is_connected));
+  ASSERT_TRUE(server_->send("demo-1", link::QueryFrame{{order.client_id}}));
+  auto known = wait_for([](const link::LinkEvent& e) { return std::holds_alternative<link::KnownFrame>(e.frame); });
+  ASSERT_TRUE(known.has_value());
+  const auto& answer = std::get<link::KnownFrame>(known->frame).orders.at(0);
+  ASSERT_TRUE(answer.result.has_value());
+  EXPECT_EQ(answer.result->retcode, link::kRetcodeDone);
+  EXPECT_EQ(answer.result->filled_volume, 0.1);
+}
+
+TEST_F(SimLinkTest, ASlowResultIsHeldBackWhileAQueryIsAnsweredFromHistory) {
+  config_.instances[0].sim.slow_result_prob = 1.0;
+  config_.instances[0].sim.slow_result_ms = kMaxSlowResultMs;  // far beyond this test
+  start_sim();
+  ASSERT_TRUE(wait_for(is_connected));
+  const link::OrderFrame order = market_open("AbCdEfGhIjKlMnOpQrStUv.0");
+  ASSERT_TRUE(server_->send("demo-1", order));
+  ASSERT_TRUE(server_->send("demo-1", link::QueryFrame{{order.client_id}}));
+  auto first = wait_for([](const link::LinkEvent& e) {
+    return is_result(e) || std::holds_alternative<link::KnownFrame>(e.frame);
+  });
+  ASSERT_TRUE(first.has_value());
+  ASSERT_TRUE(std::holds_alternative<link::KnownFrame>(first->frame)) << "the result is still held back";
+  const auto& answer = std::get<link::KnownFrame>(first->frame).orders.at(0);
+  ASSERT_TRUE(answer.result.has_value());
+  EXPECT_EQ(answer.result->retcode, link::kRetcodeDone);
 }
 
 TEST_F(SimLinkTest, UnknownInstanceIsAnError) {

@@ -19,7 +19,8 @@ Engine::Engine(const Config& config, OrderStore& store, link::TerminalLink& link
       policy_(policy),
       hooks_(std::move(hooks)),
       recovery_(policy.recovery, clock, std::make_unique<SeededRng>(policy.jitter_seed)),
-      signal_limits_(signal_limits(config.engine)) {
+      signal_limits_(signal_limits(config.engine)),
+      recent_finals_(limits.recent_finals_window_ms, limits.max_recent_finals) {
   MTG_CHECK(limits_.max_legs >= 1);
   MTG_CHECK(limits_.max_legs <= 999);
   MTG_CHECK(policy_.attempt_interval_ms > 0);

@@ -28,6 +28,7 @@
 #include "config/config.h"
 #include "engine/action_gate.h"
 #include "engine/order_store.h"
+#include "engine/recent_finals.h"
 #include "engine/recovery_schedule.h"
 #include "engine/spill_journal.h"
 #include "link/terminal_link.h"
@@ -65,6 +66,10 @@ struct EngineLimits {
   int64_t query_after_ms = 5'000;         // ask again about an in-flight order silent this long
   size_t max_open_orders = 100'000;       // intake pauses above this many open orders
   size_t max_deferred = 100'000;          // results waiting for the store; dropped above (re-queried)
+  // Final results kept to give back to a Redis that lost its last seconds (RecentFinals):
+  // far longer than the ~2 s Redis may lose, and than the heartbeat that sees its restart.
+  int64_t recent_finals_window_ms = 60'000;
+  size_t max_recent_finals = 200'000;
 };
 
 // Counters for status output and tests.
@@ -94,7 +99,9 @@ class Engine {
   void on_tick();
 
   // Redis restarted (a new run_id) and may have lost its last seconds of writes: every
-  // order open here is written again (OrderStore::reassert_open), and an order RTS holds
+  // final result written within limits.recent_finals_window_ms is written again with its
+  // final state and dedup record unless RTS holds the order settled (OrderStore::finalize),
+  // every order open here is written again (OrderStore::reassert_open), and an order RTS holds
   // open that this engine does not (its final result was lost) is taken up again: its
   // terminal is asked about it before anything is sent. An error means the store is
   // unreachable again; the call may be repeated.
@@ -163,6 +170,9 @@ class Engine {
   // flight, unchanged, and its terminal is asked about it again after query_after_ms.
   void await_outcome(const Order& order, const std::string& why);
   Status finish(Order& order, ResultStatus status, const std::string& reason);
+  // Gives back to the store the final of uuid if the engine wrote it recently (a Redis
+  // that lost it would take a resubmission for a new signal); nothing otherwise.
+  Status restore_recent_final(const std::string& uuid);
   void send_queries(const std::string& instance, const std::vector<std::string>& uuids);
   void defer(const std::string& instance, const link::ResultFrame& result);
   void retry_deferred();
@@ -197,6 +207,7 @@ class Engine {
   std::map<std::string, int> versions_;              // protocol version of each connected terminal
   std::map<std::string, Holdings> holdings_;         // each instance's last reported holdings
   std::deque<DeferredResult> deferred_;             // results to apply again
+  RecentFinals recent_finals_;                       // finals written lately, for a Redis that loses them
   std::map<std::string, InstanceState> instances_;
   EngineStats stats_;
   bool started_ = false;

@@ -64,6 +64,9 @@ Status Engine::decide_entry(const RtssEntry& e) {
   // when the order was accepted and is acknowledged with its final result. Deciding it
   // again would cost a store round trip per open order, and a volume cap lowered since
   // must not reject an order that is already under way.
+  // A uuid finished lately: Redis may have lost its final and dedup record, and would
+  // take this entry for a new signal. Given back first, they decide the intake.
+  MTG_RETURN_IF_ERROR(restore_recent_final(signal->uuid));
   if (auto open = orders_.find(signal->uuid); open != orders_.end()) {
     if (open->second.stream_id == e.stream_id) return Status::ok();
     // Open here under another entry: a resubmission, to be answered `duplicate`. A Redis
@@ -157,6 +160,7 @@ Status Engine::apply_intake(const IntakeDecision& d) {
     }
     case IntakeOutcome::kFinalized:
       MTG_CHECK(d.final_result.has_value());
+      if (d.final_order) recent_finals_.remember({*d.final_order, *d.final_result}, clock_.steady_ms());
       switch (d.final_result->status) {
 
         case ResultStatus::kExpired: ++stats_.expired; break;

@@ -200,6 +200,7 @@ Status Engine::finish(Order& o, ResultStatus status, const std::string& reason) 
 
   auto written = store_.finalize(o, result);
   if (!written) return written.status();
+  if (*written) recent_finals_.remember({o, result}, clock_.steady_ms());
   const std::string uuid = o.signal.uuid;
   track(o);  // final: neither waiting nor in flight
   orders_.erase(uuid);

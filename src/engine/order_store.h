@@ -68,7 +68,9 @@ class OrderStore {
   virtual Status update(const Order& order, const TradeResult* intermediate) = 0;
 
   // Writes the final result, the final order state and acknowledges the order's RTSS
-  // entry, atomically. Returns false when the order was already final (nothing written).
+  // entry, atomically; the dedup record too (the uuid taken from entry order.stream_id)
+  // unless one exists, so that the same call gives back a final Redis lost with its last
+  // seconds. Returns false when the order was already final (nothing written).
   virtual Result<bool> finalize(const Order& order, const TradeResult& result) = 0;
 
   // Writes again what Redis may have lost of an order the engine holds open (a Redis

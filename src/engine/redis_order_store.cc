@@ -50,12 +50,14 @@ if ARGV[2] ~= '' then redis.call('XADD', KEYS[2], '*', 'result', ARGV[2]) end
 return 1
 )lua");
 
-// KEYS: order, open set, rtrs, rtss   ARGV: uuid, order_json, result_json, group, stream_id, ttl_s
+// KEYS: order, open set, rtrs, rtss, dedup
+// ARGV: uuid, order_json, result_json, group, stream_id, ttl_s, dedup_ttl_s
 const RedisScript kFinalize(kIsSettled + R"lua(
 if is_settled(redis.call('GET', KEYS[1])) then
   redis.call('SREM', KEYS[2], ARGV[1])
   return 0
 end
+if ARGV[5] ~= '' then redis.call('SET', KEYS[5], ARGV[5], 'NX', 'EX', ARGV[7]) end
 redis.call('SET', KEYS[1], ARGV[2], 'EX', ARGV[6])
 redis.call('SREM', KEYS[2], ARGV[1])
 redis.call('XADD', KEYS[3], '*', 'result', ARGV[3])
@@ -126,9 +128,10 @@ Result<bool> RedisOrderStore::finalize(const Order& order, const TradeResult& re
   MTG_CHECK(is_final(order.state));
   MTG_CHECK(is_final(result.status));
   auto reply = redis_.eval(
-      kFinalize, {keys_.order(order.signal.uuid), keys_.open_orders(), keys_.rtrs(), keys_.rtss()},
-      {order.signal.uuid, order.to_json(), result.to_json(), RedisKeys::kEngineGroup,
-       order.stream_id, std::to_string(options_.final_order_ttl_s)});
+      kFinalize,
+      {keys_.order(order.signal.uuid), keys_.open_orders(), keys_.rtrs(), keys_.rtss(), keys_.dedup(order.signal.uuid)},
+      {order.signal.uuid, order.to_json(), result.to_json(), RedisKeys::kEngineGroup, order.stream_id,
+       std::to_string(options_.final_order_ttl_s), std::to_string(options_.dedup_window_s)});
   if (!reply) return reply.status();
   return reply->integer == 1;
 }

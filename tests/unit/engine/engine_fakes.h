@@ -72,6 +72,7 @@ class MemoryOrderStore final : public OrderStore {
     auto it = rts.find(o.signal.uuid);
     open.erase(o.signal.uuid);
     if (it != rts.end() && is_final(it->second.state)) return false;
+    if (!o.stream_id.empty()) dedup.emplace(o.signal.uuid, o.stream_id);
     rts[o.signal.uuid] = o;
     rtrs.push_back(r);
     acked.insert(o.stream_id);

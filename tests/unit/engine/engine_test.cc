@@ -483,17 +483,61 @@ TEST_F(EngineTest, AResubmissionOfAnOrderOpenHereIsADuplicateEvenWhenRedisLostIt
   EXPECT_EQ(store_.open.count(kUuid), 1u);
 }
 
-// After a Redis restart: what the engine holds open is written again, and an order RTS
-// holds open that the engine had finished (the final result was lost with the last
-// seconds) is taken up again: its terminal is asked, and its answer finishes it.
-TEST_F(EngineTest, ARedisRestartWritesBackOpenOrdersAndTakesUpThoseWhoseFinalResultWasLost) {
+// A Redis that crashed lost the last seconds: an order the engine finished there lost
+// its final result, its final state and its dedup record, and RTS holds it open as
+// `sent`. Its producer had settled and is gone. After the restart the engine gives back
+// the final result it wrote (with state and dedup record), sending and asking nothing;
+// a resubmission arriving before the restart is noticed is a duplicate all the same.
+TEST_F(EngineTest, ARedisRestartGetsBackTheFinalResultsOfItsLastSeconds) {
   auto engine = make_engine();
   ASSERT_TRUE(engine->on_entries({entry("1-0", signal(kUuid)), entry("2-0", signal(kUuid2))}).is_ok());
   auto orders = link_.sent_of<link::OrderFrame>("demo-1");
   ASSERT_EQ(orders.size(), 2u);
   const Order sent_state = store_.rts.at(kUuid);  // as RTS had it before the final result
+  engine->on_link_events({result(orders[0], link::kRetcodeDone, 0.3), result(orders[1], link::kRetcodeDone, 0.3)});
+  ASSERT_EQ(store_.finals(kUuid).size(), 1u);
+  const TradeResult written = store_.finals(kUuid)[0];
+  // Lost: kUuid's final result, final state and dedup record; all of kUuid2.
+  const auto lose_last_seconds = [&] {
+    store_.rtrs.clear();
+    store_.rts = {{kUuid, sent_state}};
+    store_.open = {kUuid};
+    store_.dedup.clear();
+  };
+  lose_last_seconds();
+  ASSERT_TRUE(engine->on_entries({entry("9-0", signal(kUuid))}).is_ok()) << "kUuid's producer sends it again";
+  ASSERT_EQ(store_.rtrs.size(), 2u);
+  EXPECT_EQ(store_.rtrs[0].result_id, written.result_id) << "the final result, given back";
+  EXPECT_EQ(store_.rtrs[1].status, ResultStatus::kDuplicate) << "the resubmission";
+  lose_last_seconds();
+  ASSERT_TRUE(engine->on_store_restarted().is_ok());
+  ASSERT_EQ(store_.finals(kUuid).size(), 1u);
+  EXPECT_EQ(store_.finals(kUuid)[0].to_json(), written.to_json());
+  ASSERT_EQ(store_.finals(kUuid2).size(), 1u);
+  EXPECT_EQ(store_.dedup.at(kUuid), "1-0");
+  EXPECT_EQ(store_.dedup.at(kUuid2), "2-0");
+  EXPECT_TRUE(is_final(store_.rts.at(kUuid).state));
+  EXPECT_TRUE(store_.open.empty());
+  EXPECT_TRUE(link_.sent_of<link::QueryFrame>("demo-1").empty()) << "nothing to ask: the engine knows";
+  EXPECT_EQ(link_.sent_of<link::OrderFrame>("demo-1").size(), 2u) << "nothing sent again";
+  ASSERT_TRUE(engine->on_store_restarted().is_ok());
+  EXPECT_EQ(store_.finals(kUuid).size(), 1u) << "a final RTS holds is not written twice";
+}
+
+// After a Redis restart: what the engine holds open is written again, and an order RTS
+// holds open that the engine finished longer ago than it keeps final results (the final
+// result was lost all the same) is taken up again: its terminal is asked, and its answer
+// finishes it.
+TEST_F(EngineTest, ARedisRestartWritesBackOpenOrdersAndTakesUpThoseWhoseFinalResultWasLost) {
+  auto engine = make_engine();
+  ASSERT_TRUE(engine->on_entries({entry("1-0", signal(kUuid, 0.3, 600'000)), entry("2-0", signal(kUuid2, 0.3, 600'000))})
+                  .is_ok());
+  auto orders = link_.sent_of<link::OrderFrame>("demo-1");
+  ASSERT_EQ(orders.size(), 2u);
+  const Order sent_state = store_.rts.at(kUuid);  // as RTS had it before the final result
   engine->on_link_events({result(orders[0], link::kRetcodeDone, 0.3)});
   ASSERT_EQ(store_.finals(kUuid).size(), 1u);
+  clock_.advance_ms(EngineLimits{}.recent_finals_window_ms + 1);  // kUuid's final is forgotten
   // The restart lost kUuid's final result and state, and all of kUuid2.
   store_.rtrs.clear();
   store_.rts = {{kUuid, sent_state}};

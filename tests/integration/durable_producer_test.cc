@@ -31,6 +31,7 @@ constexpr int64_t kTtlMs = 600'000;  // far beyond the run: a signal sent again 
 constexpr int kFsyncDelayMs = 3'000;
 constexpr auto kProducerGap = std::chrono::milliseconds(700);
 constexpr int kSubmitTimeoutMs = 300'000;
+constexpr int kFinalsBackMs = 120'000;  // bound of the wait for final results given back by the engine
 
 class DurableProducerTest : public ::testing::Test {
  protected:
@@ -83,6 +84,9 @@ TEST_F(DurableProducerTest, ARedisThatLostItsLastSecondsNeverCausesASecondExecut
     if (run.output.find("sent again") != std::string::npos) ++resent_runs;
   }
   (void)sys_->redis().ping();  // its connection broke with the crash: the next call reconnects
+  // The producers that had settled and exited before the crash are gone: the final results
+  // Redis lost with them come back from the engine once it sees the new run_id.
+  const bool all_final = sys_->wait_final(uuids_, kFinalsBackMs);
   // Every signal: exactly one final result in RTRS.
   std::map<std::string, int> finals;
   for (const TradeResult& r : sys_->results()) {
@@ -93,6 +97,7 @@ TEST_F(DurableProducerTest, ARedisThatLostItsLastSecondsNeverCausesASecondExecut
     missing += finals[uuid] == 0 ? 1 : 0;
     doubled += finals[uuid] > 1 ? 1 : 0;
   }
+  EXPECT_TRUE(all_final);
   EXPECT_EQ(missing, 0u) << "signals without a final result";
   EXPECT_EQ(doubled, 0u) << "signals with two final results";
   // Never executed beyond its volume (a second execution would double it).

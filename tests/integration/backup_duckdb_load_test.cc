@@ -81,6 +81,9 @@ class FakeBackend {
         std::istringstream words(cmd->str);
         std::string verb, id, path;
         words >> verb >> id >> path;
+        // Taken, as the real backend takes it: a requester counts a command neither queued
+        // nor taken as lost by Redis after two polls, and a snapshot may outlast them.
+        (void)(*redis)->command({"SET", keys.lease(id), "taken", "XX", "KEEPTTL"});
         Status s = verb == "snapshot" ? (*conn)->snapshot_to(path) : Status::invalid("unknown " + verb);
         const std::string reply = s.is_ok() ? R"({"ok":true})" : R"({"ok":false,"error":"failed"})";
         (void)(*redis)->command({"SET", keys.reply(id), reply, "PX", "600000"});

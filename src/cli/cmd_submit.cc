@@ -10,7 +10,7 @@
 #include <set>
 
 #include "cli/command.h"
-#include "cli/table.h"
+#include "util/table.h"
 #include "keys/redis_keys.h"
 #include "order/trade_result.h"
 #include "signal/signal.h"

@@ -229,9 +229,11 @@ Result<std::vector<json>> clickhouse_rows(ClickHouseClient& ch, const std::strin
 void Reader::clickhouse_section() {
   auto ch = ClickHouseClient::create(config.clickhouse);
   const std::string db = config.clickhouse.database;
-  Result<std::vector<json>> results = ch.status();
-  Result<std::vector<json>> events = ch.status();
-  if (ch) {
+  Result<std::vector<json>> results = Status::unavailable("not read");
+  Result<std::vector<json>> events = Status::unavailable("not read");
+  if (!ch) {
+    results = events = ch.status();
+  } else {
     // uuid is canonical (hex and hyphens): safe inside the quotes.
     results = clickhouse_rows(**ch, "SELECT result_id, status, filled_volume, reason, ts FROM " + db +
                                         ".trade_results FINAL WHERE uuid = '" + uuid + "' ORDER BY ts");
@@ -261,12 +263,9 @@ Result<SignalTrace> trace_signal(const Config& config, const std::string& raw_uu
   }
   reader.ledger_section(options.ledger_paths);
   const RedisKeys keys{config.redis.prefix};
-  Result<std::vector<std::pair<std::string, json>>> results = redis.status();
-  Result<std::vector<std::pair<std::string, json>>> events = redis.status();
-  if (redis) {
-    results = scan_stream(**redis, keys.rtrs(), "result", "uuid", trace.uuid);
-    events = scan_stream(**redis, keys.events(), "event", "ref", trace.uuid);
-  }
+  using Found = Result<std::vector<std::pair<std::string, json>>>;
+  Found results = redis ? scan_stream(**redis, keys.rtrs(), "result", "uuid", trace.uuid) : Found(redis.status());
+  Found events = redis ? scan_stream(**redis, keys.events(), "event", "ref", trace.uuid) : Found(redis.status());
   std::vector<json> result_rows, event_rows;
   if (results) {
     for (auto& [id, doc] : *results) result_rows.push_back(std::move(doc));

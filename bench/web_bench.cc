@@ -13,9 +13,11 @@
 #include <cstdlib>
 #include <functional>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "engine/redis_order_store.h"
+#include "overview/store_checks.h"
 #include "overview/system_overview.h"
 #include "testkit/http_get.h"
 #include "testkit/ports.h"
@@ -138,7 +140,10 @@ int run() {
         }));
   print("gather_overview alone (every store, Redis, backups)",
         measure([&] { return gather_overview(config, SystemClock::instance()).sections.size(); }));
+  print("check_stores alone (Redis, PostgreSQL, ClickHouse, DuckDB)",
+        measure([&] { return check_stores(config).size(); }));
   const SystemOverview overview = gather_overview(config, SystemClock::instance());
+  print("overview_json alone", measure([&] { return overview_json(overview).dump().size(); }));
   print("render_status_page alone", measure([&] { return web::render_status_page(overview).size(); }));
 
   stop = true;

@@ -21,17 +21,27 @@ using backup::BackupKind;
 
 constexpr int64_t kProgressEveryMs = 200;
 
-// Progress on a terminal ("\rcopy dump.rdb: 12.0 MiB / 40.0 MiB"), nothing otherwise.
+// Progress on a terminal ("\rcopy dump.rdb: 12.0 MiB / 40.0 MiB (30%, about 7 s left)"),
+// nothing otherwise. A stage without a total reports the seconds it has waited.
 backup::ProgressFn tty_progress() {
   if (::isatty(STDERR_FILENO) == 0) return {};
-  auto last_ms = std::make_shared<int64_t>(0);
-  return [last_ms](std::string_view stage, int64_t done, int64_t total) {
+  struct Shown {
+    int64_t last_ms = 0;
+    std::string stage;
+    int64_t stage_start_ms = 0;
+  };
+  auto shown = std::make_shared<Shown>();
+  return [shown](std::string_view stage, int64_t done, int64_t total) {
     const int64_t now = SystemClock::instance().steady_ms();
-    if (now - *last_ms < kProgressEveryMs) return;
-    *last_ms = now;
+    if (stage != shown->stage) {
+      shown->stage = stage;
+      shown->stage_start_ms = now;
+    }
+    if (now - shown->last_ms < kProgressEveryMs) return;
+    shown->last_ms = now;
     std::cerr << "\r\033[K" << stage << ": ";
     if (total < 0) std::cerr << done << " s";
-    else std::cerr << backup::format_bytes(done) << " / " << backup::format_bytes(total);
+    else std::cerr << backup::format_progress(done, total, now - shown->stage_start_ms);
     std::cerr << std::flush;
   };
 }

@@ -18,14 +18,19 @@ SignalFacts agreeing() {
   return f;
 }
 
+// The one disagreement `facts` has (a test failure when there are none or more).
+std::string only_disagreement(const SignalFacts& facts) {
+  const auto d = find_disagreements(facts);
+  EXPECT_EQ(d.size(), 1u);
+  return d.empty() ? "" : d[0];
+}
+
 TEST(StoreAgreement, StoresThatHoldTheSameFactsAgree) { EXPECT_TRUE(find_disagreements(agreeing()).empty()); }
 
 TEST(StoreAgreement, AResultMissingFromDuckdbIsNamedWithTheStoresThatHaveIt) {
   SignalFacts f = agreeing();
   f.duckdb->clear();
-  const auto d = find_disagreements(f);
-  ASSERT_EQ(d.size(), 1u);
-  EXPECT_EQ(d[0], "result u:final: missing from duckdb (present in rtrs, clickhouse)");
+  EXPECT_EQ(only_disagreement(f), "result u:final: missing from duckdb (present in rtrs, clickhouse)");
 }
 
 TEST(StoreAgreement, AResultTrimmedFromRtrsIsNoDisagreement) {
@@ -56,9 +61,7 @@ TEST(StoreAgreement, TwoFinalResultsAreADisagreementButADuplicateIsNot) {
   for (auto* store : {&f.rtrs, &f.duckdb, &f.clickhouse}) (**store)["u:dup:1"] = {"duplicate", 0};
   EXPECT_TRUE(find_disagreements(f).empty());
   for (auto* store : {&f.rtrs, &f.duckdb, &f.clickhouse}) (**store)["u:other"] = {"failed", 0};
-  const auto d = find_disagreements(f);
-  ASSERT_EQ(d.size(), 1u);
-  EXPECT_EQ(d[0], "2 final results where one is allowed");
+  EXPECT_EQ(only_disagreement(f), "2 final results where one is allowed");
 }
 
 TEST(StoreAgreement, RtsAndTheLedgersMustMatchTheFinalResult) {
@@ -82,9 +85,7 @@ TEST(StoreAgreement, AnOrderStillInFlightOrClosedIsNotComparedWithTheResult) {
 TEST(StoreAgreement, ATradeEventMustReachDuckdbAndClickhouse) {
   SignalFacts f = agreeing();
   f.events_duckdb->clear();
-  const auto d = find_disagreements(f);
-  ASSERT_EQ(d.size(), 1u);
-  EXPECT_EQ(d[0], "trade event demo-1:deal:7: in the events stream but missing from duckdb");
+  EXPECT_EQ(only_disagreement(f), "trade event demo-1:deal:7: in the events stream but missing from duckdb");
 }
 
 }  // namespace

@@ -42,6 +42,9 @@ listen = "$stack_host"
 engine_port = $engine_metrics_port
 backend_port = $backend_metrics_port
 backupd_port = $backupd_metrics_port
+[web]
+listen = "$stack_host"
+port = $web_port
 [instances]
 dir = "instances"
 [backup]

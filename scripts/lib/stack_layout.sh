@@ -21,6 +21,7 @@ link_port=$(( port_base + 400 ))
 engine_metrics_port=$(( port_base + 460 ))
 backend_metrics_port=$(( port_base + 461 ))
 backupd_metrics_port=$(( port_base + 462 ))
+web_port=$(( port_base + 463 ))
 
 # Bounds on waiting (seconds) and the polling step.
 ready_timeout_s=${MTG_STACK_READY_TIMEOUT_S:-60}

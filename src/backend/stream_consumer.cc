@@ -23,18 +23,6 @@ StreamId parse_id(const std::string& id) {
 
 std::string format_id(StreamId id) { return std::to_string(id.first) + "-" + std::to_string(id.second); }
 
-StreamEntry parse_entry(const RedisReply& e, const std::string& field) {
-  StreamEntry entry;
-  entry.stream_id = e.elements.empty() ? "" : e.elements[0].str;
-  // A pending entry trimmed from the stream comes back with nil fields.
-  if (e.elements.size() < 2 || e.elements[1].type != RedisReply::Type::kArray) return entry;
-  const auto& fields = e.elements[1].elements;
-  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-    if (fields[i].str == field) entry.payload = fields[i + 1].str;
-  }
-  return entry;
-}
-
 }  // namespace
 
 StreamConsumer::StreamConsumer(RedisClient& redis, std::string stream, std::string field)
@@ -62,7 +50,7 @@ Result<std::vector<StreamEntry>> StreamConsumer::range_after(int max, const std:
   auto reply = redis_.command({"XRANGE", stream_, "(" + after_id, through_id, "COUNT", std::to_string(max)});
   if (!reply) return reply.status();
   std::vector<StreamEntry> entries;
-  for (const RedisReply& e : reply->elements) entries.push_back(parse_entry(e, field_));
+  for (const RedisReply& e : reply->elements) entries.push_back(parse_stream_entry(e, field_));
   MTG_CHECK(entries.size() <= static_cast<size_t>(max));
   return entries;
 }
@@ -85,7 +73,7 @@ Result<std::vector<StreamEntry>> StreamConsumer::read(int max, int block_ms, con
   if (reply->type != RedisReply::Type::kArray || reply->elements.empty()) return entries;
   const RedisReply& stream = reply->elements[0];
   if (stream.elements.size() < 2) return entries;
-  for (const RedisReply& e : stream.elements[1].elements) entries.push_back(parse_entry(e, field_));
+  for (const RedisReply& e : stream.elements[1].elements) entries.push_back(parse_stream_entry(e, field_));
   MTG_CHECK(entries.size() <= static_cast<size_t>(max));
   return entries;
 }

@@ -18,13 +18,6 @@
 
 namespace mtg {
 
-struct StreamEntry {
-  std::string stream_id;
-  // The entry's field; nullopt when it has none (written without it, or a pending
-  // entry trimmed from the stream).
-  std::optional<std::string> payload;
-};
-
 class StreamConsumer {
  public:
   static constexpr int kMaxEntriesPerRead = 1'000;

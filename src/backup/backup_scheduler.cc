@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <thread>
@@ -22,6 +23,21 @@ std::string format_bytes(int64_t bytes) {
   char buf[32];
   std::snprintf(buf, sizeof buf, unit == 0 ? "%.0f %s" : "%.1f %s", value, kUnits[unit]);
   return buf;
+}
+
+std::string format_progress(int64_t done_bytes, int64_t total_bytes, int64_t elapsed_ms) {
+  MTG_CHECK(done_bytes >= 0);
+  MTG_CHECK(elapsed_ms >= 0);
+  if (total_bytes <= 0) return format_bytes(done_bytes);
+  const int64_t done = std::min(done_bytes, total_bytes);
+  std::string text = format_bytes(done) + " / " + format_bytes(total_bytes) + " (" +
+                     std::to_string(done * 100 / total_bytes) + "%";
+  if (done > 0 && done < total_bytes) {
+    const double left_ms = static_cast<double>(elapsed_ms) * static_cast<double>(total_bytes - done) /
+                           static_cast<double>(done);
+    text += ", about " + std::to_string(static_cast<int64_t>(left_ms / 1000.0 + 0.5)) + " s left";
+  }
+  return text + ")";
 }
 
 BackupScheduler::BackupScheduler(BackupService& service, const BackupConfig& config, const Clock& clock,

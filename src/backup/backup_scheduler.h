@@ -60,4 +60,9 @@ class BackupScheduler {
 // "12.3 MiB", "512 B".
 std::string format_bytes(int64_t bytes);
 
+// What a long operation has done of how much, and the time left at its pace so far:
+// "12.0 MiB / 40.0 MiB (30%, about 7 s left)"; without a total (-1) "12.0 MiB", and
+// without any progress yet no estimate. `elapsed_ms` is the time since the stage began.
+std::string format_progress(int64_t done_bytes, int64_t total_bytes, int64_t elapsed_ms);
+
 }  // namespace mtg::backup

@@ -21,10 +21,12 @@ class DuckdbHandler final : public KindHandler {
   // backend_channel/backend_liveness.h): move the live file (and WAL) aside, put the
   // snapshot in its place, at once.
   Status restore(const BackupEntry& entry, const std::string& scratch) override;
+  // Writes a consistent raw snapshot of the live DuckDB file to `raw_path` (absolute,
+  // on a file system the backend may write): the backend takes it when it runs, else it
+  // is taken from the file directly. Returns how ("backend" or "direct").
+  Result<std::string> snapshot(const std::string& raw_path);
 
  private:
-  // Writes a raw snapshot to `raw_path`; returns how ("backend" or "direct").
-  Result<std::string> snapshot(const std::string& raw_path);
   Result<TableCounts> compress_raw(const std::string& raw_path, const std::string& dir, Manifest& manifest);
   Status swap_file(const std::string& restored_path);
   Status restore_directly(const std::string& restored_path);

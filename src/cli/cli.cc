@@ -61,6 +61,8 @@ int run_cli(int argc, char** argv) {
   add_sync_command(app, ctx);
   add_backup_commands(app, ctx);
   add_prefs_command(app, ctx);
+  add_web_command(app, ctx);
+  add_trace_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -10,7 +10,7 @@
 #include "backup/backupd_service.h"
 #include "cli/command.h"
 #include "cli/shutdown.h"
-#include "cli/table.h"
+#include "overview/operator_tables.h"
 #include "util/check.h"
 #include "util/clock.h"
 
@@ -20,19 +20,28 @@ namespace {
 using backup::BackupKind;
 
 constexpr int64_t kProgressEveryMs = 200;
-constexpr size_t kShortShaChars = 12;
 
-// Progress on a terminal ("\rcopy dump.rdb: 12.0 MiB / 40.0 MiB"), nothing otherwise.
+// Progress on a terminal ("\rcopy dump.rdb: 12.0 MiB / 40.0 MiB (30%, about 7 s left)"),
+// nothing otherwise. A stage without a total reports the seconds it has waited.
 backup::ProgressFn tty_progress() {
   if (::isatty(STDERR_FILENO) == 0) return {};
-  auto last_ms = std::make_shared<int64_t>(0);
-  return [last_ms](std::string_view stage, int64_t done, int64_t total) {
+  struct Shown {
+    int64_t last_ms = 0;
+    std::string stage;
+    int64_t stage_start_ms = 0;
+  };
+  auto shown = std::make_shared<Shown>();
+  return [shown](std::string_view stage, int64_t done, int64_t total) {
     const int64_t now = SystemClock::instance().steady_ms();
-    if (now - *last_ms < kProgressEveryMs) return;
-    *last_ms = now;
+    if (stage != shown->stage) {
+      shown->stage = stage;
+      shown->stage_start_ms = now;
+    }
+    if (now - shown->last_ms < kProgressEveryMs) return;
+    shown->last_ms = now;
     std::cerr << "\r\033[K" << stage << ": ";
     if (total < 0) std::cerr << done << " s";
-    else std::cerr << backup::format_bytes(done) << " / " << backup::format_bytes(total);
+    else std::cerr << backup::format_progress(done, total, now - shown->stage_start_ms);
     std::cerr << std::flush;
   };
 }
@@ -75,38 +84,19 @@ int run_backup(const CliContext& ctx, const std::string& kind_name) {
   return kExitOk;
 }
 
-std::string verified_cell(const backup::BackupEntry& e) {
-  if (!e.manifest) return "bad manifest";
-  if (e.manifest->verified_at_ms == 0) return "never";
-  return e.manifest->verified ? "yes" : "FAILED";
-}
-
-void add_list_row(Table& table, BackupKind kind, const backup::BackupEntry& e, bool json) {
-  std::string created = "?";
-  std::string size = "?";
-  std::string sha = "?";
-  if (e.manifest) {
-    created = backup::format_backup_id(e.manifest->created_at_ms);
-    size = json ? std::to_string(e.manifest->stored_bytes) : backup::format_bytes(e.manifest->stored_bytes);
-    sha = e.manifest->files.empty() ? "-" : e.manifest->files.front().sha256;
-    if (!json) sha = sha.substr(0, kShortShaChars);
-  }
-  table.add({backup::kind_name(kind), e.id, created, size, sha, verified_cell(e), e.path});
-
-}
-
 int run_list(const CliContext& ctx, const std::string& kind_name) {
   auto only = optional_kind(kind_name);
   if (!only) return fail("backup list", only.status());
   auto config = ctx.load("backup");
   if (!config) return kExitFailed;
   backup::BackupService service(make_env(*config, false));
-  Table table({"kind", "id", "created", "size", "sha256", "verified", "path"});
+  Table table = backup_table();
+  const int64_t now_ms = SystemClock::instance().now_ms();
   for (BackupKind kind : backup::kAllKinds) {
     if (*only && **only != kind) continue;
     auto entries = service.list(kind);
     if (!entries) return fail("backup list", entries.status());
-    for (const backup::BackupEntry& e : *entries) add_list_row(table, kind, e, ctx.json);
+    for (const backup::BackupEntry& e : *entries) add_backup_row(table, kind, e, now_ms, ctx.json);
   }
   table.print(std::cout, ctx.json);
   return kExitOk;

@@ -9,7 +9,7 @@
 #include <memory>
 
 #include "cli/command.h"
-#include "cli/table.h"
+#include "util/table.h"
 #include "credentials/credential_store.h"
 #include "credentials/terminal_config.h"
 #include "crypto/master_key.h"

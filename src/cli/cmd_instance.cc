@@ -4,10 +4,10 @@
 #include <thread>
 
 #include "cli/command.h"
-#include "cli/instance_table.h"
 #include "engine/operator_command.h"
 #include "engine/redis_order_store.h"
 #include "keys/redis_keys.h"
+#include "overview/operator_tables.h"
 
 namespace mtg {
 namespace {

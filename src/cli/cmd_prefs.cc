@@ -5,7 +5,7 @@
 #include <memory>
 
 #include "cli/command.h"
-#include "cli/table.h"
+#include "util/table.h"
 #include "prefs/prefs_store.h"
 #include "util/check.h"
 

@@ -4,94 +4,21 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
-#include "backend_channel/backend_channel.h"
 #include "cli/command.h"
-#include "cli/instance_table.h"
-#include "store/clickhouse/clickhouse_client.h"
-#include "store/duckdb/duckdb_database.h"
-#include "store/postgres/pg_client.h"
-#include "store/redis/redis_client.h"
-#include "store/redis/redis_server_info.h"
+#include "overview/operator_tables.h"
 #include "util/check.h"
 
 namespace mtg {
 namespace {
 
-struct StoreCheck {
-  std::string store, address;
-  Result<std::string> version;
-};
-
-template <typename Client>
-Result<std::string> version_of(Result<std::unique_ptr<Client>> client) {
-  if (!client) return client.status();
-  return (*client)->server_version();
-}
-
-// The backend's heartbeat in Redis: kNotFound when no backend runs.
-Result<BackendHeartbeat> backend_heartbeat(const Config& config) {
-  auto redis = RedisClient::connect(config.redis);
-  if (!redis) return redis.status();
-  return BackendChannel(**redis, config.redis.prefix).heartbeat();
-}
-
-// The server's version and how it persists what it acknowledges; an error when that is
-// less than [redis] durability promises. A server that refuses CONFIG is not judged.
-Result<std::string> redis_version(const Config& config) {
-  auto redis = RedisClient::connect(config.redis);
-  if (!redis) return redis.status();
-  auto version = (*redis)->server_version();
-  if (!version) return version;
-  auto persistence = read_persistence(**redis);
-  if (!persistence) return *version + " (appendfsync unknown: " + persistence.status().message() + ")";
-  MTG_RETURN_IF_ERROR(check_durability(*persistence, config.redis.durability));
-  return *version + " (appendfsync " + persistence->appendfsync + ")";
-}
-
-// DuckDB admits one process: while the backend holds the file, it vouches for it
-// through its heartbeat in Redis, which also says whether a refill is under way. The
-// file is only ever opened read-only here: a missing file stays missing, for the
-// backend creates it (first start) or restores the latest snapshot (a lost file).
-Result<std::string> duckdb_version(const Config& config) {
-  auto db = DuckDatabase::open_read_only(config.duckdb.path);
-  if (db) return (*db)->server_version();
-  const Code code = db.status().code();
-  if (code != Code::kUnavailable && code != Code::kNotFound) return db.status();
-  MTG_CHECK(code == Code::kUnavailable || code == Code::kNotFound);
-  auto beat = backend_heartbeat(config);
-  if (code == Code::kNotFound) {
-    if (beat) return Status::not_found("the running backend's file is gone from " + config.duckdb.path);
-    return std::string(DuckDatabase::kLibraryVersion) + " (no file yet: the backend creates it or restores it)";
-  }
-  if (!beat) return Status::unavailable("file locked by another process and no backend heartbeat");
-  return beat->duckdb_version +
-         (beat->refill_pending ? " (held by backend, refilling)" : " (held by backend)");
-}
-
-std::vector<StoreCheck> check_stores(const Config& c) {
-  std::vector<StoreCheck> checks;
-  checks.push_back({"redis", c.redis.host + ":" + std::to_string(c.redis.port), redis_version(c)});
-  checks.push_back({"postgres", c.postgres.host + ":" + std::to_string(c.postgres.port),
-                    version_of(PgClient::connect(c.postgres))});
-  checks.push_back({"clickhouse", c.clickhouse.host + ":" + std::to_string(c.clickhouse.http_port),
-                    version_of(ClickHouseClient::create(c.clickhouse))});
-  checks.push_back({"duckdb", c.duckdb.path, duckdb_version(c)});
-  MTG_CHECK(checks.size() == 4);
-  return checks;
-}
-
 int run_status(const CliContext& ctx) {
   auto config = ctx.load("status");
   if (!config) return kExitFailed;
-  Table stores({"store", "address", "version", "state"});
+  const auto checks = check_stores(*config);
   bool all_ok = true;
-  for (const auto& check : check_stores(*config)) {
-    const bool ok = check.version.is_ok();
-    all_ok = all_ok && ok;
-    stores.add({check.store, check.address, ok ? *check.version : "-",
-                ok ? "ok" : "error: " + check.version.status().to_string()});
-  }
-  MTG_CHECK(stores.rows() == 4);  // one row per store of check_stores
+  for (const auto& check : checks) all_ok = all_ok && check.version.is_ok();
+  Table stores = store_table(checks);
+  MTG_CHECK(stores.rows() == kCheckedStores);  // one row per store of check_stores
   Result<Table> instances = Status::unavailable("redis is down");
   if (auto redis = RedisClient::connect(config->redis)) instances = instance_table(*config, **redis);
   if (ctx.json) {

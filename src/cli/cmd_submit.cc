@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "cli/command.h"
-#include "cli/table.h"
+#include "util/table.h"
 #include "order/trade_result.h"
 #include "producer/producer.h"
 #include "producer/redis_producer_link.h"

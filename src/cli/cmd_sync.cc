@@ -4,11 +4,10 @@
 #include <iostream>
 #include <thread>
 
-#include "backend/sync_status.h"
 #include "backend_channel/backend_channel.h"
 #include "cli/command.h"
-#include "cli/table.h"
 #include "keys/redis_keys.h"
+#include "overview/operator_tables.h"
 #include "store/redis/redis_client.h"
 #include "util/check.h"
 
@@ -18,27 +17,14 @@ namespace {
 constexpr int kResumeWaitMs = 10'000;
 constexpr int kPollMs = 100;
 
-// The status the backend published, or kUnavailable when it is not running.
-Result<SyncStatus> read_status(RedisClient& redis, const BackendKeys& keys) {
-  auto value = redis.command({"GET", keys.sync()});
-  if (!value) return value.status();
-  if (value->is_nil()) return Status::unavailable("no sync status in Redis: is `mtguard backend` running?");
-  return SyncStatus::from_json(value->str);
-}
-
 int run_status(const CliContext& ctx) {
   auto config = ctx.load("sync");
   if (!config) return kExitFailed;
   auto redis = RedisClient::connect(config->redis);
   if (!redis) return fail("sync status", redis.status());
-  auto s = read_status(**redis, BackendKeys{config->redis.prefix});
+  auto s = read_sync_status(**redis, config->redis.prefix);
   if (!s) return fail("sync status", s.status());
-  Table table({"state", "lag_rows", "oldest_unsent_age_ms", "attempts", "failed_batches", "rows_synced",
-               "last_error"});
-  table.add({!s->suspended ? "active" : s->resumes_itself ? "suspended (resumes itself)" : "suspended", std::to_string(s->lag_rows),
-             std::to_string(s->oldest_unsent_age_ms), std::to_string(s->attempts), std::to_string(s->failed_batches),
-             std::to_string(s->rows_synced), s->last_error});
-  MTG_CHECK(table.rows() == 1);
+  Table table = sync_table(*s);
   table.print(std::cout, ctx.json);
   return kExitOk;
 }
@@ -49,7 +35,6 @@ int run_resume(const CliContext& ctx) {
   if (!config) return kExitFailed;
   auto redis = RedisClient::connect(config->redis);
   if (!redis) return fail("sync resume", redis.status());
-  const BackendKeys keys{config->redis.prefix};
   const int64_t asked_at = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch()).count();
   BackendChannel backend(**redis, config->redis.prefix);
@@ -63,7 +48,7 @@ int run_resume(const CliContext& ctx) {
     if (auto alive = backend.backend_running(); alive && !*alive) {
       return fail("sync resume", Status::unavailable("the backend stopped before it confirmed"));
     }
-    auto s = read_status(**redis, keys);
+    auto s = read_sync_status(**redis, config->redis.prefix);
     if (s && s->ts_ms > asked_at && !s->suspended) {
       std::cout << "sync: active (" << s->lag_rows << " rows waiting)\n";
       return kExitOk;

@@ -40,5 +40,9 @@ void add_sync_command(CLI::App& app, CliContext& ctx);
 void add_backup_commands(CLI::App& app, CliContext& ctx);
 // prefs get|set|unset|list.
 void add_prefs_command(CLI::App& app, CliContext& ctx);
+// The read-only status page.
+void add_web_command(CLI::App& app, CliContext& ctx);
+// One signal's life across the stores.
+void add_trace_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace mtg

@@ -133,6 +133,16 @@ void read_metrics(TableReader& r, MetricsConfig& m) {
   }
 }
 
+void read_web(TableReader& r, WebConfig& w) {
+  r.read("web.listen", w.listen);
+  if (w.listen.empty() || w.listen.find_first_of(", []") != std::string::npos) {
+    r.fail("web.listen", "must be one host name or address");
+  }
+  r.read("web.port", w.port);
+  r.require_range("web.port", w.port, 1, 65535);
+  r.read("web.token", w.token);
+}
+
 Status read_tables(TableReader& r, Config& c) {
   r.read("redis.host", c.redis.host);
   r.read("redis.port", c.redis.port);
@@ -168,6 +178,7 @@ Status read_tables(TableReader& r, Config& c) {
   r.read("instances.dir", c.instances_dir);
   read_backup(r, c.backup);
   read_metrics(r, c.metrics);
+  read_web(r, c.web);
   r.read("prefs.file", c.prefs_file);
   r.read("crypto.key_file", c.key_file);
   r.read("log.level", c.log_level);

@@ -88,6 +88,15 @@ struct MetricsConfig {
   std::string address(int port) const;
 };
 
+// [web]: where `mtguard web` serves the read-only status page (GET /, GET /api/status).
+// Any address other than a loopback one (127.0.0.1, ::1, localhost) needs a token, which
+// a client sends as `Authorization: Bearer TOKEN` or `?token=TOKEN`.
+struct WebConfig {
+  std::string listen = "127.0.0.1";
+  int port = 9463;
+  std::string token;  // "": none (then only a loopback address is allowed)
+};
+
 // Simulated broker behaviour of an instance when `mtguard sim` plays its terminal (the
 // instance JSON's "sim" object; docs/protocol.md "Simulator specifics").
 struct SimConfig {
@@ -190,6 +199,7 @@ struct Config {
   std::vector<InstanceConfig> instances;  // sorted by id
   BackupConfig backup;
   MetricsConfig metrics;
+  WebConfig web;
   // The JSON mirror of the user preferences hash `<prefix>prefs` ([prefs] file).
   std::string prefs_file = "var/prefs.json";
   std::string key_file = "var/keys/master.key";  // AES-256 master key, mode 0600

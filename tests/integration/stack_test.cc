@@ -94,6 +94,7 @@ TEST_F(Stack, ConfigNamesTheStackPorts) {
   EXPECT_EQ(host + std::to_string(c.metrics.engine_port) + "/metrics", env("MTG_ENGINE_METRICS_URL"));
   EXPECT_EQ(host + std::to_string(c.metrics.backend_port) + "/metrics", env("MTG_BACKEND_METRICS_URL"));
   EXPECT_EQ(host + std::to_string(c.metrics.backupd_port) + "/metrics", env("MTG_BACKUPD_METRICS_URL"));
+  EXPECT_EQ("http://" + c.web.listen + ":" + std::to_string(c.web.port) + "/", env("MTG_WEB_URL"));
   EXPECT_EQ(c.redis.prefix, "mtg:");
   EXPECT_EQ(c.postgres.database, "mtguard");
   EXPECT_EQ(c.clickhouse.database, "mtguard");

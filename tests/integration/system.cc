@@ -47,6 +47,7 @@ System::~System() {
   if (engine_) engine_->stop(10'000);
   if (backend_) backend_->stop(10'000);
   if (backupd_) backupd_->stop(10'000);
+  if (web_) web_->stop(10'000);
   delete_keys();
   if (!options_.private_postgres) return;
   auto admin = PgClient::connect(admin_postgres_);
@@ -77,6 +78,7 @@ std::string System::config_text(const Config& stack, int link_port) const {
     << "\nspill_path = \"engine/spill.journal\"\n" << options_.engine_toml
     << "[metrics]\nlisten = \"" << metrics_.listen << "\"\nengine_port = " << metrics_.engine_port
     << "\nbackend_port = " << metrics_.backend_port << "\nbackupd_port = " << metrics_.backupd_port << "\n"
+    << "[web]\nlisten = \"127.0.0.1\"\nport = " << web_port_ << "\n"
     << "[instances]\ndir = \"instances\"\n[backup]\ndir = \"backups\"\n" << options_.backup_toml
     << "[crypto]\nkey_file = \"keys/master.key\"\n[log]\nlevel = \"info\"\n" << options_.extra_toml;
   return t.str();
@@ -87,6 +89,7 @@ void System::write_config(const Config& stack) {
   metrics_.engine_port = free_port();
   metrics_.backend_port = free_port();
   metrics_.backupd_port = free_port();
+  web_port_ = free_port();
   config_path_ = dir_.write("mtguard.toml", config_text(stack, link_port));
   for (int i = 0; options_.link_proxies && i < options_.instances; ++i) {
     proxies_.push_back(std::make_unique<LinkProxy>(link_port));
@@ -137,6 +140,13 @@ void System::start_backupd() {
   backupd_ = std::make_unique<Process>(
       std::vector<std::string>{MTG_BINARY, "backupd", "--config", config_path_}, dir_.file("backupd.log"));
 }
+
+void System::start_web() {
+  web_ = std::make_unique<Process>(std::vector<std::string>{MTG_BINARY, "web", "--config", config_path_},
+                                   dir_.file("web.log"));
+}
+
+std::string System::web_url() const { return "http://127.0.0.1:" + std::to_string(config_.web.port) + "/"; }
 
 void System::start_backend() {
   backend_ = std::make_unique<Process>(

@@ -64,6 +64,10 @@ class System {
   // http://127.0.0.1:PORT/metrics where `mtguard engine|backend|backupd` of this system
   // serves its metrics (each on a free port of its own, [metrics] of the config).
   std::string metrics_url(const std::string& process) const;
+  // `mtguard web` (log: file("web.log")) on a free port of its own: web_url().
+  void start_web();
+  // "http://127.0.0.1:PORT/": the status page of start_web.
+  std::string web_url() const;
   Process& engine() { return *engine_; }
   Process& backend() { return *backend_; }
   Process& backupd() { return *backupd_; }
@@ -104,12 +108,14 @@ class System {
   std::string prefix_;
   std::string config_path_;
   MetricsConfig metrics_;  // free ports, chosen once
+  int web_port_ = 0;
   Config config_;
   PostgresConfig admin_postgres_;  // the stack's database, with options.private_postgres
   std::unique_ptr<RedisClient> redis_;
   std::unique_ptr<Process> engine_;
   std::unique_ptr<Process> backend_;
   std::unique_ptr<Process> backupd_;
+  std::unique_ptr<Process> web_;
   std::vector<std::unique_ptr<LinkProxy>> proxies_;
   std::vector<std::unique_ptr<Process>> sims_;
 };

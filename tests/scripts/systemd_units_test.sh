@@ -40,6 +40,6 @@ for unit in "$units"/*.service; do
   systemd-analyze security --offline=yes --threshold=25 "$tmp/$name" >/dev/null 2>&1 ||
     fail "$name: exposure above 2.5 ($(systemd-analyze security --offline=yes "$tmp/$name" 2>&1 | tail -n 1))"
 done
-[ "$count" -eq 3 ] || fail "expected the units of engine, backend and backupd, found $count"
+[ "$count" -eq 4 ] || fail "expected the units of engine, backend, backupd and web, found $count"
 [ "$failures" -eq 0 ] || exit 1
 echo "ok: $count units verified"

@@ -20,6 +20,30 @@ std::optional<int64_t> stream_id_ms(std::string_view id) {
   return ms;
 }
 
+StreamEntry parse_stream_entry(const RedisReply& e, const std::string& field) {
+  StreamEntry entry;
+  entry.stream_id = e.elements.empty() ? "" : e.elements[0].str;
+  // A pending entry trimmed from the stream comes back with nil fields.
+  if (e.elements.size() < 2 || e.elements[1].type != RedisReply::Type::kArray) return entry;
+  const auto& fields = e.elements[1].elements;
+  for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+    if (fields[i].str == field) entry.payload = fields[i + 1].str;
+  }
+  return entry;
+}
+
+Result<std::vector<StreamEntry>> latest_stream_entries(RedisClient& redis, const std::string& stream,
+                                                       const std::string& field, int count) {
+  MTG_CHECK(count > 0);
+  MTG_CHECK(count <= kMaxLatestEntries);
+  auto reply = redis.command({"XREVRANGE", stream, "+", "-", "COUNT", std::to_string(count)});
+  if (!reply) return reply.status();
+  std::vector<StreamEntry> entries;
+  for (const RedisReply& e : reply->elements) entries.push_back(parse_stream_entry(e, field));
+  MTG_CHECK(entries.size() <= static_cast<size_t>(count));
+  return entries;
+}
+
 Result<StreamGroupInfo> stream_group_info(RedisClient& redis, const std::string& stream,
                                           const std::string& group) {
   MTG_CHECK(!stream.empty());

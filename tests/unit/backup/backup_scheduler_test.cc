@@ -7,6 +7,14 @@
 namespace mtg::backup {
 namespace {
 
+TEST(FormatProgress, SaysDoneOfTotalAndTheTimeLeftAtThePaceSoFar) {
+  constexpr int64_t kMiB = 1024 * 1024;
+  EXPECT_EQ(format_progress(12 * kMiB, 48 * kMiB, 3'000), "12.0 MiB / 48.0 MiB (25%, about 9 s left)");
+  EXPECT_EQ(format_progress(0, 48 * kMiB, 3'000), "0 B / 48.0 MiB (0%)");
+  EXPECT_EQ(format_progress(48 * kMiB, 48 * kMiB, 3'000), "48.0 MiB / 48.0 MiB (100%)");
+  EXPECT_EQ(format_progress(12 * kMiB, -1, 3'000), "12.0 MiB");
+}
+
 TEST(BackupScheduler, RunsEachKindOnItsIntervalWithoutCatchUpBursts) {
   testkit::TempDir dir;
   Config config = testing::temp_config(dir);

@@ -23,6 +23,8 @@ class Table {
   // print_json when json is set, else print.
   void print(std::ostream& out, bool json) const { json ? print_json(out) : print(out); }
   size_t rows() const { return rows_.size(); }
+  const std::vector<std::string>& columns() const { return columns_; }
+  const std::vector<std::vector<std::string>>& cells() const { return rows_; }
 
  private:
   std::vector<std::string> columns_;

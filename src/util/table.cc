@@ -1,4 +1,4 @@
-#include "cli/table.h"
+#include "util/table.h"
 
 #include <algorithm>
 #include <nlohmann/json.hpp>

@@ -4,10 +4,11 @@
 #pragma once
 
 #include "ea_shim/mql5.h"
+#include "ea_shim/terminal.h"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
 namespace {
-#include <MtGuard/Frames.mqh>
+#include <MtGuard/Journal.mqh>
 }  // namespace
 #pragma GCC diagnostic pop

@@ -5,10 +5,12 @@
 
 #include "ea_shim/mql5.h"
 #include "ea_shim/terminal.h"
+#include "ea_shim/trade_api.h"
 
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wunused-function"
 namespace {
-#include <MtGuard/Journal.mqh>
+#include <MtGuard/Backoff.mqh>
+#include <MtGuard/Core.mqh>
 }  // namespace
 #pragma GCC diagnostic pop

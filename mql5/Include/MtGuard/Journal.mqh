@@ -14,6 +14,11 @@
 
 #define MTG_MAX_JOURNAL_RECORDS 1000000
 
+// The state of an order in the journal.
+#define MTG_ORDER_OPEN 0     // intent written, outcome not known
+#define MTG_ORDER_SETTLED 1  // outcome written
+#define MTG_ORDER_VOID 2     // the broker never executed it: a resend may execute it
+
 // What was about to be sent to the trade server for one client_id.
 struct IntentMsg {
   string client_id;
@@ -62,7 +67,8 @@ class Journal {
   int m_records;
   // Orders, by client_id: an intent, and its outcome once settled.
   MTG_ARRAY(IntentMsg, m_intent);
-  MTG_ARRAY(int, m_settled);  // 1 once its outcome is recorded
+  MTG_ARRAY(int, m_settled);  // MTG_ORDER_OPEN, _SETTLED or _VOID
+  MTG_ARRAY(ulong, m_magic);  // MtgMagic of the client_id
   MTG_ARRAY(ResultMsg, m_outcome);
   // Trade events, in the order they happened, and whether the engine acknowledged them.
   MTG_ARRAY(EventMsg, m_event);
@@ -94,19 +100,27 @@ class Journal {
       in.side = r.Name(obj, "side", MTG_NAMES_SIDE);
       in.volume = r.Number(obj, "volume");
       in.ts = r.Integer(obj, "ts", 0, MTG_INT64_MAX);
-      if (r.Ok() && Find(in.client_id) >= 0) { error = "a second intent of " + in.client_id; return false; }
+      int earlier = r.Ok() ? Find(in.client_id) : -1;
+      if (earlier >= 0 && m_settled[earlier] != MTG_ORDER_VOID) { error = "a second intent of " + in.client_id; return false; }
       if (r.Ok()) {
         int n = ArraySize(m_intent);
         ArrayResize(m_intent, n + 1, 256); ArrayResize(m_settled, n + 1, 256); ArrayResize(m_outcome, n + 1, 256);
+        ArrayResize(m_magic, n + 1, 256);
         m_intent[n] = in;
-        m_settled[n] = 0;
+        m_settled[n] = MTG_ORDER_OPEN;
+        m_magic[n] = MtgMagic(in.client_id);
       }
     } else if (rec == "outcome") {
       ResultMsg res;
       ReadResultFields(obj, r, res);
       int i = r.Ok() ? Find(res.client_id) : -1;
-      if (r.Ok() && (i < 0 || m_settled[i] != 0)) { error = "an outcome of " + res.client_id + " without an open intent"; return false; }
-      if (r.Ok()) { m_outcome[i] = res; m_settled[i] = 1; }
+      if (r.Ok() && (i < 0 || m_settled[i] != MTG_ORDER_OPEN)) { error = "an outcome of " + res.client_id + " without an open intent"; return false; }
+      if (r.Ok()) { m_outcome[i] = res; m_settled[i] = MTG_ORDER_SETTLED; }
+    } else if (rec == "void") {
+      string client_id = r.Str(obj, "client_id", MTG_MAX_CLIENT_ID_CHARS);
+      int i = r.Ok() ? Find(client_id) : -1;
+      if (r.Ok() && (i < 0 || m_settled[i] != MTG_ORDER_OPEN)) { error = "a void of " + client_id + " without an open intent"; return false; }
+      if (r.Ok()) m_settled[i] = MTG_ORDER_VOID;
     } else if (rec == "event") {
       EventMsg e;
       ReadEventFields(obj, r, e);
@@ -228,13 +242,21 @@ class Journal {
     return -1;
   }
   int Orders() const { return ArraySize(m_intent); }
-  bool Settled(int i) const { return m_settled[i] != 0; }
+  // MTG_ORDER_OPEN, MTG_ORDER_SETTLED or MTG_ORDER_VOID.
+  int State(int i) const { return m_settled[i]; }
+  bool Settled(int i) const { return m_settled[i] == MTG_ORDER_SETTLED; }
+  // The newest order whose client_id hashes to `magic`, -1 when none.
+  int FindByMagic(ulong magic) const {
+    for (int i = ArraySize(m_magic) - 1; i >= 0; i--)
+      if (m_magic[i] == magic) return i;
+    return -1;
+  }
   void GetIntent(int i, IntentMsg &out) const { out = m_intent[i]; }
-  void GetOutcome(int i, ResultMsg &out) const { MTG_ASSERT(m_settled[i] != 0); out = m_outcome[i]; }
+  void GetOutcome(int i, ResultMsg &out) const { MTG_ASSERT(m_settled[i] == MTG_ORDER_SETTLED); out = m_outcome[i]; }
 
   // Flushes the intent; false when it could not be written (then send nothing).
   bool RecordIntent(const IntentMsg &in) {
-    MTG_ASSERT(Find(in.client_id) < 0);
+    MTG_ASSERT(Find(in.client_id) < 0 || m_settled[Find(in.client_id)] == MTG_ORDER_VOID);
     JsonWriter w;
     w.Str("rec", "intent");
     w.Str("client_id", in.client_id);
@@ -250,10 +272,19 @@ class Journal {
   // Flushes the outcome of an intent not yet settled.
   bool RecordOutcome(const ResultMsg &res) {
     int i = Find(res.client_id);
-    MTG_ASSERT(i >= 0 && m_settled[i] == 0);
+    MTG_ASSERT(i >= 0 && m_settled[i] == MTG_ORDER_OPEN);
     JsonWriter w;
     w.Str("rec", "outcome");
     WriteResultFields(w, res);
+    return Append(w.Finish());
+  }
+  // Flushes that the open intent of client_id never executed at the broker.
+  bool RecordVoid(const string &client_id) {
+    int i = Find(client_id);
+    MTG_ASSERT(i >= 0 && m_settled[i] == MTG_ORDER_OPEN);
+    JsonWriter w;
+    w.Str("rec", "void");
+    w.Str("client_id", client_id);
     return Append(w.Finish());
   }
   // Flushes a trade event (once per id).

@@ -5,6 +5,7 @@
 
 #include "ea_shim/mql5.h"
 #include "ea_shim/terminal.h"
+#include "ea_shim/socket_api.h"
 #include "ea_shim/trade_api.h"
 
 #pragma GCC diagnostic push
@@ -12,5 +13,6 @@
 namespace {
 #include <MtGuard/Backoff.mqh>
 #include <MtGuard/Core.mqh>
+#include <MtGuard/Link.mqh>
 }  // namespace
 #pragma GCC diagnostic pop

@@ -20,6 +20,7 @@ class MtGuardCore {
   string m_token;
   long m_started_ms;
   int m_version;          // of the session, 0 before a welcome
+  int m_heartbeat_ms;     // from the welcome
   MTG_ARRAY(string, m_outbox);
   string m_holdings;      // what the last positions and orders frames said
   bool m_close_link;      // the engine sent an error or a bad frame
@@ -140,7 +141,7 @@ class MtGuardCore {
   }
 
  public:
-  MtGuardCore() : m_started_ms(0), m_version(0), m_close_link(false) {}
+  MtGuardCore() : m_started_ms(0), m_version(0), m_heartbeat_ms(1000), m_close_link(false) {}
 
   // Opens the journal `journal_path` of this account; false with `error` when it is
   // locked, damaged or of another account (the EA must not start then).
@@ -165,7 +166,9 @@ class MtGuardCore {
   bool Welcomed() const { return m_version > 0; }
   // Whether the link must be closed (after the outbox is sent).
   bool CloseRequested() const { return m_close_link; }
-  string Heartbeat() { return EncodeHeartbeat(MtgNowMs(), TerminalInfoInteger(TERMINAL_CONNECTED) != 0); }
+  int HeartbeatMs() const { return m_heartbeat_ms; }
+  // broker_connected is TERMINAL_CONNECTED, as the hello says it.
+  void QueueHeartbeat() { Send(EncodeHeartbeat(MtgNowMs(), TerminalInfoInteger(TERMINAL_CONNECTED) != 0)); }
 
   // One line from the engine, bytes[begin, end) without "\n".
   void OnLine(MTG_ARRAY_CREF(uchar, bytes), int begin, int end) {
@@ -182,6 +185,7 @@ class MtGuardCore {
         return;
       }
       m_version = f.version;
+      m_heartbeat_ms = f.heartbeat_ms;
       if (m_version >= 2) SendUnackedEvents();
       ReportHoldings(true);
     } else if (f.type == MTG_FRAME_ORDER) {

@@ -23,6 +23,13 @@
       Print(mtg_stop_); \
     } \
   } while (false)
+
+// Unix milliseconds: the PC's UTC clock, advanced by the tick counter between seconds.
+long MtgNowMs() {
+  static long base_ms = 0;
+  if (base_ms == 0) base_ms = (long)TimeGMT() * 1000 - (long)GetTickCount64();
+  return base_ms + (long)GetTickCount64();
+}
 #endif
 
 #endif

@@ -293,7 +293,6 @@ class MtGuardCore {
     for (int i = 0; i < ArraySize(m_outbox); i++) lines[i] = m_outbox[i];
     ArrayResize(m_outbox, 0);
   }
-  const Journal &History() const { return m_journal; }
 };
 
 #endif

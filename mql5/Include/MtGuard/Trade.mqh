@@ -51,7 +51,7 @@ int MtgSendDeal(const string &client_id, const string &symbol, bool buy, double 
   req.action = TRADE_ACTION_DEAL;
   req.symbol = symbol;
   req.volume = volume;
-  req.type = buy ? ORDER_TYPE_BUY : ORDER_TYPE_SELL;
+  req.type = (ENUM_ORDER_TYPE)(buy ? ORDER_TYPE_BUY : ORDER_TYPE_SELL);
   req.price = SymbolInfoDouble(symbol, buy ? SYMBOL_ASK : SYMBOL_BID);
   req.sl = sl;
   req.tp = tp;
@@ -59,7 +59,7 @@ int MtgSendDeal(const string &client_id, const string &symbol, bool buy, double 
   req.position = (ulong)position;
   req.magic = MtgMagic(client_id);
   req.comment = client_id;
-  req.type_filling = MtgFillingFor(symbol, s.filling_override);
+  req.type_filling = (ENUM_ORDER_TYPE_FILLING)MtgFillingFor(symbol, s.filling_override);
   OrderSend(req, res);
   int retcode = (int)res.retcode;
   if (!MtgRetcodeIsCertain(retcode)) return MTG_SEND_AMBIGUOUS;

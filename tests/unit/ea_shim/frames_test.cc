@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "ea_shim/ea_core.h"
+#include "ea_shim/engine_frame.h"
 #include "link/codec.h"
 #include "util/rng.h"
 
@@ -14,57 +15,6 @@ namespace {
 
 using mtg::link::decode;
 using mtg::link::encode;
-
-MqlArray<uchar> bytes_of(const std::string& line) {
-  MqlArray<uchar> bytes;
-  bytes.items.assign(line.begin(), line.end());
-  return bytes;
-}
-
-// The EA's decoding of `line`, as the engine's Frame; an error when it refuses.
-mtg::Result<mtg::link::Frame> ea_decode(const std::string& line) {
-  MqlArray<uchar> bytes = bytes_of(line);
-  InboundFrame in;
-  string error;
-  if (!DecodeFrame(bytes, 0, ArraySize(bytes), in, error)) return mtg::Status::invalid(error);
-  switch (in.type) {
-    case MTG_FRAME_WELCOME: return mtg::link::Frame{mtg::link::Welcome{in.version, in.heartbeat_ms}};
-    case MTG_FRAME_HEARTBEAT: {
-      mtg::link::Heartbeat h{in.ts};
-      if (in.has_broker_connected) h.broker_connected = in.broker_connected;
-      return mtg::link::Frame{h};
-    }
-    case MTG_FRAME_QUERY: return mtg::link::Frame{mtg::link::QueryFrame{in.ids.items}};
-    case MTG_FRAME_POSITIONS_REQUEST: return mtg::link::Frame{mtg::link::PositionsRequest{}};
-    case MTG_FRAME_EVENT_ACK: return mtg::link::Frame{mtg::link::EventAck{in.ids.items}};
-    case MTG_FRAME_ERROR: return mtg::link::Frame{mtg::link::ErrorFrame{in.reason}};
-    default: break;
-  }
-  EXPECT_EQ(in.type, MTG_FRAME_ORDER);
-  const OrderMsg& o = in.order;
-  mtg::link::OrderFrame f;
-  f.client_id = o.client_id;
-  f.uuid = o.uuid;
-  f.leg = o.leg;
-  f.symbol = o.symbol;
-  f.side = static_cast<mtg::Side>(o.side);
-  f.order_type = static_cast<mtg::OrderType>(o.order_type);
-  f.volume = o.volume;
-  if (o.has_price) f.price = o.price;
-  if (o.has_sl) f.sl = o.sl;
-  if (o.has_tp) f.tp = o.tp;
-  f.expires_at = o.expires_at;
-  f.action = static_cast<mtg::Action>(o.action);
-  if (o.has_stop_limit_price) f.stop_limit_price = o.stop_limit_price;
-  if (o.has_expiration) f.expiration = o.expiration;
-  f.deviation = o.deviation;
-  f.position = o.position;
-  f.order = o.order;
-  f.ref = o.ref;
-  f.close_side = static_cast<mtg::CloseSide>(o.close_side);
-  f.expected_volume = o.expected_volume;
-  return mtg::link::Frame{f};
-}
 
 // The frames a terminal receives, one of each shape.
 std::vector<std::string> inbound_samples() {
@@ -109,20 +59,11 @@ std::vector<std::string> inbound_samples() {
           encode(mtg::link::ErrorFrame{"replaced"})};
 }
 
-// Whether both decoders accepted `line` (and agreed on it).
+// Whether both decoders accepted `line`; a failure when they disagree.
 bool expect_agree(const std::string& line) {
-  const auto engine = decode(line);
-  const auto ea = ea_decode(line);
-  // The EA refuses, by design, the frames only a terminal sends.
-  if (engine.is_ok() && ea.is_ok()) {
-    EXPECT_EQ(*engine, *ea) << line;
-  } else if (engine.is_ok()) {
-    EXPECT_NE(ea.status().message().find("unexpected frame type"), std::string::npos)
-        << line << " -> " << ea.status().message();
-  } else {
-    EXPECT_FALSE(ea.is_ok()) << line << " (engine: " << engine.status().message() << ")";
-  }
-  return engine.is_ok() && ea.is_ok();
+  const Agreement a = compare_decoders(line);
+  EXPECT_EQ(a.problem, "") << line;
+  return a.both_accepted;
 }
 
 TEST(EaFramesTest, DecodesEveryFrameTheEngineSendsAsTheEngineDoes) {

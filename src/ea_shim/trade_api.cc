@@ -53,12 +53,18 @@ bool OrderSend(const MqlTradeRequest& request, MqlTradeResult& result) {
 
 int PositionsTotal() { return server() == nullptr ? 0 : static_cast<int>(server()->positions().size()); }
 
+namespace {
+// Selects items[index] into `slot` and returns its ticket; 0 when there is none.
+template <typename T>
+ulong select_at(const std::vector<T>& items, int index, T& slot) {
+  if (index < 0 || static_cast<size_t>(index) >= items.size()) return 0;
+  slot = items[static_cast<size_t>(index)];
+  return static_cast<ulong>(slot.ticket);
+}
+}  // namespace
+
 ulong PositionGetTicket(int index) {
-  if (server() == nullptr) return 0;
-  const auto all = server()->positions();
-  if (index < 0 || static_cast<size_t>(index) >= all.size()) return 0;
-  g_selected.position = all[static_cast<size_t>(index)];
-  return static_cast<ulong>(g_selected.position.ticket);
+  return server() == nullptr ? 0 : select_at(server()->positions(), index, g_selected.position);
 }
 
 bool PositionSelectByTicket(ulong ticket) {
@@ -102,11 +108,7 @@ string PositionGetString(int property) {
 int OrdersTotal() { return server() == nullptr ? 0 : static_cast<int>(server()->orders().size()); }
 
 ulong OrderGetTicket(int index) {
-  if (server() == nullptr) return 0;
-  const auto all = server()->orders();
-  if (index < 0 || static_cast<size_t>(index) >= all.size()) return 0;
-  g_selected.order = all[static_cast<size_t>(index)];
-  return static_cast<ulong>(g_selected.order.ticket);
+  return server() == nullptr ? 0 : select_at(server()->orders(), index, g_selected.order);
 }
 
 long OrderGetInteger(int property) {

@@ -29,6 +29,7 @@ class FieldReader {
   }
 
  public:
+  FieldReader() : m_error("") {}  // MQL5 leaves a string NULL otherwise
   bool Ok() const { return m_error == ""; }
   string Error() const { return m_error; }
   void Fail(const string &key, const string &what) {

@@ -73,7 +73,7 @@ class JsonWriter {
   }
 
  public:
-  JsonWriter() { Open("{"); }
+  JsonWriter() : m_text("") { Open("{"); }
   void Str(const string &key, const string &value) { Key(key); m_text += JsonQuote(value); }
   void Int(const string &key, long value) { Key(key); m_text += IntegerToString(value); }
   void Num(const string &key, double value) { Key(key); m_text += JsonNumber(value); }
@@ -389,7 +389,7 @@ class JsonObject {
   }
 
  public:
-  JsonObject() : m_pos(0), m_end(0), m_field(-1) {}
+  JsonObject() : m_pos(0), m_end(0), m_field(-1), m_error("") {}
 
   // Parses bytes[begin, end). False with Error() "not valid JSON" or "not a JSON object".
   bool Parse(MTG_ARRAY_CREF(uchar, bytes), int begin, int end) {

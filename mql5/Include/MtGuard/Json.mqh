@@ -1,7 +1,8 @@
 // JSON for the terminal link protocol (docs/protocol.md "Framing"): a writer that
 // builds one object as a string, and a strict reader of one line's bytes that accepts
 // exactly what the engine's parser accepts (RFC 8259, UTF-8 checked, a leading BOM
-// skipped, numbers that overflow a double refused) and keeps the top-level fields of
+// skipped, numbers that overflow a double refused, anything after a NUL byte that
+// follows the object ignored) and keeps the top-level fields of
 // an object, with the items of top-level arrays. Nesting depth is bounded only by the
 // line: the reader keeps its own stack, never the call stack.
 #ifndef MTGUARD_JSON_MQH
@@ -417,7 +418,8 @@ class JsonObject {
       if (!ReadAfterValue(more)) return false;
     }
     SkipSpace();
-    if (m_pos != m_end) return Fail("not valid JSON");
+    // The engine's parser reads a NUL byte between tokens as the end of the input.
+    if (m_pos < m_end && m_in[m_pos] != 0) return Fail("not valid JSON");
     if (!is_object) return Fail("not a JSON object");
     return true;
   }

@@ -97,6 +97,10 @@ TEST(EaFramesTest, RefusesWhatTheEngineRefuses) {
       "\"order_type\":\"market\",\"volume\":1E2,\"action\":\"modify\",\"sl\":0,\"expires_at\":1}",
   };
   for (const char* line : lines) expect_agree(line);
+  // The engine's parser stops at a NUL byte after the object (a fuzz finding).
+  const std::string nul_tail = std::string("{\"type\":\"positions_request\"}") + std::string(3, '\0') + "x";
+  EXPECT_TRUE(expect_agree(nul_tail));
+  EXPECT_FALSE(expect_agree(std::string("{\"type\":\"error\",\"reason\":\"a") + '\0' + "\"}"));
 }
 
 // Seeded byte mutations of the samples (the fuzz target runs the same at scale).

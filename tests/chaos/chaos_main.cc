@@ -3,7 +3,7 @@
 // schedule of faults; afterwards the invariants are checked against independent
 // evidence, and the backups are taken and verified once more.
 //
-//   mtguard_chaos --seed S --faults N [--signals-per-s R] [--json] [--keep]
+//   mtguard_chaos --seed S --faults N [--signals-per-s R] [--json] [--keep] [--terminal PATH]
 //
 // Prints each fault as it happens, then exactly one line
 //   chaos: seed S, F faults, N signals, L lost, D duplicated, X over-filled
@@ -48,10 +48,12 @@ struct Options {
   bool json = false;
   bool keep = false;  // keep the evidence also when the campaign passed
   bool plan_only = false;
+  std::string terminal_program;  // "" = `mtguard sim`; else e.g. mtguard-ea
 };
 
-testkit::SystemOptions system_options(uint64_t seed) {
+testkit::SystemOptions system_options(uint64_t seed, const std::string& terminal_program) {
   testkit::SystemOptions o;
+  o.terminal_program = terminal_program;
   // Instances of this campaign alone: the history a lost DuckDB file is refilled with
   // is the campaign's, not every earlier test's.
   o.instance_prefix = "chaos" + std::to_string(SystemClock::instance().now_ms() % 1'000'000) + "-";
@@ -221,7 +223,7 @@ int run(const Options& opt) {
   FILE* progress = opt.json ? stderr : stdout;
   const auto started = std::chrono::steady_clock::now();
   const int64_t since_ms = SystemClock::instance().now_ms();
-  testkit::System sys(system_options(opt.seed));
+  testkit::System sys(system_options(opt.seed, opt.terminal_program));
   const int instances = static_cast<int>(sys.config().instances.size());
   const PlanLimits limits = plan_limits(instances, sys.config().engine.disable_after_attempts);
   if (!limits.mount_faults) std::fprintf(progress, "chaos: mount(8) is not permitted: no backup-directory faults\n");
@@ -261,6 +263,8 @@ int main(int argc, char** argv) {
   app.add_option("--signals-per-s", opt.signals_per_s, "Steady signal load")->check(CLI::Range(1.0, 2000.0));
   app.add_flag("--json", opt.json, "Also print the verdict as one JSON object (progress goes to stderr)");
   app.add_flag("--plan", opt.plan_only, "Print the fault schedule of the seed and exit (needs no stack)");
+  app.add_option("--terminal", opt.terminal_program,
+                 "The terminals' program, given --config --instance --ledger (default: mtguard sim), e.g. mtguard-ea");
   app.add_flag("--keep", opt.keep, "Keep logs, ledgers and DuckDB in var/chaos/seed-S/ also on success");
   CLI11_PARSE(app, argc, argv);
   return mtg::chaos::run(opt);

@@ -56,9 +56,13 @@ Mix make_mix(const System& sys, int total) {
   return m;
 }
 
-TEST(EngineFlowTest, ThousandSignalsEachGetExactlyOneFinalResultAndNothingBadReachesTheBroker) {
+// The terminals: `mtguard sim`, or mtguard-ea (the MQL5 EA's core on the shim of MT5).
+class EngineFlowTest : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(EngineFlowTest, ThousandSignalsEachGetExactlyOneFinalResultAndNothingBadReachesTheBroker) {
   MTG_REQUIRE_STACK();
   testkit::SystemOptions options;
+  options.terminal_program = GetParam();
   options.sim.partial_fill_prob = 0.1;
   options.sim.requote_prob = 0.02;
   options.sim.reject_prob = 0.02;
@@ -117,6 +121,11 @@ TEST(EngineFlowTest, ThousandSignalsEachGetExactlyOneFinalResultAndNothingBadRea
   EXPECT_GT(filled, mix.valid.size() / 2);
   EXPECT_TRUE(sys.engine().running());
 }
+
+INSTANTIATE_TEST_SUITE_P(Terminals, EngineFlowTest, ::testing::Values(std::string(), std::string(MTG_EA_BINARY)),
+                         [](const ::testing::TestParamInfo<std::string>& terminal) {
+                           return terminal.param.empty() ? std::string("Sim") : std::string("Ea");
+                         });
 
 }  // namespace
 }  // namespace mtg

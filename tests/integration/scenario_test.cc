@@ -61,8 +61,10 @@ void run_scenario(System& sys, const std::string& name, const std::function<void
   check_invariants(load, name);
 }
 
-testkit::SystemOptions scenario_options() {
+// terminal_program: "" = `mtguard sim`, else mtguard-ea (SystemOptions::terminal_program).
+testkit::SystemOptions scenario_options(const std::string& terminal_program = "") {
   testkit::SystemOptions options;
+  options.terminal_program = terminal_program;
   options.sim.seed = kSeed;
   options.sim.partial_fill_prob = 0.15;
   options.sim.latency_ms_max = 20;  // orders are in flight when the fault hits
@@ -73,9 +75,8 @@ System started_system() { return System(scenario_options()); }
 
 // 1. Crash MT5 instance -> recover from Redis state: the engine asks the restarted
 // terminal about every order in flight and resends only what it never saw.
-TEST(ScenarioTest, S1_CrashedTerminalRecoversFromRedisState) {
-  MTG_REQUIRE_STACK();
-  System sys = started_system();
+void scenario_1(const std::string& terminal_program) {
+  System sys(scenario_options(terminal_program));
   sys.start_engine();
   sys.start_sims();
   run_scenario(sys, "scenario 1 (kill -9 a terminal)", [&] {
@@ -83,6 +84,18 @@ TEST(ScenarioTest, S1_CrashedTerminalRecoversFromRedisState) {
     std::this_thread::sleep_for(milliseconds(1'500));
     sys.sim(0).restart();
   });
+}
+
+TEST(ScenarioTest, S1_CrashedTerminalRecoversFromRedisState) {
+  MTG_REQUIRE_STACK();
+  scenario_1("");
+}
+
+// The same with mtguard-ea, the MQL5 EA's core: it settles what it had in flight from
+// its journal and the broker's history.
+TEST(ScenarioTest, S1_CrashedEaRecoversFromItsJournalAndHistory) {
+  MTG_REQUIRE_STACK();
+  scenario_1(MTG_EA_BINARY);
 }
 
 // 2. Crash Redis -> restore from the AOF: the stack's Redis is killed with -9 and
@@ -102,9 +115,8 @@ TEST(ScenarioTest, S2_CrashedRedisRestoresFromItsAof) {
 
 // 3. Crash the engine mid-stream -> resume from Redis: pending RTSS entries are
 // decided again, in-flight orders are asked about, nothing is sent twice.
-TEST(ScenarioTest, S3_CrashedEngineResumesFromRedisState) {
-  MTG_REQUIRE_STACK();
-  System sys = started_system();
+void scenario_3(const std::string& terminal_program) {
+  System sys(scenario_options(terminal_program));
   sys.start_engine();
   sys.start_sims();
   run_scenario(sys, "scenario 3 (kill -9 the engine)", [&] {
@@ -112,6 +124,16 @@ TEST(ScenarioTest, S3_CrashedEngineResumesFromRedisState) {
     std::this_thread::sleep_for(milliseconds(500));
     sys.engine().restart();
   });
+}
+
+TEST(ScenarioTest, S3_CrashedEngineResumesFromRedisState) {
+  MTG_REQUIRE_STACK();
+  scenario_3("");
+}
+
+TEST(ScenarioTest, S3_CrashedEngineResumesWithEaTerminals) {
+  MTG_REQUIRE_STACK();
+  scenario_3(MTG_EA_BINARY);
 }
 
 // The instance's state in RIS, as `mtguard status` shows it.
@@ -131,10 +153,10 @@ InstanceState ris(System& sys, const std::string& id) {
 // default policy (an attempt every 3 s, disabled at 10). Signals keep coming: those
 // for demo-1 are answered `dropped`; orders it had in flight are asked about when it
 // is back; then it is reconciled and enabled again.
-TEST(ScenarioTest, S4_NetworkOutageOfFortySecondsResumesOnceConnectivityIsRestored) {
-  MTG_REQUIRE_STACK();
+void scenario_4(const std::string& terminal_program) {
   constexpr int kOutageSeconds = 40;
   testkit::SystemOptions options;
+  options.terminal_program = terminal_program;
   options.sim.seed = kSeed;
   options.sim.latency_ms_max = 20;
   options.link_proxies = true;
@@ -171,6 +193,16 @@ TEST(ScenarioTest, S4_NetworkOutageOfFortySecondsResumesOnceConnectivityIsRestor
   EXPECT_TRUE(disabled);
   EXPECT_GT(dropped, 0);
   EXPECT_TRUE(enabled_again) << sys.log_tail(sys.engine().log_path());
+}
+
+TEST(ScenarioTest, S4_NetworkOutageOfFortySecondsResumesOnceConnectivityIsRestored) {
+  MTG_REQUIRE_STACK();
+  scenario_4("");
+}
+
+TEST(ScenarioTest, S4_NetworkOutageWithEaTerminals) {
+  MTG_REQUIRE_STACK();
+  scenario_4(MTG_EA_BINARY);
 }
 
 // `mtguard --config <the system's> <args>`, with `stdin_line` on its standard input.

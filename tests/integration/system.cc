@@ -159,9 +159,14 @@ std::string System::sim_config_path(int i) const {
 
 void System::start_sims() {
   for (int i = 0; i < options_.instances; ++i) {
+    std::vector<std::string> program{MTG_BINARY, "sim"};
+    if (!options_.terminal_program.empty()) program = {options_.terminal_program};
+    for (const std::string& arg : {std::string("--config"), sim_config_path(i), std::string("--instance"),
+                                   instance_id(i), std::string("--ledger"), ledger_path(i)}) {
+      program.push_back(arg);
+    }
     sims_.push_back(std::make_unique<Process>(
-        std::vector<std::string>{MTG_BINARY, "sim", "--config", sim_config_path(i), "--instance", instance_id(i),
-                                 "--ledger", ledger_path(i)},
+        std::move(program),
         dir_.file("sim-" + instance_id(i) + ".log")));
   }
 }

@@ -38,6 +38,9 @@ struct SystemOptions {
   // the stack's, for tests that restore it: `mtguard restore postgres` replaces a whole
   // database, which must not roll back what other tests keep in the shared one.
   bool private_postgres = false;
+  // The terminal program start_sims runs, given `--config --instance --ledger`:
+  // empty = `mtguard sim`; else e.g. the path of mtguard-ea (the MQL5 EA's core).
+  std::string terminal_program;
 };
 
 // An instance prefix no other System uses: `tag`, 8 random hex digits and "-".

@@ -1,0 +1,186 @@
+#include "ea_shim/trade_server.h"
+
+#include <algorithm>
+#include <fstream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <utility>
+
+#include "ea_shim/ea_core.h"
+#include "link/retcode.h"
+#include "util/check.h"
+
+namespace mtg::ea_shim {
+namespace {
+
+const char* filling_name(int filling) {
+  switch (filling) {
+    case ORDER_FILLING_FOK: return "fok";
+    case ORDER_FILLING_IOC: return "ioc";
+    default: return "return";
+  }
+}
+
+MqlTradeResult refusal(int retcode, const std::string& why) {
+  MqlTradeResult r;
+  r.retcode = static_cast<uint>(retcode);
+  r.comment = why;
+  return r;
+}
+
+// The client id a server-side repeat was recorded under ("c.0~2" -> "c.0").
+std::string base_client_id(const std::string& client_id) { return client_id.substr(0, client_id.find('~')); }
+
+int deal_reason(const std::string& action) {
+  if (action == "sl") return DEAL_REASON_SL;
+  if (action == "tp") return DEAL_REASON_TP;
+  return DEAL_REASON_EXPERT;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<TradeServer>> TradeServer::open(const std::string& ledger_path, const SimConfig& config,
+                                                       const Clock& clock) {
+  // The server judges the request's filling itself (filling_flags); the simulator's
+  // own check is for its fixed terminal setting, so it is given none.
+  SimConfig sim_config = config;
+  sim_config.symbol_filling.clear();
+  sim_config.filling = "fok";
+  auto sim = sim::TerminalSim::open(ledger_path, sim_config, clock, [](int) {});
+  if (!sim.is_ok()) return sim.status();
+  return std::unique_ptr<TradeServer>(new TradeServer(std::move(*sim), ledger_path, config, clock));
+}
+
+TradeServer::TradeServer(std::unique_ptr<sim::TerminalSim> sim, std::string ledger_path, const SimConfig& config,
+                         const Clock& clock)
+    : sim_(std::move(sim)), ledger_path_(std::move(ledger_path)), config_(config), clock_(clock) {}
+
+Status TradeServer::tick() {
+  auto frames = sim_->tick(clock_.now_ms());
+  return frames.is_ok() ? Status::ok() : frames.status();
+}
+
+int TradeServer::filling_flags(const std::string& symbol) const {
+  auto allowed = config_.symbol_filling.find(symbol);
+  if (allowed == config_.symbol_filling.end()) return SYMBOL_FILLING_FOK | SYMBOL_FILLING_IOC;
+  int flags = 0;
+  for (const std::string& mode : allowed->second) {
+    if (mode == "fok") flags |= SYMBOL_FILLING_FOK;
+    if (mode == "ioc") flags |= SYMBOL_FILLING_IOC;
+  }
+  return flags;
+}
+
+std::string TradeServer::fresh_client_id(const std::string& comment) const {
+  std::string id = comment;
+  for (int n = 2; sim_->ledger().find(id) != nullptr; ++n) id = comment + "~" + std::to_string(n);
+  return id;
+}
+
+int TradeServer::to_order(const MqlTradeRequest& request, link::OrderFrame& order) const {
+  order.symbol = request.symbol;
+  order.volume = request.volume;
+  order.expires_at = std::numeric_limits<int64_t>::max();
+  if (auto label = labels_.find(request.comment); label != labels_.end()) {
+    order.uuid = label->second.uuid;
+    order.leg = label->second.leg;
+  } else {
+    order.uuid = request.comment;
+  }
+  if (request.action == TRADE_ACTION_DEAL && request.position == 0) {
+    order.side = request.type == ORDER_TYPE_BUY ? Side::kBuy : Side::kSell;
+    order.price = 0;
+    order.sl = request.sl;
+    order.tp = request.tp;
+    order.deviation = static_cast<int64_t>(request.deviation);
+    auto allowed = config_.symbol_filling.find(request.symbol);
+    if (allowed != config_.symbol_filling.end() &&
+        std::find(allowed->second.begin(), allowed->second.end(), filling_name(request.type_filling)) ==
+            allowed->second.end()) {
+      return link::kRetcodeInvalidFill;
+    }
+    return 0;
+  }
+  if (request.action == TRADE_ACTION_DEAL) {
+    order.action = Action::kClose;
+    order.position = static_cast<int64_t>(request.position);
+    return 0;
+  }
+  if (request.action == TRADE_ACTION_SLTP) {
+    order.action = Action::kModify;
+    order.position = static_cast<int64_t>(request.position);
+    order.sl = request.sl;
+    order.tp = request.tp;
+    return 0;
+  }
+  return link::kRetcodeInvalid;  // pending orders: not offered by the shim yet
+}
+
+MqlTradeResult TradeServer::send(const MqlTradeRequest& request) {
+  if (!faults_.connected) return refusal(link::kRetcodeConnection, "no connection with the trade server");
+  if (faults_.crash_before_execution > 0 && --faults_.crash_before_execution == 0) {
+    throw Crash{"OrderSend, before the server executed it"};
+  }
+  // The EA names every order by its client id twice: comment and magic.
+  if (labels_.contains(request.comment)) MTG_CHECK(request.magic == MtgMagic(request.comment));
+  link::OrderFrame order;
+  if (const int refused = to_order(request, order); refused != 0) {
+    return refusal(refused, refused == link::kRetcodeInvalidFill ? "unsupported filling mode" : "invalid request");
+  }
+  order.client_id = fresh_client_id(request.comment);
+  auto executed = sim_->execute(order);
+  MTG_CHECK_MSG(executed.is_ok(), "the fake trade server cannot write its ledger");
+  if (faults_.crash_after_execution > 0 && --faults_.crash_after_execution == 0) {
+    throw Crash{"OrderSend, after the server executed it"};
+  }
+  const link::ResultFrame& r = *executed;
+  if (r.filled_volume > 0 && faults_.ambiguous_sends > 0) {
+    --faults_.ambiguous_sends;
+    return refusal(faults_.ambiguous_retcode, "request timed out (shim: it executed)");
+  }
+  MqlTradeResult out;
+  out.retcode = static_cast<uint>(r.retcode);
+  out.deal = static_cast<ulong>(r.deal);
+  out.order = static_cast<ulong>(r.ticket);
+  out.volume = r.filled_volume;
+  out.price = r.price;
+  out.comment = r.reason;
+  return out;
+}
+
+std::vector<Position> TradeServer::positions() const { return sim_->positions().positions; }
+std::vector<PendingOrder> TradeServer::orders() const { return sim_->orders().orders; }
+
+std::vector<HistoryDeal> TradeServer::history() const {
+  std::vector<HistoryDeal> deals;
+  if (clock_.now_ms() < faults_.history_late_until_ms) return deals;
+  std::ifstream in(ledger_path_);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) continue;  // a torn last line
+    HistoryDeal d;
+    d.ticket = j.value("deal", 0UL);
+    d.order = j.value("ticket", 0UL);
+    d.position = j.value("position", 0UL);
+    d.type = j.value("side", "buy") == "buy" ? DEAL_TYPE_BUY : DEAL_TYPE_SELL;
+    const std::string entry = j.value("entry", "in");
+    d.entry = entry == "in" ? DEAL_ENTRY_IN : entry == "out" ? DEAL_ENTRY_OUT : DEAL_ENTRY_INOUT;
+    d.reason = deal_reason(j.value("action", ""));
+    d.time_ms = j.value("ts", int64_t{0});
+    d.volume = j.value("volume", 0.0);
+    d.price = j.value("price", 0.0);
+    d.symbol = j.value("symbol", "");
+    d.comment = j.value("comment", "");
+    const std::string client_id = j.value("client_id", "");
+    if (!client_id.empty()) {
+      d.magic = MtgMagic(base_client_id(client_id));
+      if (!faults_.comment_rewrite.empty()) d.comment = faults_.comment_rewrite;
+    }
+    d.comment = d.comment.substr(0, faults_.comment_chars);
+    deals.push_back(std::move(d));
+  }
+  return deals;
+}
+
+}  // namespace mtg::ea_shim

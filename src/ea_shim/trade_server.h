@@ -1,0 +1,93 @@
+// The fake MT5 trade server behind the shim: the simulator's broker (sim::TerminalSim,
+// its ledger in the simulator's format) executing each MqlTradeRequest as a broker
+// would, without any memory of client ids (a request sent twice executes twice), plus
+// what only a real terminal shows the EA: 10012/10031 for executed orders, comments cut
+// or rewritten in history, history that arrives late after a restart, and crashes
+// around OrderSend. Its history is read back from the ledger, so it survives the EA
+// (and mtguard-ea) being killed.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "ea_shim/trade_api.h"
+#include "link/frame.h"
+#include "sim/terminal_sim.h"
+#include "util/clock.h"
+#include "util/status.h"
+
+namespace mtg::ea_shim {
+
+// Scripted faults; each counts down per OrderSend that reaches the server.
+struct TradeFaults {
+  int ambiguous_retcode = 0;      // answer this (10012, 10031) instead of the outcome ...
+  int ambiguous_sends = 0;        // ... for this many executed requests
+  int crash_before_execution = 0;  // crash at the Nth OrderSend from now, before it executes
+  int crash_after_execution = 0;   // crash at the Nth OrderSend from now, after it executed
+  size_t comment_chars = 31;      // history shows at most this much of a comment
+  std::string comment_rewrite;    // history shows this comment for every client deal ("" = keep)
+  int64_t history_late_until_ms = 0;  // HistorySelect finds nothing before this time
+  bool connected = true;          // TERMINAL_CONNECTED; false: OrderSend answers 10031 unexecuted
+};
+
+// One deal as MQL5's history shows it.
+struct HistoryDeal {
+  ulong ticket = 0;
+  ulong order = 0;
+  ulong position = 0;
+  int type = DEAL_TYPE_BUY;
+  int entry = DEAL_ENTRY_IN;
+  int reason = DEAL_REASON_EXPERT;
+  ulong magic = 0;
+  int64_t time_ms = 0;
+  double volume = 0;
+  double price = 0;
+  std::string symbol;
+  std::string comment;
+};
+
+class TradeServer {
+ public:
+  // The broker kept in ledger_path (+ ".journal"), as `mtguard sim` keeps it.
+  static Result<std::unique_ptr<TradeServer>> open(const std::string& ledger_path, const SimConfig& config,
+                                                   const Clock& clock);
+
+  TradeFaults& faults() { return faults_; }
+  // Labels a client id with the signal it executes (uuid, leg), for the ledger's
+  // lines; never used to decide anything.
+  void tap(const link::OrderFrame& order) { labels_[order.client_id] = order; }
+  // The broker on its own: pending orders, SL and TP (MarketWatch).
+  Status tick();
+
+  MqlTradeResult send(const MqlTradeRequest& request);
+  std::vector<Position> positions() const;
+  std::vector<PendingOrder> orders() const;
+  // Every deal in the ledger, as history shows it now (faults applied).
+  std::vector<HistoryDeal> history() const;
+  sim::Broker& broker() { return sim_->broker(); }
+  bool hedging() const { return config_.account == "hedging"; }
+  // SYMBOL_FILLING_* flags the symbol allows.
+  int filling_flags(const std::string& symbol) const;
+  const Clock& clock() const { return clock_; }
+
+ private:
+  TradeServer(std::unique_ptr<sim::TerminalSim> sim, std::string ledger_path, const SimConfig& config,
+              const Clock& clock);
+  // The order frame the simulator executes for a request, or a refusal retcode.
+  int to_order(const MqlTradeRequest& request, link::OrderFrame& order) const;
+  // A client id the simulator has never executed: the comment, else comment~N.
+  std::string fresh_client_id(const std::string& comment) const;
+
+  std::unique_ptr<sim::TerminalSim> sim_;
+  std::string ledger_path_;
+  SimConfig config_;
+  const Clock& clock_;
+  TradeFaults faults_;
+  std::map<std::string, link::OrderFrame> labels_;
+};
+
+}  // namespace mtg::ea_shim

@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "model/ledger_lots.h"
 #include "model/trade_mix.h"
 #include "model/trade_model.h"
 #include "model/trade_world.h"
@@ -140,38 +141,14 @@ class Sequence {
   // Nothing executed twice: per signal, the terminal's ledger holds exactly the lots its
   // final result reports (a pending open's triggered lots at most its volume).
   void check_ledger(std::vector<std::string>& problems) const {
-    std::map<std::string, double> executed;   // uuid -> lots of its own deals
-    std::map<std::string, double> triggered;  // uuid -> lots its pending order filled
-    std::ifstream in(ledger_path_);
-    std::string line;
-    while (std::getline(in, line)) {
-      const auto j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded() || !j.contains("uuid")) continue;
-      const std::string action = j.value("action", "");
-      const double lots = j.value("volume", 0.0);
-      if (action == "order_triggered")
-        triggered[j["uuid"].get<std::string>()] += lots;
-      else if (action == "open" || action == "close" || action == "close_all")
-        executed[j["uuid"].get<std::string>()] += lots;
-    }
+    LedgerLots lots;
+    lots.read(ledger_path_);
+    std::vector<LotsFinding> findings;
     for (const auto& [uuid, s] : mix_.signals()) {
       const auto finals = world_.store().finals(uuid);
-      if (finals.size() != 1) continue;  // reported above
-      const double done = executed.count(uuid) != 0 ? executed.at(uuid) : 0.0;
-      if (std::fabs(done - finals[0].filled_volume) > 1e-6) {
-        problems.push_back(uuid + " (" + action_name(s.action) + "): the ledger executed " +
-                           std::to_string(done) + " lots, the final result says " +
-                           std::to_string(finals[0].filled_volume));
-      }
-      if (s.action == Action::kOpen && done > s.volume + 1e-6) {
-        problems.push_back(uuid + ": executed " + std::to_string(done) + " lots of " +
-                           std::to_string(s.volume));
-      }
-      if (triggered.count(uuid) != 0 && triggered.at(uuid) > s.volume + 1e-6) {
-        problems.push_back(uuid + ": its pending order filled " + std::to_string(triggered.at(uuid)) +
-                           " lots of " + std::to_string(s.volume));
-      }
+      if (finals.size() == 1) lots.check(s, finals[0], findings);  // otherwise reported above
     }
+    for (const LotsFinding& f : findings) problems.push_back(f.what);
   }
 
   void act() {

@@ -42,6 +42,7 @@ void check_instance(const InstanceConfig& inst, const std::string& ledger_path,
   for (const TradeEvent& e : (*ledger)->unacked_events()) {
     if (seen.insert(e.id).second) model.on_event(e);
   }
+  v.events += static_cast<int>(seen.size());
   std::vector<std::string> problems;
   const model::Book expected = model.expected(inst.sim.account == "netting", problems);
   const model::Book actual = model::book_of(book.positions().all(), book.orders().all());

@@ -19,6 +19,7 @@ struct BookVerdict {
   int instances = 0;
   int differing = 0;    // instances whose broker holds what the model does not (or it found problems)
   int over_closed = 0;  // model findings of more closed than opened (hedging)
+  int events = 0;       // distinct trade events the model read
   std::vector<std::string> problems;
 };
 

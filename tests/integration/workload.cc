@@ -114,7 +114,9 @@ Tally Workload::check() const {
     t.duplicated += n > 1;
     if (n == 0) note(t, "lost: " + uuid + " has no final result");
     if (n > 1) note(t, "duplicated: " + uuid + " has " + std::to_string(n) + " final results");
-    if (n > 0) lots.check(s, finals.at(uuid).front(), findings);
+    if (n == 0) continue;
+    lots.check(s, finals.at(uuid).front(), findings);
+    ++t.finals[result_status_name(finals.at(uuid).front().status)];
   }
   t.acting_share = t.signals > 0 ? static_cast<double>(acting) / t.signals : 0.0;
   for (const model::LotsFinding& f : findings) {
@@ -127,6 +129,7 @@ Tally Workload::check() const {
   const BookVerdict books = check_books(sys_, asked_);
   t.books = books.instances;
   t.books_differ = books.differing;
+  t.events = books.events;
   t.over_closed += books.over_closed;
   for (const std::string& p : books.problems) note(t, p);
   return t;

@@ -29,6 +29,8 @@ struct Tally {
   int mismatched = 0;       // ledger lots != the final result's filled_volume
   int books = 0;            // simulators' books compared with the model (trade-actions mix)
   int books_differ = 0;     // of those, books that differ from the model
+  int events = 0;           // trade events the model read (trade-actions mix)
+  std::map<std::string, int> finals;  // final results by status
   std::vector<std::string> problems;  // the first findings, with their evidence
   bool clean() const {
     return lost == 0 && duplicated == 0 && over_filled == 0 && over_closed == 0 && mismatched == 0 &&
@@ -36,7 +38,8 @@ struct Tally {
   }
   // "M signals, L lost, D duplicated, X over-filled, Y mismatched", and with the
   // trade-actions mix "M signals (P% closes, modifies and cancels), L lost, D duplicated,
-  // X over-filled, O over-closed, Y mismatched; B of N books equal the model".
+  // X over-filled, O over-closed, Y mismatched; B of N books equal the model (E trade
+  // events); finals: filled F, placed P, ...".
   std::string summary() const;
 };
 

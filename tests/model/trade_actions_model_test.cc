@@ -64,6 +64,7 @@ class Sequence {
   // What the sequences did, summed for the test's closing line.
   struct Tally {
     int64_t signals = 0, crashes = 0, unknown_outcomes = 0, events = 0;
+    int64_t mismatches = 0;  // positions_mismatch events: every change here is reported, so none
     std::map<std::string, int64_t> by_status;
   };
 
@@ -72,6 +73,7 @@ class Sequence {
     t.crashes += crashes_;
     t.unknown_outcomes += unknown_outcomes_ + static_cast<int64_t>(world_.engine().stats().unknown_outcomes);
     t.events += static_cast<int64_t>(world_.store().events.size());
+    for (const TradeEvent& e : world_.store().events) t.mismatches += e.kind == EventKind::kPositionsMismatch;
     for (const auto& [uuid, s] : mix_.signals()) {
       for (const TradeResult& r : world_.store().finals(uuid)) t.by_status[result_status_name(r.status)] += 1;
     }
@@ -188,9 +190,11 @@ TEST(TradeActionsModel, RandomSequencesLeaveTheBrokerAsTheResultsSay) {
   }
   std::cout << sequences << " sequences from seed " << first << ": " << tally.signals << " signals, "
             << tally.crashes << " crashes, " << tally.unknown_outcomes
-            << " outcomes no terminal vouched for, " << tally.events << " trade events; final results:";
+            << " outcomes no terminal vouched for, " << tally.events << " trade events (" << tally.mismatches
+            << " positions mismatches); final results:";
   for (const auto& [status, n] : tally.by_status) std::cout << ' ' << status << ' ' << n;
   std::cout << '\n';
+  EXPECT_EQ(tally.mismatches, 0) << "the engine found positions its results and events explain";
 }
 
 }  // namespace

@@ -25,6 +25,18 @@ std::string random_hex(size_t n) {
   return s;
 }
 
+// Each text decoded by T::from_json; throws naming `stream` on one that does not decode.
+template <typename T>
+std::vector<T> decode_all(const std::vector<std::string>& texts, const std::string& stream) {
+  std::vector<T> out;
+  for (const std::string& text : texts) {
+    auto decoded = T::from_json(text);
+    if (!decoded) throw std::runtime_error("bad entry in " + stream + ": " + text);
+    out.push_back(std::move(*decoded));
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string fresh_instance_prefix(const std::string& tag) {
@@ -192,23 +204,11 @@ std::vector<std::string> System::stream_values(const std::string& key, const std
 }
 
 std::vector<TradeResult> System::results() {
-  std::vector<TradeResult> out;
-  for (const std::string& text : stream_values(prefix_ + "rtrs", "result")) {
-    auto tr = TradeResult::from_json(text);
-    if (!tr) throw std::runtime_error("bad result in RTRS: " + text);
-    out.push_back(*tr);
-  }
-  return out;
+  return decode_all<TradeResult>(stream_values(prefix_ + "rtrs", "result"), "RTRS");
 }
 
 std::vector<TradeEvent> System::events() {
-  std::vector<TradeEvent> out;
-  for (const std::string& text : stream_values(prefix_ + "events", "event")) {
-    auto event = TradeEvent::from_json(text);
-    if (!event) throw std::runtime_error("bad event in the events stream: " + text);
-    out.push_back(*event);
-  }
-  return out;
+  return decode_all<TradeEvent>(stream_values(prefix_ + "events", "event"), "the events stream");
 }
 
 bool System::wait_final(const std::set<std::string>& uuids, int timeout_ms) {

@@ -30,9 +30,10 @@ std::string Tally::summary() const {
        std::to_string(over_filled) + " over-filled, ";
   if (mixed) s += std::to_string(over_closed) + " over-closed, ";
   s += std::to_string(mismatched) + " mismatched";
-  if (mixed)
-    s += "; " + std::to_string(books - books_differ) + " of " + std::to_string(books) +
-         " books equal the model";
+  if (!mixed) return s;
+  s += "; " + std::to_string(books - books_differ) + " of " + std::to_string(books) + " books equal the model (" +
+       std::to_string(events) + " trade events); finals:";
+  for (const auto& [status, n] : finals) s += " " + status + " " + std::to_string(n);
   return s;
 }
 

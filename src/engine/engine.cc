@@ -123,6 +123,9 @@ void Engine::on_tick() {
   expire_unsent();
   dispatch_waiting();
   requery_silent();
+  for (const auto& [instance, audit] : audits_) {
+    if (audit.ready()) audit_positions(instance);
+  }
   MTG_CHECK(flights_.size() <= orders_.size());
 }
 

@@ -27,6 +27,7 @@
 
 #include "config/config.h"
 #include "engine/action_gate.h"
+#include "engine/positions_audit.h"
 #include "engine/order_store.h"
 #include "engine/recent_finals.h"
 #include "engine/recovery_schedule.h"
@@ -160,7 +161,14 @@ class Engine {
   void on_positions(const std::string& instance, const link::Positions& positions);
   void on_orders(const std::string& instance, const link::Orders& orders);
   void on_event(const std::string& instance, const link::EventFrame& event);
+  // Appends the event to the events stream once (by id); false (counted, logged) when
+  // the store refused it.
+  bool record_event(const TradeEvent& event);
   void save_holdings(const std::string& instance);
+  // Once the instance's positions audit is ready and nothing of it is in flight: each
+  // mismatch is recorded as a positions_mismatch trade event and notified; the reported
+  // positions are adopted (engine/positions_audit.h).
+  void audit_positions(const std::string& instance);
   // Applies a terminal result; the in-memory order changes only when the store took it.
   Status on_result(const std::string& instance, const link::ResultFrame& result);
   // A result the terminal vouches for as executed (done or partial), per action.
@@ -206,6 +214,7 @@ class Engine {
   ActionGate gate_;                                  // which orders are in flight where
   std::map<std::string, int> versions_;              // protocol version of each connected terminal
   std::map<std::string, Holdings> holdings_;         // each instance's last reported holdings
+  std::map<std::string, PositionsAudit> audits_;     // each instance's positions since its last report
   std::deque<DeferredResult> deferred_;             // results to apply again
   RecentFinals recent_finals_;                       // finals written lately, for a Redis that loses them
   std::map<std::string, InstanceState> instances_;

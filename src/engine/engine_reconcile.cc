@@ -18,6 +18,7 @@ void Engine::on_connected(const std::string& instance) {
     s.reason.clear();
   }
   save_instance(s);
+  audits_[instance].on_reconnected();
   // Ask before any resend: the terminal may have executed what we never heard back about.
   std::vector<std::string> ask;
   for (auto& [uuid, o] : orders_) {

@@ -74,6 +74,8 @@ void Engine::on_frame(const std::string& instance, const link::Frame& frame) {
 Status Engine::on_result(const std::string& instance, const link::ResultFrame& r) {
   auto id = parse_client_id(r.client_id);
   auto it = id ? orders_.find(id->first) : orders_.end();
+  // Whatever it did moved positions of its symbol (of any, when unknown).
+  audits_[instance].touch(it != orders_.end() ? it->second.signal.symbol : "");
   if (it == orders_.end() || it->second.leg != id->second || it->second.signal.instance != instance ||
       !in_flight(it->second)) {
     ++stats_.stale_results;  // an answer to a leg already settled (e.g. a re-query)

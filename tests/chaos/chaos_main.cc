@@ -6,8 +6,10 @@
 //   mtguard_chaos --seed S --faults N [--signals-per-s R] [--json] [--keep] [--terminal PATH]
 //
 // Prints each fault as it happens, then exactly one line
-//   chaos: seed S, F faults, N signals, L lost, D duplicated, X over-filled
-// and the per-kind fault counts; exits 1 unless every check passed, 2 without a stack. The same seed replays the same fault schedule.
+//   chaos: seed S, F faults, N signals, L lost, D duplicated, X over-filled, O over-closed; B of I books
+//   equal the model
+// and the per-kind fault counts; exits 1 unless every check passed, 2 without a stack. The same seed replays
+// the same fault schedule.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
@@ -62,7 +64,8 @@ testkit::SystemOptions system_options(uint64_t seed, const std::string& terminal
   o.sim.partial_fill_prob = 0.1;
   o.sim.requote_prob = 0.02;
   o.sim.reject_prob = 0.02;
-  o.sim.timeout_after_fill_prob = 0.02;
+  o.sim.timeout_after_fill_prob = 0.05;  // outcomes no terminal vouches for
+  o.sim.link_drop_after_fill_prob = 0.02;
   o.sim.latency_ms_max = 3;
   o.engine_toml = "attempt_interval_ms = " + std::to_string(kAttemptIntervalMs) + "\n";
   // Keep RTRS as evidence for a day; retry ClickHouse often so outages stay short.
@@ -98,6 +101,15 @@ std::string keep_evidence(testkit::System& sys, uint64_t seed) {
   fs::create_directories(dest, ec);
   fs::copy(sys.file("."), dest, fs::copy_options::recursive, ec);
   return ec ? "(copy failed: " + ec.message() + ")" : fs::weakly_canonical(dest).string();
+}
+
+// "close_all 40, close_by_ref 301, ...; V valid, P% closes, modifies and cancels": what the mix drew.
+std::string action_counts(const LoadCounts& c) {
+  std::string line;
+  for (const auto& [kind, n] : c.actions) line += (line.empty() ? "" : ", ") + kind + " " + std::to_string(n);
+  const int64_t percent = c.valid > 0 ? (c.acting * 100 + c.valid / 2) / c.valid : 0;
+  return line + "; " + std::to_string(c.valid) + " valid signals, " + std::to_string(percent) +
+         "% closes, modifies and cancels";
 }
 
 int total(const std::map<std::string, int>& per_kind) {
@@ -140,10 +152,14 @@ int report(const Options& opt, const CampaignOutcome& o, const FaultInjector& in
   for (const auto& e : v.examples) std::fprintf(stderr, "  %s\n", e.c_str());
   for (const auto& p : o.backups.problems) std::fprintf(stderr, "  %s\n", p.c_str());
   const int injected = total(injector.injected());
-  std::printf("chaos: seed %llu, %d faults, %lld signals, %lld lost, %lld duplicated, %lld over-filled\n",
-              static_cast<unsigned long long>(opt.seed), injected, static_cast<long long>(o.counts.signals),
-              static_cast<long long>(v.lost), static_cast<long long>(v.duplicated),
-              static_cast<long long>(v.over_filled));
+  std::printf(
+      "chaos: seed %llu, %d faults, %lld signals, %lld lost, %lld duplicated, %lld over-filled, "
+      "%lld over-closed; %d of %d books equal the model\n",
+      static_cast<unsigned long long>(opt.seed), injected, static_cast<long long>(o.counts.signals),
+      static_cast<long long>(v.lost), static_cast<long long>(v.duplicated),
+      static_cast<long long>(v.over_filled), static_cast<long long>(v.over_closed), v.books - v.books_differ,
+      v.books);
+  std::printf("actions: %s; %d trade events\n", action_counts(o.counts).c_str(), v.events);
   const int unexpected = total(injector.unexpected_exits());
   std::printf("faults: %s; %d not injected; %d unexpected exits; %lld wrong; %lld repeats, %lld malformed, "
               "%lld results; quiescent %s; %.0f s (campaign %.0f s)\n",
@@ -155,12 +171,25 @@ int report(const Options& opt, const CampaignOutcome& o, const FaultInjector& in
               "and named by verify, %zu problems\n",
               o.backups.kinds_backed_up, o.backups.verified, o.backups.corrupt_named, o.backups.problems.size());
   if (opt.json) {
-    nlohmann::json j = {{"seed", opt.seed}, {"faults", injected}, {"planned", o.planned},
-                        {"signals", o.counts.signals}, {"lost", v.lost}, {"duplicated", v.duplicated},
-                        {"over_filled", v.over_filled}, {"wrong", v.wrong},
-                        {"unexpected_exits", injector.unexpected_exits()}, {"injected", injector.injected()},
-                        {"not_injected", injector.not_injected()}, {"quiescent", o.quiet}, {"seconds", seconds},
-                        {"examples", v.examples}, {"backup_problems", o.backups.problems}};
+    nlohmann::json j = {{"seed", opt.seed},
+                        {"faults", injected},
+                        {"planned", o.planned},
+                        {"signals", o.counts.signals},
+                        {"lost", v.lost},
+                        {"duplicated", v.duplicated},
+                        {"over_filled", v.over_filled},
+                        {"over_closed", v.over_closed},
+                        {"wrong", v.wrong},
+                        {"books", v.books},
+                        {"books_differ", v.books_differ},
+                        {"actions", o.counts.actions},
+                        {"unexpected_exits", injector.unexpected_exits()},
+                        {"injected", injector.injected()},
+                        {"not_injected", injector.not_injected()},
+                        {"quiescent", o.quiet},
+                        {"seconds", seconds},
+                        {"examples", v.examples},
+                        {"backup_problems", o.backups.problems}};
     std::printf("%s\n", j.dump().c_str());
   }
   return v.ok() && o.backups.ok() && o.quiet && unexpected == 0 ? 0 : 1;
@@ -205,8 +234,8 @@ int print_plan(const Options& opt) {
   std::map<std::string, int> kinds;
   const auto plan = plan_faults(opt.seed, opt.faults, limits);
   for (size_t i = 0; i < plan.size(); ++i) {
-    std::printf("fault %zu/%zu: %s after %.1f s\n", i + 1, plan.size(), describe(plan[i], limits.instances).c_str(),
-                static_cast<double>(plan[i].gap_ms) / 1000.0);
+    std::printf("fault %zu/%zu: %s after %.1f s\n", i + 1, plan.size(),
+                describe(plan[i], limits.instances).c_str(), static_cast<double>(plan[i].gap_ms) / 1000.0);
     ++kinds[fault_kind_name(plan[i].kind)];
   }
   std::printf("plan: seed %llu, %zu faults: %s\n", static_cast<unsigned long long>(opt.seed), plan.size(),
@@ -217,7 +246,9 @@ int print_plan(const Options& opt) {
 int run(const Options& opt) {
   if (opt.plan_only) return print_plan(opt);
   if (!testkit::stack_available() || !testkit::stack_controllable()) {
-    std::fprintf(stderr, "mtguard_chaos: needs this checkout's stack: scripts/stack up; eval \"$(scripts/stack env)\"\n");
+    std::fprintf(
+        stderr,
+        "mtguard_chaos: needs this checkout's stack: scripts/stack up; eval \"$(scripts/stack env)\"\n");
     return 2;
   }
   FILE* progress = opt.json ? stderr : stdout;
@@ -226,10 +257,12 @@ int run(const Options& opt) {
   testkit::System sys(system_options(opt.seed, opt.terminal_program));
   const int instances = static_cast<int>(sys.config().instances.size());
   const PlanLimits limits = plan_limits(instances, sys.config().engine.disable_after_attempts);
-  if (!limits.mount_faults) std::fprintf(progress, "chaos: mount(8) is not permitted: no backup-directory faults\n");
+  if (!limits.mount_faults)
+    std::fprintf(progress, "chaos: mount(8) is not permitted: no backup-directory faults\n");
   const auto plan = plan_faults(opt.seed, opt.faults + reserve_for(opt.faults), limits);
   std::fprintf(progress, "chaos: seed %llu, %d faults, %.0f signals/s, config %s\n",
-               static_cast<unsigned long long>(opt.seed), opt.faults, opt.signals_per_s, sys.config_path().c_str());
+               static_cast<unsigned long long>(opt.seed), opt.faults, opt.signals_per_s,
+               sys.config_path().c_str());
   const Status key = sys.create_master_key();  // for the PostgreSQL backups
   MTG_CHECK_MSG(key.is_ok(), key.to_string().c_str());
   sys.start_backend();
@@ -238,7 +271,8 @@ int run(const Options& opt) {
   sys.start_sims();
   std::this_thread::sleep_for(std::chrono::milliseconds(kWarmupMs));
 
-  FaultInjector injector(sys, testkit::source_dir(), testkit::stack_config().redis.port - kStackPortOffsetRedis);
+  FaultInjector injector(sys, testkit::source_dir(),
+                         testkit::stack_config().redis.port - kStackPortOffsetRedis);
   SignalLoad load(sys, opt.seed, opt.signals_per_s);
   load.start();
   run_campaign(plan, opt.faults, injector, instances, progress);
@@ -247,7 +281,8 @@ int run(const Options& opt) {
   outcome.planned = static_cast<size_t>(opt.faults);
   outcome.campaign_s = campaign_s;
   const int rc = report(opt, outcome, injector, seconds_since(started));
-  if (rc != 0 || opt.keep) std::fprintf(stderr, "chaos: evidence kept in %s\n", keep_evidence(sys, opt.seed).c_str());
+  if (rc != 0 || opt.keep)
+    std::fprintf(stderr, "chaos: evidence kept in %s\n", keep_evidence(sys, opt.seed).c_str());
   return rc;
 }
 
@@ -259,7 +294,8 @@ int main(int argc, char** argv) {
   opt.seed = std::random_device{}();
   CLI::App app("mtguard chaos campaign: seeded faults against the whole system, then the invariants");
   app.add_option("--seed", opt.seed, "Seed of the fault schedule and the load (default: random, printed)");
-  app.add_option("--faults", opt.faults, "Faults to inject, one after another")->check(CLI::Range(0, mtg::chaos::kMaxFaults));
+  app.add_option("--faults", opt.faults, "Faults to inject, one after another")
+      ->check(CLI::Range(0, mtg::chaos::kMaxFaults));
   app.add_option("--signals-per-s", opt.signals_per_s, "Steady signal load")->check(CLI::Range(1.0, 2000.0));
   app.add_flag("--json", opt.json, "Also print the verdict as one JSON object (progress goes to stderr)");
   app.add_flag("--plan", opt.plan_only, "Print the fault schedule of the seed and exit (needs no stack)");

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "engine/redis_order_store.h"
 #include "util/check.h"
 #include "util/clock.h"
 
@@ -24,6 +25,23 @@ SignalLoad::SignalLoad(testkit::System& sys, uint64_t seed, double signals_per_s
   auto redis = RedisClient::connect(sys.config().redis);
   MTG_CHECK_MSG(redis.is_ok(), "SignalLoad: no Redis at start");
   redis_ = std::move(*redis);
+  for (int i = 0; i < static_cast<int>(sys.config().instances.size()); ++i) {
+    mixes_.push_back(
+        std::make_unique<model::TradeMix>(rng_, testkit::System::new_uuid, sys.instance_id(i), kValidTtlMs));
+  }
+  held_.resize(mixes_.size());
+}
+
+void SignalLoad::refresh_held() {
+  std::vector<std::string> ids;
+  for (size_t i = 0; i < mixes_.size(); ++i) ids.push_back(sys_.instance_id(static_cast<int>(i)));
+  RedisOrderStore store(*redis_, sys_.config().redis.prefix, {});
+  auto holdings = store.load_holdings(ids);
+  if (!holdings) return;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    const auto h = holdings->find(ids[i]);
+    if (h != holdings->end()) held_[i] = h->second.positions;
+  }
 }
 
 SignalLoad::~SignalLoad() {
@@ -53,14 +71,23 @@ std::map<std::string, SentSignal> SignalLoad::sent() const {
 
 LoadCounts SignalLoad::counts() const {
   std::lock_guard lock(mu_);
-  return counts_;
+  LoadCounts counts = counts_;
+  for (const auto& mix : mixes_) {
+    for (const auto& [kind, n] : mix->counts()) counts.actions[kind] += n;
+  }
+  for (const auto& [uuid, s] : sent_) {
+    counts.valid += s.kind == SignalKind::kValid;
+    counts.acting += s.kind == SignalKind::kValid && s.signal.action != Action::kOpen;
+  }
+  return counts;
 }
 
 void SignalLoad::run() {
   const auto tick = std::chrono::milliseconds(1000 / kTicksPerSecond);
   double owed = 0;  // fractional signals carried to the next tick
   auto next = std::chrono::steady_clock::now();
-  while (!stop_) {
+  for (int64_t ticks = 0; !stop_; ++ticks) {
+    if (ticks % kTicksPerSecond == 0) refresh_held();
     owed += signals_per_s_ / kTicksPerSecond;
     for (; owed >= 1 && queue_.size() < kMaxQueuedPayloads; owed -= 1) queue_.push_back(next_payload());
     if (!queue_.empty() && !flush()) {
@@ -105,33 +132,49 @@ std::string SignalLoad::next_payload() {
     ++counts_.malformed;
     return (draw % 2 == 0) ? std::string("{\"instance\":\"demo-1\",\"volume\":") : R"({"symbol":"EURUSD"})";
   }
-  const std::string uuid = testkit::System::new_uuid();
-  const int instance = static_cast<int>(rng_() % 3);
-  const double volume = static_cast<double>(1 + rng_() % 50) / 100.0;
-  SentSignal s{SignalKind::kValid, volume, 0};
+  const int instance = static_cast<int>(rng_() % mixes_.size());
+  SentSignal s;
   std::string payload;
-  if (draw >= kRepeatPct && draw < kExpiredPct) {
-    s.kind = SignalKind::kExpired;
-    payload = sys_.signal(uuid, instance, volume, now - kExpiredAgeMs, kExpiredTtlMs);
-  } else if (draw >= kExpiredPct) {
-    s.kind = SignalKind::kInvalid;
-    payload = invalid_payload(uuid, now);
+  if (draw >= kRepeatPct) {
+    const std::string uuid = testkit::System::new_uuid();
+    const double volume = static_cast<double>(1 + rng_() % 50) / 100.0;
+    const bool expired = draw < kExpiredPct;
+    s.kind = expired ? SignalKind::kExpired : SignalKind::kInvalid;
+    s.signal = sys_.market_open(uuid, expired ? instance : 0, volume, expired ? now - kExpiredAgeMs : now,
+                                expired ? kExpiredTtlMs : kValidTtlMs);
+    payload = expired ? to_json(s.signal) : invalid_payload(s.signal);
   } else {
-    payload = sys_.signal(uuid, instance, volume, now, kValidTtlMs);
+    const model::MixDraw mixed =
+        mixes_[static_cast<size_t>(instance)]->next(now, held_[static_cast<size_t>(instance)]);
+    payload = to_json(mixed.signal);
+    if (mixed.repeat) {
+      ++sent_[mixed.signal.uuid].repeats;
+      ++counts_.repeats;
+      return payload;
+    }
+    s.signal = mixed.signal;
     if (valid_.size() < kMaxQueuedPayloads) valid_.push_back(payload);
   }
-  sent_.emplace(uuid, s);
+  sent_.emplace(s.signal.uuid, s);
   ++counts_.signals;
   return payload;
 }
 
-std::string SignalLoad::invalid_payload(const std::string& uuid, int64_t now_ms) {
-  auto j = nlohmann::json::parse(sys_.signal(uuid, 0, 0.1, now_ms, kValidTtlMs));
+std::string SignalLoad::invalid_payload(const Signal& valid) {
+  auto j = nlohmann::json::parse(to_json(valid));
   switch (rng_() % 4) {
-    case 0: j["volume"] = -0.5; break;
-    case 1: j["instance"] = "ghost-9"; break;
-    case 2: j["symbol"] = "NOPE"; break;
-    default: j["volume"] = 1e6; break;  // above every instance's max_volume
+    case 0:
+      j["volume"] = -0.5;
+      break;
+    case 1:
+      j["instance"] = "ghost-9";
+      break;
+    case 2:
+      j["symbol"] = "NOPE";
+      break;
+    default:
+      j["volume"] = 1e6;
+      break;  // above every instance's max_volume
   }
   return j.dump();
 }

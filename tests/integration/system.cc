@@ -25,9 +25,23 @@ std::string random_hex(size_t n) {
   return s;
 }
 
+// Each text decoded by T::from_json; throws naming `stream` on one that does not decode.
+template <typename T>
+std::vector<T> decode_all(const std::vector<std::string>& texts, const std::string& stream) {
+  std::vector<T> out;
+  for (const std::string& text : texts) {
+    auto decoded = T::from_json(text);
+    if (!decoded) throw std::runtime_error("bad entry in " + stream + ": " + text);
+    out.push_back(std::move(*decoded));
+  }
+  return out;
+}
+
 }  // namespace
 
-std::string fresh_instance_prefix(const std::string& tag) { return tag + System::new_uuid().substr(0, 8) + "-"; }
+std::string fresh_instance_prefix(const std::string& tag) {
+  return tag + System::new_uuid().substr(0, 8) + "-";
+}
 
 System::System(SystemOptions options) : options_(options), prefix_("t" + random_hex(8) + ":") {
   auto stack = load_config(std::getenv("MTG_CONFIG"));
@@ -67,10 +81,10 @@ void System::create_database(Config& stack) {
 
 std::string System::config_text(const Config& stack, int link_port) const {
   std::ostringstream t;
-  t << "[redis]\nhost = \"" << stack.redis.host << "\"\nport = " << stack.redis.port
-    << "\nprefix = \"" << prefix_ << "\"\n"
-    << "[postgres]\nhost = \"" << stack.postgres.host << "\"\nport = " << stack.postgres.port
-    << "\nuser = \"" << stack.postgres.user << "\"\ndatabase = \"" << stack.postgres.database << "\"\n"
+  t << "[redis]\nhost = \"" << stack.redis.host << "\"\nport = " << stack.redis.port << "\nprefix = \""
+    << prefix_ << "\"\n"
+    << "[postgres]\nhost = \"" << stack.postgres.host << "\"\nport = " << stack.postgres.port << "\nuser = \""
+    << stack.postgres.user << "\"\ndatabase = \"" << stack.postgres.database << "\"\n"
     << "[clickhouse]\nhost = \"" << stack.clickhouse.host << "\"\nhttp_port = " << stack.clickhouse.http_port
     << "\ndatabase = \"" << stack.clickhouse.database << "\"\n"
     << "[duckdb]\npath = \"data/mtguard.duckdb\"\n"
@@ -102,6 +116,7 @@ void System::write_config(const Config& stack) {
                           {"requote_prob", options_.sim.requote_prob},
                           {"reject_prob", options_.sim.reject_prob},
                           {"timeout_after_fill_prob", options_.sim.timeout_after_fill_prob},
+                          {"link_drop_after_fill_prob", options_.sim.link_drop_after_fill_prob},
                           {"latency_ms_min", options_.sim.latency_ms_min},
                           {"latency_ms_max", options_.sim.latency_ms_max}};
     nlohmann::json inst = {{"id", instance_id(i)},
@@ -175,32 +190,38 @@ void System::submit(const std::vector<std::string>& payloads) {
   std::vector<std::vector<std::string>> batch;
   for (const auto& p : payloads) batch.push_back({"XADD", prefix_ + "rtss", "*", "signal", p});
   for (size_t start = 0; start < batch.size(); start += 500) {
-    std::vector<std::vector<std::string>> part(batch.begin() + static_cast<long>(start),
-                                               batch.begin() + static_cast<long>(std::min(batch.size(), start + 500)));
+    std::vector<std::vector<std::string>> part(
+        batch.begin() + static_cast<long>(start),
+        batch.begin() + static_cast<long>(std::min(batch.size(), start + 500)));
     auto r = redis_->pipeline(part);
     if (!r) throw std::runtime_error(r.status().to_string());
   }
 }
 
-std::vector<TradeResult> System::results() {
-  std::vector<TradeResult> out;
+std::vector<std::string> System::stream_values(const std::string& key, const std::string& field) {
+  std::vector<std::string> out;
   std::string from = "-";
   for (;;) {
-    auto r = redis_->command({"XRANGE", prefix_ + "rtrs", from, "+", "COUNT", "5000"});
+    auto r = redis_->command({"XRANGE", key, from, "+", "COUNT", "5000"});
     if (!r) throw std::runtime_error(r.status().to_string());
     if (r->elements.empty()) break;
     for (const auto& e : r->elements) {
       const auto& fields = e.elements[1].elements;
       for (size_t i = 0; i + 1 < fields.size(); i += 2) {
-        if (fields[i].str != "result") continue;
-        auto tr = TradeResult::from_json(fields[i + 1].str);
-        if (!tr) throw std::runtime_error("bad result in RTRS: " + fields[i + 1].str);
-        out.push_back(*tr);
+        if (fields[i].str == field) out.push_back(fields[i + 1].str);
       }
     }
     from = "(" + r->elements.back().elements[0].str;
   }
   return out;
+}
+
+std::vector<TradeResult> System::results() {
+  return decode_all<TradeResult>(stream_values(prefix_ + "rtrs", "result"), "RTRS");
+}
+
+std::vector<TradeEvent> System::events() {
+  return decode_all<TradeEvent>(stream_values(prefix_ + "events", "event"), "the events stream");
 }
 
 bool System::wait_final(const std::set<std::string>& uuids, int timeout_ms) {
@@ -229,18 +250,23 @@ std::map<std::string, double> System::ledger_volume() const {
   return volume;
 }
 
-std::string System::signal(const std::string& uuid, int instance, double volume, int64_t created_at_ms,
+Signal System::market_open(const std::string& uuid, int instance, double volume, int64_t created_at_ms,
                            int64_t ttl_ms) const {
   static const char* symbols[] = {"EURUSD", "GBPUSD", "USDJPY", "XAUUSD"};
-  nlohmann::json j = {{"uuid", uuid},
-                      {"instance", instance_id(instance)},
-                      {"symbol", symbols[static_cast<size_t>(uuid[0]) % 4]},
-                      {"side", (uuid[1] % 2) != 0 ? "buy" : "sell"},
-                      {"type", "market"},
-                      {"volume", volume},
-                      {"created_at", created_at_ms},
-                      {"ttl_ms", ttl_ms}};
-  return j.dump();
+  Signal s;
+  s.uuid = uuid;
+  s.instance = instance_id(instance);
+  s.symbol = symbols[static_cast<size_t>(uuid[0]) % 4];
+  s.side = (uuid[1] % 2) != 0 ? Side::kBuy : Side::kSell;
+  s.volume = volume;
+  s.created_at_ms = created_at_ms;
+  s.ttl_ms = ttl_ms;
+  return s;
+}
+
+std::string System::signal(const std::string& uuid, int instance, double volume, int64_t created_at_ms,
+                           int64_t ttl_ms) const {
+  return to_json(market_open(uuid, instance, volume, created_at_ms, ttl_ms));
 }
 
 std::string System::new_uuid() {

@@ -12,10 +12,12 @@
 
 #include "config/config.h"
 #include "order/trade_result.h"
+#include "signal/signal.h"
 #include "store/redis/redis_client.h"
 #include "testkit/link_proxy.h"
 #include "testkit/process.h"
 #include "testkit/temp_dir.h"
+#include "trade/trade_event.h"
 #include "util/status.h"
 
 namespace mtg::testkit {
@@ -26,7 +28,7 @@ struct SystemOptions {
   // (fresh_instance_prefix) starts from none: a backend's first DuckDB refill then reads
   // only this System's rows.
   std::string instance_prefix = "demo-";
-  SimConfig sim;      // broker behaviour of every simulator (seed + instance number)
+  SimConfig sim;  // broker behaviour of every simulator (seed + instance number)
   double max_volume = 10.0;
   std::string engine_toml;  // extra lines for the [engine] table, e.g. "attempt_interval_ms = 200\n"
   std::string extra_toml;   // extra tables at the end, e.g. "[notify]\nwebhook_url = ...\n"
@@ -88,13 +90,19 @@ class System {
   void submit(const std::vector<std::string>& payloads);
   // Every result in RTRS, in order.
   std::vector<TradeResult> results();
+  // Every trade event in the events stream, in order.
+  std::vector<TradeEvent> events();
   // Waits until each uuid has a final result; false on timeout.
   bool wait_final(const std::set<std::string>& uuids, int timeout_ms);
   // Sum of executed volume per uuid over every simulator's ledger.
   std::map<std::string, double> ledger_volume() const;
   std::string ledger_path(int i) const { return dir_.file("ledger-" + instance_id(i) + ".jsonl"); }
 
-  // A valid signal JSON for instance i.
+  // A valid version-1 signal for instance i: a market open of a symbol and side drawn
+  // from the uuid.
+  Signal market_open(const std::string& uuid, int instance, double volume, int64_t created_at_ms,
+                     int64_t ttl_ms = 30'000) const;
+  // market_open as JSON.
   std::string signal(const std::string& uuid, int instance, double volume, int64_t created_at_ms,
                      int64_t ttl_ms = 30'000) const;
   static std::string new_uuid();
@@ -104,6 +112,8 @@ class System {
   void write_config(const Config& stack);
   std::string config_text(const Config& stack, int link_port) const;
   void delete_keys();
+  // The `field` values of every entry of the stream at `key`, in order.
+  std::vector<std::string> stream_values(const std::string& key, const std::string& field);
   void create_database(Config& stack);
 
   SystemOptions options_;

@@ -17,10 +17,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <random>
 
+#include "model/ledger_lots.h"
+#include "model/trade_mix.h"
 #include "model/trade_model.h"
 #include "model/trade_world.h"
 #include "testkit/temp_dir.h"
@@ -31,6 +33,7 @@ namespace {
 constexpr int kDefaultSequences = 10'000;
 constexpr uint64_t kDefaultSeed = 20261203;
 constexpr int kSettleSteps = 4'000;
+constexpr int64_t kSignalTtlMs = 600'000;
 
 int64_t env_int(const char* name, int64_t fallback) {
   const char* v = std::getenv(name);
@@ -39,35 +42,39 @@ int64_t env_int(const char* name, int64_t fallback) {
 
 std::string uuid_of(uint64_t seed, int n) {
   char text[37];
-  std::snprintf(text, sizeof(text), "%08x-%04x-4%03x-8%03x-%012llx", static_cast<unsigned>(seed & 0xffffffffu),
-                static_cast<unsigned>((seed >> 32) & 0xffffu), static_cast<unsigned>(n & 0xfff),
-                static_cast<unsigned>((n >> 12) & 0xfff), static_cast<unsigned long long>(n));
+  std::snprintf(text, sizeof(text), "%08x-%04x-4%03x-8%03x-%012llx",
+                static_cast<unsigned>(seed & 0xffffffffu), static_cast<unsigned>((seed >> 32) & 0xffffu),
+                static_cast<unsigned>(n & 0xfff), static_cast<unsigned>((n >> 12) & 0xfff),
+                static_cast<unsigned long long>(n));
   return text;
-}
-
-double lots(std::mt19937_64& rng, int max_cents) {
-  return static_cast<double>(std::uniform_int_distribution<int>(1, max_cents)(rng)) / 100.0;
 }
 
 // One random sequence of actions against one account, and its verdict.
 class Sequence {
  public:
   Sequence(const std::string& dir, uint64_t seed, bool netting)
-      : seed_(seed), netting_(netting), rng_(seed), world_(dir, netting, seed, faults()),
-        ledger_path_(dir + "/ledger.jsonl") {}
+      : seed_(seed),
+        netting_(netting),
+        rng_(seed),
+        world_(dir, netting, seed, faults()),
+        ledger_path_(dir + "/ledger.jsonl"),
+        mix_(
+            rng_, [this] { return uuid_of(seed_, next_++); }, kInstance, kSignalTtlMs) {}
 
   // What the sequences did, summed for the test's closing line.
   struct Tally {
     int64_t signals = 0, crashes = 0, unknown_outcomes = 0, events = 0;
+    int64_t mismatches = 0;  // positions_mismatch events: every change here is reported, so none
     std::map<std::string, int64_t> by_status;
   };
 
   void add_to(Tally& t) const {
-    t.signals += static_cast<int64_t>(signals_.size());
+    t.signals += static_cast<int64_t>(mix_.signals().size());
     t.crashes += crashes_;
     t.unknown_outcomes += unknown_outcomes_ + static_cast<int64_t>(world_.engine().stats().unknown_outcomes);
     t.events += static_cast<int64_t>(world_.store().events.size());
-    for (const auto& [uuid, s] : signals_) {
+    for (const TradeEvent& e : world_.store().events) t.mismatches += e.kind == EventKind::kPositionsMismatch;
+    for (const auto& [uuid, s] : mix_.signals()) {
       for (const TradeResult& r : world_.store().finals(uuid)) t.by_status[result_status_name(r.status)] += 1;
     }
   }
@@ -95,16 +102,16 @@ class Sequence {
     std::vector<std::string> problems;
     if (!world_.settle(kSettleSteps)) problems.push_back("the engine never settled every signal");
     TradeModel model;
-    for (const auto& [uuid, s] : signals_) model.on_signal(s);
+    for (const auto& [uuid, s] : mix_.signals()) model.on_signal(s);
     for (const TradeResult& r : world_.store().rtrs) model.on_result(r);
     for (const TradeEvent& e : world_.store().events) model.on_event(e);
-    for (const auto& [uuid, s] : signals_) {
+    for (const auto& [uuid, s] : mix_.signals()) {
       const size_t finals = world_.store().finals(uuid).size();
       if (finals != 1) problems.push_back(uuid + ": " + std::to_string(finals) + " final results");
     }
     check_ledger(problems);
     if (std::getenv("MTG_MODEL_DUMP") != nullptr) {
-      for (const auto& [uuid, sig] : signals_) std::cerr << "SIGNAL " << to_json(sig) << "\n";
+      for (const auto& [uuid, sig] : mix_.signals()) std::cerr << "SIGNAL " << to_json(sig) << "\n";
       for (const TradeResult& r : world_.store().rtrs) std::cerr << "RESULT " << r.to_json() << "\n";
       for (const TradeEvent& e : world_.store().events) std::cerr << "EVENT " << e.to_json() << "\n";
       std::ifstream in(ledger_path_);
@@ -136,160 +143,22 @@ class Sequence {
   // Nothing executed twice: per signal, the terminal's ledger holds exactly the lots its
   // final result reports (a pending open's triggered lots at most its volume).
   void check_ledger(std::vector<std::string>& problems) const {
-    std::map<std::string, double> executed;   // uuid -> lots of its own deals
-    std::map<std::string, double> triggered;  // uuid -> lots its pending order filled
-    std::ifstream in(ledger_path_);
-    std::string line;
-    while (std::getline(in, line)) {
-      const auto j = nlohmann::json::parse(line, nullptr, false);
-      if (j.is_discarded() || !j.contains("uuid")) continue;
-      const std::string action = j.value("action", "");
-      const double lots = j.value("volume", 0.0);
-      if (action == "order_triggered") triggered[j["uuid"].get<std::string>()] += lots;
-      else if (action == "open" || action == "close" || action == "close_all") executed[j["uuid"].get<std::string>()] += lots;
-    }
-    for (const auto& [uuid, s] : signals_) {
+    LedgerLots lots;
+    lots.read(ledger_path_);
+    std::vector<LotsFinding> findings;
+    for (const auto& [uuid, s] : mix_.signals()) {
       const auto finals = world_.store().finals(uuid);
-      if (finals.size() != 1) continue;  // reported above
-      const double done = executed.count(uuid) != 0 ? executed.at(uuid) : 0.0;
-      if (std::fabs(done - finals[0].filled_volume) > 1e-6) {
-        problems.push_back(uuid + " (" + action_name(s.action) + "): the ledger executed " + std::to_string(done) +
-                           " lots, the final result says " + std::to_string(finals[0].filled_volume));
-      }
-      if (s.action == Action::kOpen && done > s.volume + 1e-6) {
-        problems.push_back(uuid + ": executed " + std::to_string(done) + " lots of " + std::to_string(s.volume));
-      }
-      if (triggered.count(uuid) != 0 && triggered.at(uuid) > s.volume + 1e-6) {
-        problems.push_back(uuid + ": its pending order filled " + std::to_string(triggered.at(uuid)) + " lots of " +
-                           std::to_string(s.volume));
-      }
+      if (finals.size() == 1) lots.check(s, finals[0], findings);  // otherwise reported above
     }
-  }
-
-  double uniform() { return std::uniform_real_distribution<double>(0, 1)(rng_); }
-  template <typename T>
-  const T& pick(const std::vector<T>& from) {
-    return from[std::uniform_int_distribution<size_t>(0, from.size() - 1)(rng_)];
-  }
-
-  std::string symbol() { return uniform() < 0.6 ? "EURUSD" : "GBPUSD"; }
-  static double mid(const std::string& symbol) { return symbol == "EURUSD" ? 1.10 : 1.27; }
-
-  void submit(Signal s) {
-    s.instance = kInstance;
-    s.created_at_ms = world_.clock().now_ms();
-    s.ttl_ms = 600'000;
-    signals_[s.uuid] = s;
-    sent_.push_back(s);
-    world_.submit(to_json(s));
-  }
-
-  Signal fresh(Action action) {
-    Signal s;
-    s.uuid = uuid_of(seed_, next_++);
-    s.action = action;
-    return s;
+    for (const LotsFinding& f : findings) problems.push_back(f.what);
   }
 
   void act() {
-    const double u = uniform();
-    if (u < 0.05 && !sent_.empty()) {  // a repeat: the same uuid again (answered duplicate)
-      world_.submit(to_json(pick(sent_)));
-      return;
-    }
-    if (u < 0.10 && !sent_.empty()) {  // a stale copy: the same action under a new uuid
-      Signal s = pick(sent_);
-      s.uuid = uuid_of(seed_, next_++);
-      submit(s);
-      return;
-    }
-    if (u < 0.35 || opens_.empty()) return open_market();
-    if (u < 0.50) return open_pending();
-    if (u < 0.62) return close_by_ref();
-    if (u < 0.70) return close_by_ticket();
-    if (u < 0.74) return close_all();
-    if (u < 0.84) return modify();
-    if (u < 0.90) return modify_order();
-    return cancel();
-  }
-
-  void open_market() {
-    Signal s = fresh(Action::kOpen);
-    s.symbol = symbol();
-    s.side = uniform() < 0.5 ? Side::kBuy : Side::kSell;
-    s.volume = lots(rng_, 50);
-    if (uniform() < 0.3) s.sl = mid(s.symbol) * (s.side == Side::kBuy ? 0.999 : 1.001);
-    if (uniform() < 0.3) s.tp = mid(s.symbol) * (s.side == Side::kBuy ? 1.001 : 0.999);
-    opens_.push_back(s.uuid);
-    submit(s);
-  }
-
-  void open_pending() {
-    Signal s = fresh(Action::kOpen);
-    s.symbol = symbol();
-    s.side = uniform() < 0.5 ? Side::kBuy : Side::kSell;
-    const double u = uniform();
-    s.type = u < 0.4 ? OrderType::kLimit : u < 0.8 ? OrderType::kStop : OrderType::kStopLimit;
-    s.volume = lots(rng_, 30);
-    const double away = 1.0 + std::uniform_real_distribution<double>(0.0002, 0.002)(rng_);
-    const bool below = (s.type == OrderType::kLimit) == (s.side == Side::kBuy);
-    s.price = below ? mid(s.symbol) / away : mid(s.symbol) * away;
-    if (s.type == OrderType::kStopLimit) s.stop_limit_price = s.side == Side::kBuy ? *s.price * 0.9995 : *s.price * 1.0005;
-    if (uniform() < 0.3) s.expiration_ms = world_.clock().now_ms() + 2'000;
-    opens_.push_back(s.uuid);
-    pending_.push_back(s.uuid);
-    submit(s);
-  }
-
-  void close_by_ref() {
-    Signal s = fresh(Action::kClose);
-    s.ref = pick(opens_);
-    s.symbol = signals_.at(s.ref).symbol;
-    if (uniform() < 0.5) s.volume = lots(rng_, 20);
-    submit(s);
-  }
-
-  void close_by_ticket() {
-    const auto& held = world_.store().holdings;
-    auto it = held.find(kInstance);
-    if (it == held.end() || it->second.positions.empty()) return close_by_ref();
-    const Position& p = pick(it->second.positions);
-    Signal s = fresh(Action::kClose);
-    s.position = p.ticket;
-    if (uniform() < 0.5) s.volume = lots(rng_, 20);
-    submit(s);
-  }
-
-  void close_all() {
-    Signal s = fresh(Action::kCloseAll);
-    s.symbol = symbol();
-    s.close_side = uniform() < 0.5 ? CloseSide::kLong : CloseSide::kShort;
-    submit(s);
-  }
-
-  void modify() {
-    Signal s = fresh(Action::kModify);
-    s.ref = pick(opens_);
-    const Signal& open = signals_.at(s.ref);
-    const bool buy = open.side == Side::kBuy;
-    if (uniform() < 0.7) s.sl = uniform() < 0.2 ? 0.0 : mid(open.symbol) * (buy ? 0.998 : 1.002);
-    if (!s.sl || uniform() < 0.5) s.tp = uniform() < 0.2 ? 0.0 : mid(open.symbol) * (buy ? 1.002 : 0.998);
-    submit(s);
-  }
-
-  void modify_order() {
-    if (pending_.empty()) return open_pending();
-    Signal s = fresh(Action::kModifyOrder);
-    s.ref = pick(pending_);
-    s.expiration_ms = world_.clock().now_ms() + 5'000;
-    submit(s);
-  }
-
-  void cancel() {
-    if (pending_.empty()) return open_pending();
-    Signal s = fresh(Action::kCancel);
-    s.ref = pick(pending_);
-    submit(s);
+    const std::vector<Position> none;
+    const auto held = world_.store().holdings.find(kInstance);
+    const MixDraw draw = mix_.next(world_.clock().now_ms(),
+                                   held == world_.store().holdings.end() ? none : held->second.positions);
+    world_.submit(to_json(draw.signal));
   }
 
   uint64_t seed_;
@@ -298,12 +167,9 @@ class Sequence {
   World world_;
   std::string ledger_path_;
   int next_ = 1;
+  TradeMix mix_;
   int64_t crashes_ = 0;
   int64_t unknown_outcomes_ = 0;
-  std::map<std::string, Signal> signals_;  // every uuid submitted
-  std::vector<Signal> sent_;
-  std::vector<std::string> opens_;         // uuids of opens (targets of refs)
-  std::vector<std::string> pending_;       // uuids of pending opens
 };
 
 TEST(TradeActionsModel, RandomSequencesLeaveTheBrokerAsTheResultsSay) {
@@ -323,10 +189,12 @@ TEST(TradeActionsModel, RandomSequencesLeaveTheBrokerAsTheResultsSay) {
     sequence.add_to(tally);
   }
   std::cout << sequences << " sequences from seed " << first << ": " << tally.signals << " signals, "
-            << tally.crashes << " crashes, " << tally.unknown_outcomes << " outcomes no terminal vouched for, "
-            << tally.events << " trade events; final results:";
+            << tally.crashes << " crashes, " << tally.unknown_outcomes
+            << " outcomes no terminal vouched for, " << tally.events << " trade events (" << tally.mismatches
+            << " positions mismatches); final results:";
   for (const auto& [status, n] : tally.by_status) std::cout << ' ' << status << ' ' << n;
   std::cout << '\n';
+  EXPECT_EQ(tally.mismatches, 0) << "the engine found positions its results and events explain";
 }
 
 }  // namespace

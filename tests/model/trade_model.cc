@@ -95,10 +95,12 @@ Book TradeModel::expected(bool netting, std::vector<std::string>& problems) cons
     }
   }
   for (const TradeEvent& e : events_) {
-    if (e.kind != EventKind::kStopLoss && e.kind != EventKind::kTakeProfit && e.kind != EventKind::kStopOut) continue;
+    if (e.kind != EventKind::kStopLoss && e.kind != EventKind::kTakeProfit && e.kind != EventKind::kStopOut)
+      continue;
     auto it = opened.find(static_cast<uint64_t>(e.position));
     if (it == opened.end()) {
-      problems.push_back("an " + std::string(event_kind_name(e.kind)) + " event on an unknown position " + e.id);
+      problems.push_back("an " + std::string(event_kind_name(e.kind)) + " event on an unknown position " +
+                         e.id);
       continue;
     }
     add(book, it->second.first, it->second.second, -e.volume);
@@ -106,9 +108,9 @@ Book TradeModel::expected(bool netting, std::vector<std::string>& problems) cons
   for (int64_t t : placed_) {
     bool removed = gone_.count(t) != 0;
     for (const TradeEvent& e : events_) {
-      removed = removed || (e.order == t && (e.kind == EventKind::kOrderTriggered ||
-                                             e.kind == EventKind::kOrderExpired ||
-                                             e.kind == EventKind::kOrderCancelled));
+      removed = removed || (e.order == t &&
+                            (e.kind == EventKind::kOrderTriggered || e.kind == EventKind::kOrderExpired ||
+                             e.kind == EventKind::kOrderCancelled));
     }
     if (!removed) book.orders.insert(t);
   }
@@ -122,7 +124,8 @@ Book TradeModel::expected(bool netting, std::vector<std::string>& problems) cons
     Book net;
     net.orders = book.orders;
     std::map<std::string, int64_t> signed_cents;
-    for (const auto& [key, cents] : book.cents) signed_cents[key.first] += key.second == Side::kBuy ? cents : -cents;
+    for (const auto& [key, cents] : book.cents)
+      signed_cents[key.first] += key.second == Side::kBuy ? cents : -cents;
     for (const auto& [symbol, cents] : signed_cents) {
       add(net, symbol, cents >= 0 ? Side::kBuy : Side::kSell, static_cast<double>(std::llabs(cents)) / 100);
     }

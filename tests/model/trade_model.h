@@ -51,16 +51,16 @@ class TradeModel {
 
  private:
   struct Fill {
-    std::string uuid;     // the signal
+    std::string uuid;  // the signal
     double lots = 0;
-    uint64_t order = 0;   // the order ticket that filled
+    uint64_t order = 0;  // the order ticket that filled
   };
-  std::map<std::string, Signal> signals_;           // by uuid
-  std::vector<Fill> fills_;                          // every result's newly executed lots
-  std::map<std::string, double> filled_so_far_;      // uuid -> lots in the results fed so far
+  std::map<std::string, Signal> signals_;        // by uuid
+  std::vector<Fill> fills_;                      // every result's newly executed lots
+  std::map<std::string, double> filled_so_far_;  // uuid -> lots in the results fed so far
   std::vector<TradeEvent> events_;
-  std::set<int64_t> placed_;                         // order tickets of placed results
-  std::set<int64_t> gone_;                           // cancelled, triggered or expired orders
+  std::set<int64_t> placed_;  // order tickets of placed results
+  std::set<int64_t> gone_;    // cancelled, triggered or expired orders
 };
 
 }  // namespace mtg::model

@@ -7,7 +7,7 @@
 namespace mtg::model {
 namespace {
 
-constexpr int64_t kReconnectAfterMs = 250;   // a terminal redials this soon after a drop
+constexpr int64_t kReconnectAfterMs = 250;  // a terminal redials this soon after a drop
 constexpr int64_t kHeartbeatTimeoutMs = 5'000;
 
 Config world_config(bool netting, uint64_t seed, const WorldFaults& f) {
@@ -71,9 +71,8 @@ void World::start_engine() {
 void World::connect() {
   link_->connected = true;
   reconnect_at_ms_ = 0;
-  to_engine_.push_back(
-      link::LinkEvent{link::LinkEvent::Kind::kConnected, kInstance, link::Heartbeat{clock_.now_ms(), true}, "",
-                      link::kProtocolVersion});
+  to_engine_.push_back(link::LinkEvent{link::LinkEvent::Kind::kConnected, kInstance,
+                                       link::Heartbeat{clock_.now_ms(), true}, "", link::kProtocolVersion});
   for (auto& f : sim_->on_connect()) to_engine_.push_back({link::LinkEvent::Kind::kFrame, kInstance, f, ""});
 }
 
@@ -103,7 +102,8 @@ void World::deliver_to_terminal() {
       delayed_.push_back(Delayed{clock_.now_ms() + reply->delay_ms, std::move(reply->frames)});
       continue;
     }
-    for (auto& f : reply->frames) to_engine_.push_back({link::LinkEvent::Kind::kFrame, kInstance, std::move(f), ""});
+    for (auto& f : reply->frames)
+      to_engine_.push_back({link::LinkEvent::Kind::kFrame, kInstance, std::move(f), ""});
   }
 }
 
@@ -120,7 +120,8 @@ void World::step(bool market) {
     auto moved = sim_->tick(clock_.now_ms());
     MTG_CHECK_MSG(moved.is_ok(), moved.status().to_string().c_str());
     if (link_->connected) {
-      for (auto& f : *moved) to_engine_.push_back({link::LinkEvent::Kind::kFrame, kInstance, std::move(f), ""});
+      for (auto& f : *moved)
+        to_engine_.push_back({link::LinkEvent::Kind::kFrame, kInstance, std::move(f), ""});
     }
   }
   std::vector<link::LinkEvent> events;

@@ -5,6 +5,8 @@
 #include "engine/engine.h"
 #include "engine_fakes.h"
 #include "link/retcode.h"
+#include "notify/notifier.h"
+#include "unit/notify/fake_sinks.h"
 
 namespace mtg {
 namespace {
@@ -30,13 +32,21 @@ class EngineActionsTest : public ::testing::Test {
  protected:
   EngineActionsTest() : config_(one_instance_config()) {}
 
-  std::unique_ptr<Engine> connected_engine(int version = link::kProtocolVersion) {
-    auto e = std::make_unique<Engine>(config_, store_, link_, clock_);
+  std::unique_ptr<Engine> connected_engine(int version = link::kProtocolVersion, EngineHooks hooks = {}) {
+    auto e = std::make_unique<Engine>(config_, store_, link_, clock_, EngineLimits{}, LinkPolicy{}, hooks);
     EXPECT_TRUE(e->start().is_ok());
     link_.connected.insert("demo-1");
-    link::LinkEvent hello{link::LinkEvent::Kind::kConnected, "demo-1", link::Heartbeat{0, true}, "", version};
-    e->on_link_events({hello});
+    e->on_link_events({hello(version)});
     return e;
+  }
+  static link::LinkEvent hello(int version = link::kProtocolVersion) {
+    return {link::LinkEvent::Kind::kConnected, "demo-1", link::Heartbeat{0, true}, "", version};
+  }
+  static link::LinkEvent frame(link::Frame f) { return {link::LinkEvent::Kind::kFrame, "demo-1", std::move(f), ""}; }
+  static link::LinkEvent positions(std::vector<Position> held) {
+    link::Positions p;
+    p.positions = std::move(held);
+    return frame(p);
   }
 
   // A signal JSON with the common fields and `fields` (a JSON fragment without braces).
@@ -255,6 +265,127 @@ TEST_F(EngineActionsTest, WaitingOrdersAreSentInStreamOrderAfterAReconnect) {
   ASSERT_EQ(sent.size(), 1u);  // "1-9" before "1-10", and the close waits for it
   EXPECT_EQ(sent[0].uuid, kOpenUuid);
   EXPECT_EQ(link_.sent_of<link::PositionsRequest>("demo-1").size(), 1u);
+}
+
+}  // namespace
+}  // namespace mtg
+
+namespace mtg {
+namespace {
+
+// After a reconnect: positions the engine's results and events do not explain.
+class PositionsAuditTest : public EngineActionsTest {
+ protected:
+  PositionsAuditTest() {
+    auto sink = std::make_unique<notify::testing::RecordingSink>();
+    sink_ = sink.get();
+    notifier_ = std::make_unique<notify::Notifier>(clock_, sinks_of(std::move(sink)));
+  }
+  static std::vector<std::unique_ptr<notify::Sink>> sinks_of(std::unique_ptr<notify::Sink> sink) {
+    std::vector<std::unique_ptr<notify::Sink>> sinks;
+    sinks.push_back(std::move(sink));
+    return sinks;
+  }
+  std::unique_ptr<Engine> audited_engine() {
+    EngineHooks hooks;
+    hooks.notifier = notifier_.get();
+    return connected_engine(link::kProtocolVersion, hooks);
+  }
+  // The link drops and comes back.
+  static std::vector<link::LinkEvent> reconnect() {
+    return {{link::LinkEvent::Kind::kDisconnected, "demo-1", link::Heartbeat{}, "link lost"}, hello()};
+  }
+  std::vector<TradeEvent> mismatches() const {
+    std::vector<TradeEvent> out;
+    for (const TradeEvent& e : store_.events) {
+      if (e.kind == EventKind::kPositionsMismatch) out.push_back(e);
+    }
+    return out;
+  }
+  std::vector<notify::Notification> notified() {
+    EXPECT_TRUE(notifier_->flush(5'000));
+    std::vector<notify::Notification> out;
+    for (const auto& n : sink_->seen()) {
+      if (n.kind == "positions_mismatch") out.push_back(n);
+    }
+    return out;
+  }
+
+  const Position eurusd_{77, "EURUSD", Side::kBuy, 0.5, 1.1, 0, 0, kOpenUuid};
+  const Position gbpusd_{78, "GBPUSD", Side::kSell, 0.2, 1.27, 0, 0, kOtherUuid};
+  notify::testing::RecordingSink* sink_ = nullptr;
+  std::unique_ptr<notify::Notifier> notifier_;
+};
+
+TEST_F(PositionsAuditTest, APositionGoneWhileTheLinkWasDownIsAdoptedRecordedAndNotified) {
+  auto engine = audited_engine();
+  engine->on_link_events({positions({eurusd_, gbpusd_})});
+  engine->on_link_events(reconnect());
+  engine->on_link_events({positions({gbpusd_})});  // 77 was stopped out; no event said so
+  const auto found = mismatches();
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].position, 77);
+  EXPECT_EQ(found[0].symbol, "EURUSD");
+  EXPECT_DOUBLE_EQ(found[0].volume, 0.5);
+  EXPECT_EQ(found[0].instance, "demo-1");
+  ASSERT_EQ(store_.holdings.at("demo-1").positions.size(), 1u);  // adopted
+  EXPECT_EQ(store_.holdings.at("demo-1").positions[0].ticket, 78);
+  const auto said = notified();
+  ASSERT_EQ(said.size(), 1u);
+  EXPECT_EQ(said[0].severity, notify::Severity::kWarning);
+  EXPECT_NE(said[0].message.find("77"), std::string::npos) << said[0].message;
+  // Adopted: the next reconnect with the same positions finds nothing new.
+  engine->on_link_events(reconnect());
+  engine->on_link_events({positions({gbpusd_})});
+  EXPECT_EQ(mismatches().size(), 1u);
+}
+
+TEST_F(PositionsAuditTest, AManualTradeWhileAwayIsAMismatchButAnEventExplainsItsSymbol) {
+  auto engine = audited_engine();
+  engine->on_link_events({positions({eurusd_})});
+  engine->on_link_events(reconnect());
+  link::EventFrame sl;
+  sl.event.id = "deal:9";
+  sl.event.kind = EventKind::kStopLoss;
+  sl.event.symbol = "EURUSD";
+  sl.event.volume = 0.5;
+  sl.event.position = 77;
+  engine->on_link_events({frame(sl)});
+  Position manual{90, "GBPUSD", Side::kBuy, 1.0, 1.27, 0, 0, ""};
+  engine->on_link_events({positions({manual})});  // 77 closed by its SL (reported), 90 opened by hand
+  const auto found = mismatches();
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].position, 90);
+  EXPECT_DOUBLE_EQ(found[0].volume, 1.0);
+  EXPECT_EQ(notified().size(), 1u);
+}
+
+TEST_F(PositionsAuditTest, PositionsThatChangeWhileConnectedOrMatchAfterAReconnectAreNoMismatch) {
+  auto engine = audited_engine();
+  engine->on_link_events({positions({eurusd_})});
+  engine->on_link_events({positions({eurusd_, gbpusd_})});  // connected: no audit
+  engine->on_link_events(reconnect());
+  engine->on_link_events({positions({eurusd_, gbpusd_})});
+  EXPECT_TRUE(mismatches().empty());
+  EXPECT_TRUE(notified().empty());
+}
+
+TEST_F(PositionsAuditTest, TheAuditWaitsForTheOrdersInFlightAtTheReconnect) {
+  auto engine = audited_engine();
+  engine->on_link_events({positions({gbpusd_})});
+  ASSERT_TRUE(engine->on_entries({entry("1-0", market_open(kOpenUuid))}).is_ok());
+  ASSERT_EQ(orders().size(), 1u);
+  engine->on_link_events(reconnect());
+  const Position opened{77, "EURUSD", Side::kBuy, 0.3, 1.1, 0, 0, kOpenUuid};
+  engine->on_link_events({positions({opened, gbpusd_})});  // the open executed while the link was down
+  engine->on_tick();
+  EXPECT_TRUE(mismatches().empty()) << "audited before the order in flight was settled";
+  const auto sent = orders();
+  engine->on_link_events({result(sent.front(), link::kRetcodeDone, 0.3, 77, 77)});
+  ASSERT_EQ(store_.finals(kOpenUuid).size(), 1u);
+  engine->on_tick();
+  EXPECT_TRUE(mismatches().empty());
+  EXPECT_TRUE(notified().empty());
 }
 
 }  // namespace

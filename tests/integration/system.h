@@ -55,6 +55,7 @@ class System {
   ~System();
 
   const Config& config() const { return config_; }
+  const SystemOptions& options() const { return options_; }
   const std::string& config_path() const { return config_path_; }
   std::string instance_id(int i) const { return options_.instance_prefix + std::to_string(i + 1); }
 

@@ -126,7 +126,7 @@ void Backend::publish() {
   }
   auto info = results_.group_info();
   auto events = events_.group_info();
-  observer_.on_published(*status, info, refill_pending_);
+  observer_.on_published(*status, info, events, refill_pending_);
   nlohmann::json heartbeat = {{"ts", clock_.now_ms()},
                               {"duckdb_version", DuckDatabase::kLibraryVersion},
                               {"lag", info ? info->lag : -1},

@@ -27,9 +27,10 @@ class BackendObserver {
   // Rows ClickHouse took in one turn of the sync.
   virtual void on_synced(int64_t rows) = 0;
   // Once a second: the ClickHouse sync's state, the backend group's delivery state on
-  // RTRS (an error when Redis could not tell), and whether a refill is pending.
+  // RTRS and on the events stream (each an error when Redis could not tell), and whether
+  // a refill is pending.
   virtual void on_published(const SyncStatus& sync, const Result<StreamGroupInfo>& rtrs,
-                            bool refill_pending) = 0;
+                            const Result<StreamGroupInfo>& events, bool refill_pending) = 0;
 };
 
 }  // namespace mtg

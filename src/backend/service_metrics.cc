@@ -42,11 +42,16 @@ BackendMetrics::BackendMetrics(prometheus::Registry& r)
                            .Add({})),
       failed_syncs_(
           add_gauges(r, "mtguard_backend_failed_syncs", "Unresolved batches in DuckDB failed_syncs").Add({})),
-      rtrs_lag_(add_gauges(r, "mtguard_backend_rtrs_lag_entries", "RTRS entries not yet read by the backend")
-                    .Add({})),
-      rtrs_pending_(add_gauges(r, "mtguard_backend_rtrs_pending_entries",
-                               "RTRS entries delivered to the backend and not acknowledged")
-                        .Add({})) {
+      rtrs_{add_gauges(r, "mtguard_backend_rtrs_lag_entries", "RTRS entries not yet read by the backend").Add({}),
+            add_gauges(r, "mtguard_backend_rtrs_pending_entries",
+                       "RTRS entries delivered to the backend and not acknowledged")
+                .Add({})},
+      events_{add_gauges(r, "mtguard_backend_events_lag_entries",
+                         "Trade events stream entries not yet read by the backend")
+                  .Add({}),
+              add_gauges(r, "mtguard_backend_events_pending_entries",
+                         "Trade events stream entries delivered to the backend and not acknowledged")
+                  .Add({})} {
   // Every series from the start, at 0, so that rates and increases see its first rise.
   for (auto* family : {&ingested_results_, &ingested_events_}) {
     for (const char* outcome : {"recorded", "already_recorded", "unusable"})
@@ -75,8 +80,14 @@ void BackendMetrics::on_synced(int64_t rows) {
   synced_.Increment(static_cast<double>(rows));
 }
 
+void BackendMetrics::StreamBacklog::set(const Result<StreamGroupInfo>& info) {
+  if (!info) return;
+  pending.Set(static_cast<double>(info->pending));
+  if (info->lag >= 0) lag.Set(static_cast<double>(info->lag));
+}
+
 void BackendMetrics::on_published(const SyncStatus& sync, const Result<StreamGroupInfo>& rtrs,
-                                  bool refill_pending) {
+                                  const Result<StreamGroupInfo>& events, bool refill_pending) {
   MTG_CHECK(sync.lag_rows >= 0);
   outbox_rows_.Set(static_cast<double>(sync.lag_rows));
   outbox_age_.Set(static_cast<double>(sync.oldest_unsent_age_ms) / 1000.0);
@@ -84,9 +95,8 @@ void BackendMetrics::on_published(const SyncStatus& sync, const Result<StreamGro
   failed_attempts_.Set(sync.attempts);
   failed_syncs_.Set(static_cast<double>(sync.failed_batches));
   refill_pending_.Set(flag(refill_pending));
-  if (!rtrs) return;
-  rtrs_pending_.Set(static_cast<double>(rtrs->pending));
-  if (rtrs->lag >= 0) rtrs_lag_.Set(static_cast<double>(rtrs->lag));
+  rtrs_.set(rtrs);
+  events_.set(events);
 }
 
 void BackendMetrics::set_duckdb_open(bool open) { duckdb_open_.Set(flag(open)); }

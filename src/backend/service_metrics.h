@@ -7,7 +7,7 @@
 //   mtguard_backend_synced_rows_total, mtguard_backend_outbox_rows,
 //   mtguard_backend_outbox_oldest_age_seconds, mtguard_backend_sync_suspended,
 //   mtguard_backend_sync_failed_attempts, mtguard_backend_failed_syncs
-//   mtguard_backend_rtrs_{lag,pending}_entries
+//   mtguard_backend_rtrs_{lag,pending}_entries, mtguard_backend_events_{lag,pending}_entries
 #pragma once
 
 #include <prometheus/counter.h>
@@ -28,7 +28,7 @@ class BackendMetrics final : public BackendObserver {
   void on_refill_step(int64_t filled, int64_t replayed_results, int64_t replayed_events) override;
   void on_synced(int64_t rows) override;
   void on_published(const SyncStatus& sync, const Result<StreamGroupInfo>& rtrs,
-                    bool refill_pending) override;
+                    const Result<StreamGroupInfo>& events, bool refill_pending) override;
   // Whether the backend holds the DuckDB file (it closes it while Redis is away).
   void set_duckdb_open(bool open);
 
@@ -44,8 +44,16 @@ class BackendMetrics final : public BackendObserver {
   prometheus::Gauge& suspended_;
   prometheus::Gauge& failed_attempts_;
   prometheus::Gauge& failed_syncs_;
-  prometheus::Gauge& rtrs_lag_;
-  prometheus::Gauge& rtrs_pending_;
+  // A stream's backlog for the backend's group: entries not yet read, and read but not
+  // acknowledged.
+  struct StreamBacklog {
+    prometheus::Gauge& lag;
+    prometheus::Gauge& pending;
+    // Left as they were when Redis cannot tell.
+    void set(const Result<StreamGroupInfo>& info);
+  };
+  StreamBacklog rtrs_;
+  StreamBacklog events_;
 };
 
 }  // namespace mtg

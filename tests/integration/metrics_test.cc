@@ -175,7 +175,9 @@ TEST_F(MetricsTest, EachProcessServesItsFamiliesAndTheCountsAgreeWithRtrs) {
                             {"mtguard_backend_sync_failed_attempts", "gauge"},
                             {"mtguard_backend_failed_syncs", "gauge"},
                             {"mtguard_backend_rtrs_lag_entries", "gauge"},
-                            {"mtguard_backend_rtrs_pending_entries", "gauge"}});
+                            {"mtguard_backend_rtrs_pending_entries", "gauge"},
+                            {"mtguard_backend_events_lag_entries", "gauge"},
+                            {"mtguard_backend_events_pending_entries", "gauge"}});
   EXPECT_EQ(backend.value("mtguard_backend_sync_suspended"), 0.0);
   EXPECT_EQ(backend.value("mtguard_backend_duckdb_open"), 1.0);
   EXPECT_EQ(backend.value("mtguard_backend_ingested_results_total", {{"outcome", "unusable"}}), 0.0);

@@ -49,7 +49,7 @@ TEST_F(BackendMetricsTest, ThePublishedStateSetsTheGauges) {
   sync.suspended = true;
   sync.attempts = 5;
   sync.failed_batches = 1;
-  metrics_.on_published(sync, StreamGroupInfo{"5-0", 3, 2}, true);
+  metrics_.on_published(sync, StreamGroupInfo{"5-0", 3, 2}, StreamGroupInfo{"7-0", 4, 1}, true);
   metrics_.set_duckdb_open(true);
   auto text = scrape();
   EXPECT_EQ(text.value("mtguard_backend_outbox_rows"), 40.0);
@@ -61,12 +61,15 @@ TEST_F(BackendMetricsTest, ThePublishedStateSetsTheGauges) {
   EXPECT_EQ(text.value("mtguard_backend_duckdb_open"), 1.0);
   EXPECT_EQ(text.value("mtguard_backend_rtrs_lag_entries"), 3.0);
   EXPECT_EQ(text.value("mtguard_backend_rtrs_pending_entries"), 2.0);
+  EXPECT_EQ(text.value("mtguard_backend_events_lag_entries"), 4.0);
+  EXPECT_EQ(text.value("mtguard_backend_events_pending_entries"), 1.0);
   // Resumed; Redis cannot say how far RTRS is: its gauges stay as they were.
-  metrics_.on_published(SyncStatus{}, Status::unavailable("redis down"), false);
+  metrics_.on_published(SyncStatus{}, Status::unavailable("redis down"), Status::unavailable("redis down"), false);
   text = scrape();
   EXPECT_EQ(text.value("mtguard_backend_sync_suspended"), 0.0);
   EXPECT_EQ(text.value("mtguard_backend_outbox_rows"), 0.0);
   EXPECT_EQ(text.value("mtguard_backend_rtrs_lag_entries"), 3.0);
+  EXPECT_EQ(text.value("mtguard_backend_events_lag_entries"), 4.0);
 }
 
 }  // namespace

@@ -73,29 +73,45 @@ Result<std::unique_ptr<DuckDatabase>> open_when_let_go(const std::string& path, 
 
 }  // namespace
 
+// The file's lock is waited for up to kFileLockWaitMs while another process holds it,
+// and the backend is asked again on every turn: a backend whose loop was held up past
+// its heartbeat's TTL still holds the file, and answers once its loop turns again. A
+// file deleted meanwhile (a backend that lost it) is not created again: the backend
+// must find it missing and restore it.
 Result<std::string> DuckdbHandler::snapshot(const std::string& raw_path) {
   const Config& config = *env_.config;
-  if (auto redis = running_backend(config)) {
-    BackendChannel channel(*redis, config.redis.prefix, *env_.clock);
-    Status asked = channel.request(
-        BackendVerb::kSnapshot, raw_path, env_.backend_timeout_ms, BackendChannel::Wait::kReplyOrDeath,
-        [this](int64_t ms) { waiting_progress(env_.progress, backend_to(BackendVerb::kSnapshot), ms); });
-    if (asked.is_ok()) {
-      if (!fs::exists(raw_path)) {
-        return Status::internal("the backend reported a snapshot but " + raw_path + " is missing");
+  const Clock& clock = SystemClock::instance();  // the lock's wait is real time, whatever env_.clock is
+  const int64_t start = clock.steady_ms();
+  for (;;) {
+    if (auto redis = running_backend(config)) {
+      BackendChannel channel(*redis, config.redis.prefix, *env_.clock);
+      Status asked = channel.request(
+          BackendVerb::kSnapshot, raw_path, env_.backend_timeout_ms, BackendChannel::Wait::kReplyOrDeath,
+          [this](int64_t ms) { waiting_progress(env_.progress, backend_to(BackendVerb::kSnapshot), ms); });
+      if (asked.is_ok()) {
+        if (!fs::exists(raw_path)) {
+          return Status::internal("the backend reported a snapshot but " + raw_path + " is missing");
+        }
+        return std::string("backend");
       }
-      return std::string("backend");
+      // A backend that died meanwhile (or a Redis that did) leaves the file to us, as
+      // below; anything else is an error.
+      if (asked.code() != Code::kUnavailable) return asked;
     }
-    // A backend that died meanwhile (or a Redis that did) leaves the file to us, as
-    // below; anything else is an error.
-    if (asked.code() != Code::kUnavailable) return asked;
+    auto db = DuckDatabase::open_read_only(config.duckdb.path);  // never creates the file the backend owns
+    if (db) {
+      remove_duckdb_files(raw_path);  // a snapshot a backend that let go of the file had begun
+      MTG_RETURN_IF_ERROR((*db)->snapshot_to(raw_path));
+      return std::string("direct");
+    }
+    if (db.status().code() == Code::kNotFound) return Status::not_found("no DuckDB file at " + config.duckdb.path);
+    const int64_t waited = clock.steady_ms() - start;
+    if (db.status().code() != Code::kUnavailable || waited >= kFileLockWaitMs) {
+      return db.status().with_context("open the DuckDB file (no backend heartbeat)");
+    }
+    waiting_progress(env_.progress, "DuckDB file's lock", waited);
+    std::this_thread::sleep_for(std::chrono::milliseconds(kFileLockPollMs));
   }
-  auto db = open_when_let_go(config.duckdb.path, env_.progress);
-  if (!db && db.status().code() == Code::kNotFound) return Status::not_found("no DuckDB file at " + config.duckdb.path);
-  if (!db) return db.status().with_context("open the DuckDB file (no backend heartbeat)");
-  remove_duckdb_files(raw_path);  // a snapshot a backend that let go of the file had begun
-  MTG_RETURN_IF_ERROR((*db)->snapshot_to(raw_path));
-  return std::string("direct");
 }
 
 // Counts the raw snapshot's rows and compresses it into the backup's directory.

@@ -135,6 +135,7 @@ void Backend::publish() {
                               {"events_pending", events ? events->pending : -1},
                               {"suspended", status->suspended},
                               {"refill_pending", refill_pending_}};
+  if (refill_pending_) heartbeat["refill"] = refill_count_.to_json();
   const std::string ttl = std::to_string(BackendKeys::kPublishTtlMs);
   (void)redis_.pipeline({{"SET", keys_.heartbeat(), heartbeat.dump(), "PX", ttl},
                          {"SET", keys_.sync(), status->to_json(), "PX", ttl}});

@@ -15,6 +15,7 @@
 #include "backend/order_mirror.h"
 #include "backend/snapshot_worker.h"
 #include "backend/stream_consumer.h"
+#include "backend_channel/backend_channel.h"
 #include "backend_channel/backend_command.h"
 #include "config/config.h"
 #include "keys/redis_keys.h"
@@ -49,7 +50,7 @@ class Backend {
   // or an earlier refill never finished. Once started, refill it in steps (refill_step)
   // from the loop, which ingests new results between steps; a failed step is tried
   // again after kRefillRetryMs — ClickHouse or Redis may be down when the backend starts.
-  void refill_when_started() { refill_pending_ = true; }
+  void refill_when_started() { begin_refill(); }
 
   Status start();
   Status loop(const std::atomic<bool>& stop);
@@ -135,6 +136,8 @@ class Backend {
   // step; clears the mark (in DuckDB too) when the refill is complete,
   // else schedules the next step: at once, or after kRefillRetryMs when it failed.
   RefillStep try_refill();
+  // Marks a refill under way in this process, its count started afresh.
+  void begin_refill();
 
   const Config& config_;
   SystemClock clock_;
@@ -149,6 +152,7 @@ class Backend {
   std::unique_ptr<DuckPipeline> pipe_;  // never null
   SnapshotWorker snapshots_;            // destroyed (joined) before the pipeline
   bool refill_pending_ = false;
+  RefillCount refill_count_;    // of the refill under way (published in the heartbeat)
   int64_t next_refill_ms_ = 0;  // steady clock
   bool ingest_behind_ = false;  // a last read of new entries was a full batch
 };

@@ -118,7 +118,7 @@ Status Backend::restore_duckdb(const BackendCommand& command) {
   pipe_ = make_pipeline(std::move(*db));
   MTG_RETURN_IF_ERROR(pipe_->sync.load());
   MTG_RETURN_IF_ERROR(mark_refill_pending(*pipe_->db));
-  refill_pending_ = true;
+  begin_refill();
   // The operator waits for the whole refill (the loop is held up by this command anyway);
   // a failed step is left to the loop's retries and reported.
   int64_t filled = -1;

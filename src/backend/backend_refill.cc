@@ -89,10 +89,25 @@ bool Backend::refill_feed(Feed feed, const Result<std::optional<int64_t>>& since
   return clickhouse_filled && reached_end;
 }
 
+void Backend::begin_refill() {
+  refill_pending_ = true;
+  refill_count_ = RefillCount{};
+}
+
 Backend::RefillStep Backend::try_refill() {
   MTG_CHECK(refill_pending_);
+  if (refill_count_.to_replay < 0) {  // what the replays have ahead of them, once Redis can tell
+    int64_t held = 0;
+    for (Feed feed : kFeeds) {
+      auto count = consumer(feed).delivered_held();
+      held = count && held >= 0 ? held + *count : -1;
+    }
+    refill_count_.to_replay = held;
+  }
   publish();  // from start() and restore-duckdb too, which run steps before the loop publishes
   RefillStep step = refill_step();
+  refill_count_.replayed += step.read;
+  refill_count_.filled += std::max<int64_t>(step.filled, 0);
   observer_.on_refill_step(std::max<int64_t>(step.filled, 0), step.replayed_results, step.replayed_events);
   if (step.complete) {
     const Status cleared = clear_refill_pending(*pipe_->db);

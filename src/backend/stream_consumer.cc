@@ -98,6 +98,15 @@ Result<StreamGroupInfo> StreamConsumer::group_info() {
   return stream_group_info(redis_, stream_, RedisKeys::kBackendGroup);
 }
 
+Result<int64_t> StreamConsumer::delivered_held() {
+  auto info = group_info();
+  if (!info) return info.status();
+  if (info->lag < 0) return Status::unavailable("redis cannot tell the lag of " + stream_);
+  auto length = redis_.command({"XLEN", stream_});
+  if (!length) return length.status();
+  return std::max<int64_t>(0, length->integer - info->lag);
+}
+
 Result<int64_t> StreamConsumer::trim(int64_t retain_ms, int64_t now_ms,
                                      const std::optional<std::string>& keep_after) {
   MTG_CHECK(retain_ms >= 0);

@@ -47,6 +47,10 @@ class StreamConsumer {
   Result<int64_t> trim(int64_t retain_ms, int64_t now_ms, const std::optional<std::string>& keep_after);
   // The group's delivery state (XINFO GROUPS + XPENDING).
   Result<StreamGroupInfo> group_info();
+  // The entries the stream still holds that the group has been delivered (XLEN less the
+  // group's lag): what a replay of the whole stream through its last delivery reads.
+  // kUnavailable when Redis cannot tell the lag.
+  Result<int64_t> delivered_held();
 
  private:
   Result<std::vector<StreamEntry>> read(int max, int block_ms, const std::string& from_id);

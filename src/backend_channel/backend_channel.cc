@@ -7,6 +7,7 @@
 #include "backend_channel/backend_liveness.h"
 #include "crypto/token.h"
 #include "util/check.h"
+#include "util/progress.h"
 
 namespace mtg {
 
@@ -22,6 +23,33 @@ std::optional<std::string> value_of(const RedisReply& get) {
 }
 
 }  // namespace
+
+nlohmann::json RefillCount::to_json() const {
+  return {{"replayed", replayed}, {"to_replay", to_replay}, {"filled", filled}};
+}
+
+std::optional<RefillCount> RefillCount::from_json(const nlohmann::json& j) {
+  if (!j.is_object()) return std::nullopt;
+  RefillCount count;
+  for (auto [name, field] : {std::pair{"replayed", &count.replayed}, std::pair{"to_replay", &count.to_replay},
+                             std::pair{"filled", &count.filled}}) {
+    const auto value = j.find(name);
+    if (value == j.end() || !value->is_number_integer()) return std::nullopt;
+    *field = value->get<int64_t>();
+  }
+  return count;
+}
+
+std::string RefillCount::describe(const RefillCount& since, int64_t elapsed_ms) const {
+  std::string text = std::to_string(replayed);
+  if (to_replay > 0) {
+    text += " of about " + std::to_string(to_replay) + " stream entries replayed " +
+            percent_and_time_left(replayed, to_replay, replayed - since.replayed, elapsed_ms);
+  } else {
+    text += " stream entries replayed";
+  }
+  return text + ", " + std::to_string(filled) + " rows from ClickHouse";
+}
 
 Result<bool> BackendChannel::backend_running() {
   auto seen = redis_.pipeline({{"EXISTS", keys_.heartbeat()}, {"GET", keys_.alive()}});
@@ -44,6 +72,9 @@ Result<BackendHeartbeat> BackendChannel::heartbeat() {
   seen.duckdb_version = j["duckdb_version"].get<std::string>();
   const auto refill = j.find("refill_pending");  // after a restore, until caught up
   seen.refill_pending = refill != j.end() && refill->is_boolean() && refill->get<bool>();
+  if (const auto count = j.find("refill"); seen.refill_pending && count != j.end()) {
+    seen.refill = RefillCount::from_json(*count);
+  }
   return seen;
 }
 

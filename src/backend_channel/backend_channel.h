@@ -19,6 +19,8 @@
 #include <optional>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "backend_channel/backend_command.h"
 #include "keys/redis_keys.h"
 #include "store/redis/redis_client.h"
@@ -32,10 +34,28 @@ inline constexpr int64_t kBackendReplyPollMs = 100;
 // waiting through a Redis it cannot reach.
 inline constexpr int64_t kRequestLeaseMs = 10'000;
 
+// How far a refill of the DuckDB file got in the backend's current process (the
+// heartbeat's "refill"): stream entries replayed of about how many (the entries the
+// streams held, up to the group's last delivery, when this process began the refill;
+// -1 when Redis could not tell), and rows filled from ClickHouse's gaps.
+struct RefillCount {
+  int64_t replayed = 0;
+  int64_t to_replay = -1;
+  int64_t filled = 0;
+
+  nlohmann::json to_json() const;
+  // A count that is not to_json()'s reads as nullopt.
+  static std::optional<RefillCount> from_json(const nlohmann::json& j);
+  // For a terminal: "12000 of about 48000 stream entries replayed (25%, about 9 s left),
+  // 300 rows from ClickHouse"; the time left from `elapsed_ms` since `since` was seen.
+  std::string describe(const RefillCount& since, int64_t elapsed_ms) const;
+};
+
 // The fields of the backend's heartbeat (BackendKeys::heartbeat) its readers use.
 struct BackendHeartbeat {
   std::string duckdb_version;   // the DuckDB library the backend holds the file with
   bool refill_pending = false;  // a restored DuckDB file is still being refilled
+  std::optional<RefillCount> refill;  // while refill_pending, from a backend that counts
 };
 
 class BackendChannel {

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "util/check.h"
+#include "util/progress.h"
 
 namespace mtg::backup {
 
@@ -30,14 +31,8 @@ std::string format_progress(int64_t done_bytes, int64_t total_bytes, int64_t ela
   MTG_CHECK(elapsed_ms >= 0);
   if (total_bytes <= 0) return format_bytes(done_bytes);
   const int64_t done = std::min(done_bytes, total_bytes);
-  std::string text = format_bytes(done) + " / " + format_bytes(total_bytes) + " (" +
-                     std::to_string(done * 100 / total_bytes) + "%";
-  if (done > 0 && done < total_bytes) {
-    const double left_ms = static_cast<double>(elapsed_ms) * static_cast<double>(total_bytes - done) /
-                           static_cast<double>(done);
-    text += ", about " + std::to_string(static_cast<int64_t>(left_ms / 1000.0 + 0.5)) + " s left";
-  }
-  return text + ")";
+  return format_bytes(done) + " / " + format_bytes(total_bytes) + " " +
+         percent_and_time_left(done, total_bytes, done, elapsed_ms);
 }
 
 BackupScheduler::BackupScheduler(BackupService& service, const BackupConfig& config, const Clock& clock,

@@ -192,9 +192,18 @@ Status DuckdbHandler::restore(const BackupEntry& entry, const std::string& /*scr
   Status s = Status::unavailable("no backend runs");
   if (auto redis = running_backend(config)) {
     BackendChannel channel(*redis, config.redis.prefix, *env_.clock);
+    // The swap is quick; the refill after it is what the operator waits for, and the
+    // backend's heartbeat counts it.
+    std::optional<std::pair<RefillCount, int64_t>> first_count;  // and when it was seen
     s = channel.request(BackendVerb::kRestoreDuckdb, fs::absolute(restored).string(), env_.backend_timeout_ms,
-                        BackendChannel::Wait::kReply, [this](int64_t ms) {
-                          waiting_progress(env_.progress, backend_to(BackendVerb::kRestoreDuckdb), ms);
+                        BackendChannel::Wait::kReply, [&](int64_t ms) {
+                          if (!env_.progress) return;
+                          std::string what = backend_to(BackendVerb::kRestoreDuckdb);
+                          if (auto beat = channel.heartbeat(); beat && beat->refill) {
+                            if (!first_count) first_count.emplace(*beat->refill, ms);
+                            what += " (refill: " + beat->refill->describe(first_count->first, ms - first_count->second) + ")";
+                          }
+                          waiting_progress(env_.progress, what, ms);
                         });
   }
   // A backend that is gone (or never ran) leaves the swap to us; one that still runs

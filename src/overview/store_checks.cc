@@ -53,8 +53,9 @@ Result<std::string> duckdb_version(const Config& config) {
     return std::string(DuckDatabase::kLibraryVersion) + " (no file yet: the backend creates it or restores it)";
   }
   if (!beat) return Status::unavailable("file locked by another process and no backend heartbeat");
-  return beat->duckdb_version +
-         (beat->refill_pending ? " (held by backend, refilling)" : " (held by backend)");
+  if (!beat->refill_pending) return beat->duckdb_version + " (held by backend)";
+  if (!beat->refill) return beat->duckdb_version + " (held by backend, refilling)";
+  return beat->duckdb_version + " (held by backend, refilling: " + beat->refill->describe({}, 0) + ")";
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "backend_channel/backend_channel.h"
 #include "integration/backend_fixture.h"
 #include "testkit/shell.h"
 #include "testkit/stack.h"
@@ -324,7 +325,8 @@ TEST_F(BackendSystemTest, ARefillReplaysOnlyWhatTheGroupHadDeliveredWhenItBegan)
 // 2,000 RTRS entries in 6 s at the writer's speed under load, the first one inside
 // start(), and published no heartbeat meanwhile (5 s TTL); backups took the backend for
 // stopped and failed on its lock. A step's replay now stops after about 2 s, and the
-// heartbeat is published before each step.
+// heartbeat is published before each step, with the refill's count (what `mtguard status`
+// and a restore waiting for the refill show).
 TEST_F(BackendSystemTest, ARefillStepStopsAfterTwoSecondsAndTheHeartbeatLivesThroughTheRefill) {
   constexpr int kEarlier = 20'000;  // recorded, then lost with the file: several seconds of replay
   start_backend();
@@ -336,18 +338,34 @@ TEST_F(BackendSystemTest, ARefillStepStopsAfterTwoSecondsAndTheHeartbeatLivesThr
   set_backend_option("refill_step_entries", 1'000'000);  // only the time bound can split this refill
   backend_->restart();
   int heartbeats_refilling = 0;
+  std::vector<RefillCount> counts;
+  BackendChannel channel(sys_->redis(), sys_->config().redis.prefix);
   for (int waited = 0; waited < 5 * kWaitMs; waited += 100) {
-    auto v = sys_->redis().command({"GET", BackendKeys{sys_->config().redis.prefix}.heartbeat()});
-    if (v && !v->is_nil()) {
-      if (!nlohmann::json::parse(v->str).value("refill_pending", false)) break;
-      if (++heartbeats_refilling == 1) (void)std::system(run_cli("status").c_str());  // shows the refill
+    if (auto beat = channel.heartbeat()) {
+      if (!beat->refill_pending) break;
+      if (beat->refill) counts.push_back(*beat->refill);
+      if (++heartbeats_refilling == 2) (void)std::system(run_cli("status").c_str());  // shows the refill
     }
     sleep_ms(100);
   }
   ASSERT_TRUE(wait_refill_pending(false, 0)) << sys_->log_tail(dir() + "/backend.log");
   EXPECT_GT(heartbeats_refilling, 0) << "no heartbeat while refilling\n" << sys_->log_tail(dir() + "/backend.log");
-  EXPECT_NE(sys_->log_tail(dir() + "/cli.log").find("held by backend, refilling"), std::string::npos)
+  EXPECT_NE(sys_->log_tail(dir() + "/cli.log").find("held by backend, refilling: "), std::string::npos)
       << sys_->log_tail(dir() + "/cli.log");
+  EXPECT_NE(sys_->log_tail(dir() + "/cli.log").find(" of about " + std::to_string(kEarlier) + " stream entries replayed ("),
+            std::string::npos)
+      << sys_->log_tail(dir() + "/cli.log");
+  // Each heartbeat counts the refill: the entries ahead known from the start, the
+  // replayed ones growing towards them.
+  ASSERT_EQ(static_cast<int>(counts.size()), heartbeats_refilling);
+  for (size_t i = 0; i < counts.size(); ++i) {
+    EXPECT_EQ(counts[i].to_replay, kEarlier);
+    EXPECT_LE(counts[i].replayed, kEarlier);
+    if (i > 0) {
+      EXPECT_GE(counts[i].replayed, counts[i - 1].replayed);
+    }
+  }
+  EXPECT_GT(counts.back().replayed, 0) << "no heartbeat counted a step";
   const auto steps = logged_refill_steps();
   EXPECT_GE(steps.size() - steps_before, 2u) << "the refill went in one step\n"
                                              << sys_->log_tail(dir() + "/backend.log");

@@ -76,7 +76,6 @@ class RedisClient {
   Status drop_connection(const std::string& what);
   // One command; error replies are returned as kError values, not as a Status.
   Result<RedisReply> raw_command(const std::vector<std::string>& argv);
-  Status reply_error(const RedisReply& reply) const;
 
   RedisConfig config_;
   std::string endpoint_;

@@ -29,13 +29,14 @@
 
 #include "config/config.h"
 #include "store/redis/redis_client.h"
+#include "store/redis/redis_eval.h"
 #include "store/redis/redis_reply.h"
 #include "store/redis/redis_script.h"
 #include "util/status.h"
 
 namespace mtg {
 
-class RedisCluster {
+class RedisCluster final : public RedisEval {
  public:
   static constexpr int kSlots = 16'384;
   static constexpr int kMaxRedirects = 5;
@@ -60,7 +61,7 @@ class RedisCluster {
   Result<std::vector<RedisReply>> pipeline(std::string_view key, const std::vector<std::vector<std::string>>& commands);
   // A Lua script whose `keys` all lie in one slot (at least one key).
   Result<RedisReply> eval(const RedisScript& script, const std::vector<std::string>& keys,
-                          const std::vector<std::string>& args);
+                          const std::vector<std::string>& args) override;
 
   // The master serving `slot` in the current map, "" when none does.
   const std::string& master_of(int slot) const;

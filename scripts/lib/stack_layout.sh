@@ -7,6 +7,9 @@ stack_run="$stack_var/run"
 stack_logs="$stack_var/log"
 stack_config="$stack_var/mtguard.toml"
 stack_servers=(redis postgres clickhouse)
+# A Redis Cluster of three masters beside them, started by `scripts/stack up --cluster`
+# (docs/scale-out.md): one directory and port each, the bus on a port of ours too.
+cluster_servers=(cluster1 cluster2 cluster3)
 stack_host=127.0.0.1
 
 port_base=${MTG_PORT_BASE:-17000}
@@ -22,6 +25,9 @@ engine_metrics_port=$(( port_base + 460 ))
 backend_metrics_port=$(( port_base + 461 ))
 backupd_metrics_port=$(( port_base + 462 ))
 web_port=$(( port_base + 463 ))
+cluster_port_base=$(( port_base + 380 ))      # cluster1..3 on +381..+383
+cluster_bus_port_base=$(( port_base + 383 ))  # their buses on +384..+386
+cluster_node_timeout_ms=3000
 
 # Bounds on waiting (seconds) and the polling step.
 ready_timeout_s=${MTG_STACK_READY_TIMEOUT_S:-60}
@@ -32,12 +38,15 @@ poll_step_s=0.05
 log_tail_lines=30
 max_log_bytes=$(( 64 * 1024 * 1024 ))  # a bigger server log moves to NAME.log.1 at start
 
-# is_stack_server NAME: true when NAME is one of the stack's servers.
+# is_stack_server NAME: true when NAME is one of the stack's servers (cluster nodes included).
 is_stack_server() {
   local s
-  for s in "${stack_servers[@]}"; do [ "$s" = "$1" ] && return 0; done
+  for s in "${stack_servers[@]}" "${cluster_servers[@]}"; do [ "$s" = "$1" ] && return 0; done
   return 1
 }
+
+# is_cluster_node NAME: true for cluster1..3.
+is_cluster_node() { [[ $1 =~ ^cluster[1-3]$ ]]; }
 
 # server_port NAME: the port a server listens on (ClickHouse: its HTTP port).
 server_port() {
@@ -45,7 +54,15 @@ server_port() {
     redis) echo "$redis_port" ;;
     postgres) echo "$pg_port" ;;
     clickhouse) echo "$ch_http_port" ;;
+    cluster[1-3]) echo $(( cluster_port_base + ${1#cluster} )) ;;
   esac
+}
+
+# cluster_nodes: "127.0.0.1:P1,127.0.0.1:P2,127.0.0.1:P3", the seeds a cluster client reads.
+cluster_nodes() {
+  local name nodes=()
+  for name in "${cluster_servers[@]}"; do nodes+=("$stack_host:$(server_port "$name")"); done
+  (IFS=,; echo "${nodes[*]}")
 }
 
 # server_dir NAME: the server's kept data directory.

@@ -9,7 +9,7 @@ port_file() { echo "$stack_run/$1.port"; }
 # server_exe NAME: the executable a server's process runs.
 server_exe() {
   case $1 in
-    redis) echo /usr/bin/redis-server ;;
+    redis|cluster[1-3]) echo /usr/bin/redis-server ;;
     postgres) echo /usr/lib/postgresql/15/bin/postgres ;;
     clickhouse) echo /usr/sbin/clickhouse-server ;;
   esac

@@ -8,7 +8,7 @@ pg_bin=/usr/lib/postgresql/15/bin
 # probe_server NAME PORT: true when the server answers as ready on PORT.
 probe_server() {
   case $1 in
-    redis) [ "$(timeout 2 redis-cli -h "$stack_host" -p "$2" ping 2>/dev/null)" = PONG ] ;;
+    redis|cluster[1-3]) [ "$(timeout 2 redis-cli -h "$stack_host" -p "$2" ping 2>/dev/null)" = PONG ] ;;
     postgres) "$pg_bin/pg_isready" -q -t 2 -h "$stack_host" -p "$2" -U postgres -d postgres ;;
     clickhouse) [ "$(curl -s --max-time 2 "http://$stack_host:$2/ping" 2>/dev/null)" = Ok. ] ;;
   esac
@@ -71,6 +71,51 @@ launch_redis() {
     --maxmemory-policy noeviction
 }
 
+# A cluster node keeps its nodes.conf in its directory: killed and started again, it
+# rejoins with its slots. Full coverage is not required, so the other masters' slots
+# keep serving while one is down.
+launch_cluster_node() {
+  local name=$1 dir port
+  dir=$(server_dir "$name")
+  port=$(server_port "$name")
+  mkdir -p "$dir"
+  require_free_port "$name" $(( cluster_bus_port_base + ${name#cluster} ))
+  start_detached "$name" "$port" redis-server --port "$port" --bind "$stack_host" --dir "$dir" \
+    --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout "$cluster_node_timeout_ms" \
+    --cluster-port $(( cluster_bus_port_base + ${name#cluster} )) --cluster-require-full-coverage no \
+    --appendonly yes --appendfsync "$(redis_durability)" --save "" --daemonize no --maxmemory-policy noeviction
+}
+
+# cluster_state PORT: what CLUSTER INFO of the node on PORT says of the cluster ("ok", "fail").
+cluster_state() {
+  timeout 2 redis-cli -h "$stack_host" -p "$1" cluster info 2>/dev/null | tr -d '\r' |
+    sed -n 's/^cluster_state://p'
+}
+
+# form_cluster: joins the three nodes into one cluster with every slot assigned, once
+# (a node that knows other nodes already belongs to it), and waits until each says ok.
+form_cluster() {
+  local name port start known
+  port=$(server_port cluster1)
+  known=$(timeout 2 redis-cli -h "$stack_host" -p "$port" cluster info | tr -d '\r' |
+    sed -n 's/^cluster_known_nodes://p')
+  if [ "${known:-1}" = 1 ]; then
+    log "redis cluster: creating it on $(cluster_nodes)"
+    # shellcheck disable=SC2046
+    redis-cli --cluster create $(cluster_nodes | tr , ' ') --cluster-replicas 0 --cluster-yes \
+      >>"$(server_log cluster1)" 2>&1 || fail_start cluster1 "redis-cli --cluster create failed"
+  fi
+  for name in "${cluster_servers[@]}"; do
+    port=$(server_port "$name")
+    start=$(now_us)
+    until [ "$(cluster_state "$port")" = ok ]; do
+      (( $(now_us) - start < ready_timeout_s * 1000000 )) ||
+        fail_start "$name" "cluster_state not ok after ${ready_timeout_s}s"
+      sleep "$poll_step_s"
+    done
+  done
+}
+
 # init_postgres DIR: a new cluster (trust auth, user postgres), made aside then moved in place.
 init_postgres() {
   local dir=$1 tmp="$1.init"
@@ -130,6 +175,7 @@ fail_start() {
 }
 
 # launch_server NAME: starts NAME unless it already runs (then checks it runs on our port).
+# A cluster node's port is taken by its bus port too (require_free_port in its launch).
 launch_server() {
   local name=$1 pid port recorded
   port=$(server_port "$name")
@@ -141,7 +187,7 @@ launch_server() {
   fi
   forget_server "$name"
   require_free_port "$name" "$port"
-  "launch_$name"
+  if is_cluster_node "$name"; then launch_cluster_node "$name"; else "launch_$name"; fi
 }
 
 # wait_ready NAME: polls until NAME answers; fails fast when its process exits. The

@@ -91,4 +91,27 @@ class BackendKeys {
   std::string prefix_;
 };
 
+// The keys of one partition (docs/scale-out.md): each carries the hash tag {p<N>}, so
+// that on a Redis Cluster the partition lives in one slot and a script may touch all of
+// them; the same names work on a single Redis.
+class PartitionKeys {
+ public:
+  // `prefix` must not be empty; `partition` >= 0.
+  PartitionKeys(std::string prefix, int partition)
+      : tagged_(std::move(prefix) + "{p" + std::to_string(partition) + "}"), partition_(partition) {
+    MTG_CHECK(partition >= 0);
+  }
+
+  int partition() const { return partition_; }
+  // Its owner's lease: "<owner> <epoch>", SET NX PX by partition/partition_lease.h.
+  std::string lease() const { return tagged_ + "lease"; }
+  // The last epoch handed out (INCR on every new owner, never lowered, no TTL): the
+  // fencing token every state-changing script of the partition checks.
+  std::string epoch() const { return tagged_ + "epoch"; }
+
+ private:
+  std::string tagged_;  // "<prefix>{p<N>}"
+  int partition_;
+};
+
 }  // namespace mtg

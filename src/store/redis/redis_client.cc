@@ -81,11 +81,6 @@ struct ArgvView {
   int argc() const { return static_cast<int>(ptrs.size()); }
 };
 
-// The first word of an error reply, e.g. "NOSCRIPT" for "NOSCRIPT No matching ...".
-std::string error_kind(const std::string& message) {
-  return message.substr(0, message.find(' '));
-}
-
 Status check_argv(const std::vector<std::string>& argv) {
   if (argv.empty()) return Status::invalid("redis: empty command");
   if (argv.size() > RedisClient::kMaxCommandArgs) {
@@ -146,14 +141,6 @@ Status RedisClient::drop_connection(const std::string& what) {
   return Status::unavailable("redis " + endpoint_ + ": " + what + ": " + reason);
 }
 
-Status RedisClient::reply_error(const RedisReply& reply) const {
-  MTG_CHECK(reply.is_error());
-  std::string kind = error_kind(reply.str);
-  std::string message = "redis " + endpoint_ + ": " + reply.str;
-  if (kind == "LOADING" || kind == "BUSY") return Status::unavailable(std::move(message));
-  return Status::invalid(std::move(message));
-}
-
 Result<RedisReply> RedisClient::raw_command(const std::vector<std::string>& argv) {
   MTG_RETURN_IF_ERROR(check_argv(argv));
   MTG_RETURN_IF_ERROR(ensure_connected());
@@ -166,7 +153,7 @@ Result<RedisReply> RedisClient::raw_command(const std::vector<std::string>& argv
 
 Result<RedisReply> RedisClient::command(const std::vector<std::string>& argv) {
   Result<RedisReply> reply = raw_command(argv);
-  if (reply.is_ok() && reply->is_error()) return reply_error(*reply);
+  if (reply.is_ok() && reply->is_error()) return reply_error_status(*reply, endpoint_);
   return reply;
 }
 
@@ -202,16 +189,9 @@ Result<std::vector<RedisReply>> RedisClient::pipeline(
 Result<RedisReply> RedisClient::eval(const RedisScript& script,
                                      const std::vector<std::string>& keys,
                                      const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"EVALSHA", script.sha1(), std::to_string(keys.size())};
-  argv.insert(argv.end(), keys.begin(), keys.end());
-  argv.insert(argv.end(), args.begin(), args.end());
-  Result<RedisReply> reply = raw_command(argv);
-  if (reply.is_ok() && reply->is_error() && error_kind(reply->str) == "NOSCRIPT") {
-    argv[0] = "EVAL";
-    argv[1] = script.source();
-    reply = raw_command(argv);
-  }
-  if (reply.is_ok() && reply->is_error()) return reply_error(*reply);
+  Result<RedisReply> reply = raw_command(script.evalsha_argv(keys, args));
+  if (reply.is_ok() && script.unknown_to_server(*reply)) reply = raw_command(script.eval_argv(keys, args));
+  if (reply.is_ok() && reply->is_error()) return reply_error_status(*reply, endpoint_);
   return reply;
 }
 

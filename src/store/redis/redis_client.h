@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "config/config.h"
+#include "store/redis/redis_eval.h"
 #include "store/redis/redis_reply.h"
 #include "store/redis/redis_script.h"
 #include "util/status.h"
@@ -26,7 +27,7 @@ struct redisContext;
 
 namespace mtg {
 
-class RedisClient {
+class RedisClient final : public RedisEval {
  public:
   // Most commands one pipeline() call may send.
   static constexpr size_t kMaxPipelineCommands = 10'000;
@@ -57,7 +58,7 @@ class RedisClient {
   // the server does not know the script (NOSCRIPT, e.g. after SCRIPT FLUSH or a
   // restart). Error replies map like command().
   Result<RedisReply> eval(const RedisScript& script, const std::vector<std::string>& keys,
-                          const std::vector<std::string>& args);
+                          const std::vector<std::string>& args) override;
 
   // The server's version from INFO, e.g. "7.0.15".
   Result<std::string> server_version();
@@ -76,7 +77,6 @@ class RedisClient {
   Status drop_connection(const std::string& what);
   // One command; error replies are returned as kError values, not as a Status.
   Result<RedisReply> raw_command(const std::vector<std::string>& argv);
-  Status reply_error(const RedisReply& reply) const;
 
   RedisConfig config_;
   std::string endpoint_;

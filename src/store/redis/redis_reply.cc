@@ -1,5 +1,7 @@
 #include "store/redis/redis_reply.h"
 
+#include "util/check.h"
+
 namespace mtg {
 
 std::string RedisReply::debug_string() const {
@@ -24,6 +26,18 @@ std::string RedisReply::debug_string() const {
     }
   }
   return "(unknown)";
+}
+
+std::string RedisReply::error_kind() const {
+  MTG_CHECK(is_error());
+  return str.substr(0, str.find(' '));
+}
+
+Status reply_error_status(const RedisReply& error, const std::string& endpoint) {
+  const std::string kind = error.error_kind();
+  std::string message = "redis " + endpoint + ": " + error.str;
+  if (kind == "LOADING" || kind == "BUSY") return Status::unavailable(std::move(message));
+  return Status::invalid(std::move(message));
 }
 
 }  // namespace mtg

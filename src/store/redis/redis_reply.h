@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "util/status.h"
+
 namespace mtg {
 
 struct RedisReply {
@@ -20,6 +22,12 @@ struct RedisReply {
   bool is_error() const { return type == Type::kError; }
   // Short human-readable rendering for logs and test failures.
   std::string debug_string() const;
+  // The first word of an error reply, e.g. "NOSCRIPT" for "NOSCRIPT No matching ...".
+  std::string error_kind() const;
 };
+
+// An error reply of the server at `endpoint` as a Status that keeps what Redis said:
+// kUnavailable for LOADING and BUSY (the server cannot answer now), else kInvalidArgument.
+Status reply_error_status(const RedisReply& error, const std::string& endpoint);
 
 }  // namespace mtg

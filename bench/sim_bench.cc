@@ -1,5 +1,6 @@
 // bench/sim: the simulator's order rate with zero latency (intent + deal lines in its
-// journal and ledger, made durable before each result is answered) beside what this
+// journal and ledger, made durable before any result is answered: one order at a time,
+// and in group commits of 16 and 256 orders) beside what this
 // disk allows one durable line at a time (write + fdatasync of a ledger-sized line), in
 // the same run and the same directory. Prints figures, never passes or fails on time.
 // Needs no stack.
@@ -11,6 +12,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <string>
+#include <vector>
 
 #include "sim/terminal_sim.h"
 #include "testkit/temp_dir.h"
@@ -67,16 +69,41 @@ Result<double> one_at_a_time(const std::string& ledger, int orders) {
   return orders / seconds_since(start);
 }
 
+// Orders per second through TerminalSim::handle_all, `group` orders per group commit
+// (what mtguard sim does with the frames it reads together).
+Result<double> grouped(const std::string& ledger, int orders, int group) {
+  SimConfig config;
+  auto sim = sim::TerminalSim::open(ledger, config, SystemClock::instance(), [](int) {});
+  if (!sim) return sim.status();
+  const int64_t now = SystemClock::instance().now_ms();
+  std::vector<link::Frame> frames;
+  const auto start = Steady::now();
+  for (int i = 0; i < orders; ++i) {
+    frames.push_back(market_order(i, now));
+    if (static_cast<int>(frames.size()) < group && i + 1 < orders) continue;
+    auto replies = (*sim)->handle_all(frames);
+    if (!replies) return replies.status();
+    frames.clear();
+  }
+  return orders / seconds_since(start);
+}
+
 int run(int orders) {
   testkit::TempDir dir;
   auto disk = fdatasync_rate(dir.file("lines"), orders);
   if (!disk) return fail(disk.status().to_string());
   auto single = one_at_a_time(dir.file("single.ledger"), orders);
   if (!single) return fail(single.status().to_string());
+  auto group_of_16 = grouped(dir.file("g16.ledger"), orders, 16);
+  if (!group_of_16) return fail(group_of_16.status().to_string());
+  auto group_of_256 = grouped(dir.file("g256.ledger"), orders, 256);
+  if (!group_of_256) return fail(group_of_256.status().to_string());
   std::printf("orders                                          %d (market, zero latency, %s)\n", orders,
               dir.path().c_str());
   std::printf("disk: write + fdatasync of one 200-byte line    %10.0f lines/s (baseline)\n", *disk);
   std::printf("sim: one order at a time (handle)               %10.0f orders/s\n", *single);
+  std::printf("sim: 16 orders a group commit (handle_all)      %10.0f orders/s\n", *group_of_16);
+  std::printf("sim: 256 orders a group commit (handle_all)     %10.0f orders/s\n", *group_of_256);
   return 0;
 }
 

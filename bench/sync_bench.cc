@@ -1,5 +1,6 @@
 // bench/sync: the backend's ClickHouse sync throughput (rows/s: DuckDB outbox -> HTTP
-// JSONEachRow batches of 50 -> ClickHouse, rows deleted from the outbox after each)
+// JSONEachRow batches as SyncPolicy sizes them for a backlog -> ClickHouse, rows deleted
+// from the outbox after each)
 // beside `clickhouse-client` inserting the same rows (JSONEachRow, one statement over
 // the native TCP port) in the same run. Also HistoryWriter's DuckDB rates: ingest of
 // new results and replay of results logged already (a refill).
@@ -16,6 +17,7 @@
 
 #include "backend/clickhouse_sync.h"
 #include "backend/history_writer.h"
+#include "store/clickhouse/clickhouse_client.h"
 #include "store/duckdb/duckdb_migrations.h"
 #include "testkit/temp_dir.h"
 
@@ -114,7 +116,8 @@ int run(int rows) {
   std::printf("rows                                   %d\n", rows);
   std::printf("DuckDB ingest (HistoryWriter, 500/txn) %10.0f rows/s\n", rows / ingest_s);
   std::printf("DuckDB replay (HistoryWriter, known)   %10.0f rows/s\n", rows / replay_s);
-  std::printf("ClickHouse sync (HTTP, 50-row batches) %10.0f rows/s\n", rows / sync_s);
+  std::printf("ClickHouse sync (HTTP, backlog batches)  %10.0f rows/s (up to %d rows a request, gzip from %zu KiB)\n",
+              rows / sync_s, SyncOptions{}.backlog_batch_rows, ClickHouseClient::kCompressMinBytes >> 10);
   std::printf("clickhouse-client (TCP, one INSERT)    %10.0f rows/s (incl. process start)\n", rows / client_s);
   return 0;
 }

@@ -80,7 +80,6 @@ Status Backend::loop(const std::atomic<bool>& stop) {
     auto synced = pipe_->sync.tick();
     if (!synced) return synced.status().with_context("clickhouse sync");
     if (*synced > 0) observer_.on_synced(*synced);
-    reply_finished_snapshot();
     if (clock_.steady_ms() >= next_housekeeping) {
       MTG_RETURN_IF_ERROR(housekeeping());
       next_housekeeping = clock_.steady_ms() + kHousekeepingMs;

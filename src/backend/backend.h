@@ -13,7 +13,6 @@
 #include "backend/clickhouse_sync.h"
 #include "backend/history_writer.h"
 #include "backend/order_mirror.h"
-#include "backend/snapshot_worker.h"
 #include "backend/stream_consumer.h"
 #include "backend_channel/backend_channel.h"
 #include "backend_channel/backend_command.h"
@@ -97,8 +96,9 @@ class Backend {
   // Marks the command's lease taken; false (answered "dropped") when the lease is gone.
   bool take(const BackendCommand& command);
   void reply(const std::string& request_id, const std::string& json);
-  void reply_finished_snapshot();
-  void reply_snapshot(const std::optional<SnapshotWorker::Done>& done);
+  // CHECKPOINT, then a copy of the file to the command's path, with every write held
+  // meanwhile; the reply (ok, bytes, pause_ms) or the error's.
+  std::string take_snapshot(const BackendCommand& command);
   Status restore_duckdb(const BackendCommand& command);
   std::string reconcile_redis();
 
@@ -150,7 +150,6 @@ class Backend {
   StreamConsumer results_;  // RTRS
   StreamConsumer events_;   // the trade events
   std::unique_ptr<DuckPipeline> pipe_;  // never null
-  SnapshotWorker snapshots_;            // destroyed (joined) before the pipeline
   bool refill_pending_ = false;
   RefillCount refill_count_;    // of the refill under way (published in the heartbeat)
   int64_t next_refill_ms_ = 0;  // steady clock

@@ -45,12 +45,9 @@ Status Backend::run_command(const BackendCommand& command) {
   switch (command.verb) {
     case BackendVerb::kResume:
       return pipe_->sync.resume();
-    case BackendVerb::kSnapshot: {
-      spdlog::info("backend: snapshot {} to {}", command.request_id, command.path);
-      Status started = snapshots_.start(*pipe_->db, command.request_id, command.path);
-      if (!started.is_ok()) reply(command.request_id, error_reply(started.to_string()));
+    case BackendVerb::kSnapshot:
+      reply(command.request_id, take_snapshot(command));
       return Status::ok();
-    }
     case BackendVerb::kRestoreDuckdb:
       return restore_duckdb(command);
     case BackendVerb::kReconcileRedis:
@@ -77,17 +74,22 @@ void Backend::reply(const std::string& request_id, const std::string& json_text)
   if (!set) spdlog::error("backend: reply to {}: {}", request_id, set.status().to_string());
 }
 
-void Backend::reply_finished_snapshot() { reply_snapshot(snapshots_.poll()); }
-
-void Backend::reply_snapshot(const std::optional<SnapshotWorker::Done>& done) {
-  if (!done) return;
-  if (!done->bytes) {
-    spdlog::error("backend: snapshot {} failed: {}", done->request_id, done->bytes.status().to_string());
-    reply(done->request_id, error_reply(done->bytes.status().to_string()));
-    return;
+// Writes are held for the moment it takes: this loop is their only writer, and it
+// runs nothing else until the copy is done (backup-format.md, "Backend commands").
+std::string Backend::take_snapshot(const BackendCommand& command) {
+  const int64_t start_ms = clock_.steady_ms();
+  Status s = pipe_->db->exec("CHECKPOINT");
+  if (s.is_ok()) s = pipe_->db->copy_checkpointed_file_to(command.path);
+  const int64_t pause_ms = clock_.steady_ms() - start_ms;
+  if (!s.is_ok()) {
+    spdlog::error("backend: snapshot {} failed: {}", command.request_id, s.to_string());
+    return error_reply(s.to_string());
   }
-  spdlog::info("backend: snapshot {} done ({} bytes)", done->request_id, *done->bytes);
-  reply(done->request_id, dump({{"ok", true}, {"bytes", *done->bytes}}));
+  std::error_code ec;
+  const auto bytes = static_cast<int64_t>(std::filesystem::file_size(command.path, ec));
+  spdlog::info("backend: snapshot {} to {} ({} bytes): writes held {} ms", command.request_id, command.path, bytes,
+               pause_ms);
+  return dump({{"ok", true}, {"bytes", ec ? -1 : bytes}, {"pause_ms", pause_ms}});
 }
 
 // The candidate is checked while the live database stays in use; then every
@@ -100,7 +102,6 @@ Status Backend::restore_duckdb(const BackendCommand& command) {
     return Status::ok();
   }
   const std::string& path = config_.duckdb.path;
-  reply_snapshot(snapshots_.wait());  // a running snapshot finishes first
   pipe_.reset();  // every connection to the live file closes here
   const int64_t now_ms = clock_.now_ms();
   auto aside = swap_duckdb_file(path, command.path, now_ms);

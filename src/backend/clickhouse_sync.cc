@@ -52,13 +52,15 @@ Status ClickHouseSync::load() {
   return Status::ok();
 }
 
-Result<bool> ClickHouseSync::due() {
+Result<int> ClickHouseSync::due() {
   const int64_t now = clock_.now_ms();
-  if (failed_.open) return policy_.should_retry(failed_.last_attempt_ms, now);
+  // A failed batch goes again whole: it was never larger than the backlog's limit.
+  if (failed_.open) return policy_.should_retry(failed_.last_attempt_ms, now) ? policy_.options().backlog_batch_rows : 0;
   auto pending = db_.query("SELECT count(*), min(created_at) FROM sync_outbox");
   if (!pending) return pending.status();
   const int64_t rows = as_int(pending->rows[0][0]);
-  return policy_.should_send(rows, as_int(pending->rows[0][1]), last_send_ms_, now);
+  if (!policy_.should_send(rows, as_int(pending->rows[0][1]), last_send_ms_, now)) return 0;
+  return policy_.batch_limit(rows);
 }
 
 Result<int64_t> ClickHouseSync::tick() {
@@ -70,7 +72,7 @@ Result<int64_t> ClickHouseSync::tick() {
     if (!sent) return sent.status();
     synced += *sent;
     // A batch that was not full (or not sent) leaves nothing waiting behind it.
-    if (*sent < policy_.options().batch_rows || clock_.steady_ms() - start >= kDrainBudgetMs) return synced;
+    if (*sent == 0 || *sent < last_limit_ || clock_.steady_ms() - start >= kDrainBudgetMs) return synced;
   }
 }
 
@@ -79,10 +81,11 @@ Result<int64_t> ClickHouseSync::send_if_due() {
     MTG_RETURN_IF_ERROR(probe());
     return int64_t{0};  // a resumed sync sends on the next tick
   }
-  auto is_due = due();
-  if (!is_due) return is_due.status();
-  if (!*is_due) return int64_t{0};
-  auto batch = failed_.open ? read_batch(failed_.first_seq, failed_.last_seq) : read_batch(0, INT64_MAX);
+  auto limit = due();
+  if (!limit) return limit.status();
+  last_limit_ = *limit;
+  if (*limit == 0) return int64_t{0};
+  auto batch = failed_.open ? read_batch(failed_.first_seq, failed_.last_seq, *limit) : read_batch(0, INT64_MAX, *limit);
   if (!batch) return batch.status();
   if (batch->rows == 0) {
     // A failed batch whose rows are gone (nothing left to send): close it.
@@ -92,10 +95,11 @@ Result<int64_t> ClickHouseSync::send_if_due() {
   return send(*batch);
 }
 
-Result<ClickHouseSync::Batch> ClickHouseSync::read_batch(int64_t first_seq, int64_t last_seq) {
+Result<ClickHouseSync::Batch> ClickHouseSync::read_batch(int64_t first_seq, int64_t last_seq, int limit) {
+  MTG_CHECK(limit >= 1 && limit <= kMaxBatchRows);
   auto rows = db_.query_params(
       "SELECT seq, target, row_json FROM sync_outbox WHERE seq BETWEEN ? AND ? ORDER BY seq LIMIT ?",
-      {first_seq, last_seq, static_cast<int64_t>(policy_.options().batch_rows)});
+      {first_seq, last_seq, static_cast<int64_t>(limit)});
   if (!rows) return rows.status();
   Batch batch;
   batch.first_seq = first_seq;
@@ -113,7 +117,7 @@ Result<ClickHouseSync::Batch> ClickHouseSync::read_batch(int64_t first_seq, int6
     insert->second += '\n';
     ++batch.rows;
   }
-  MTG_CHECK(batch.rows <= policy_.options().batch_rows);
+  MTG_CHECK(batch.rows <= limit);
   return batch;
 }
 

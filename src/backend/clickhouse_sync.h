@@ -47,8 +47,9 @@ class ClickHouseSync {
   Status load();
 
   // While suspended: the probe above, nothing else. Otherwise sends a batch when the
-  // policy says so, and while the batches sent are full (a
-  // backlog, e.g. after an outage or a suspension) more, back to back, for up to
+  // policy says so (larger while a backlog waits: SyncPolicy::batch_limit), and while
+  // the batches sent are full (a backlog, e.g. after an outage or a suspension) more,
+  // back to back, for up to
   // kDrainBudgetMs. Returns the rows synced (0 when nothing was due, suspended, or the
   // send failed; a failure is not an error: it is recorded). Errors are DuckDB
   // failures only.
@@ -85,8 +86,9 @@ class ClickHouseSync {
     std::vector<std::pair<std::string, std::string>> inserts;
   };
 
-  Result<bool> due();
-  Result<Batch> read_batch(int64_t first_seq, int64_t last_seq);
+  // The most rows the batch due now may take; 0 when none is due.
+  Result<int> due();
+  Result<Batch> read_batch(int64_t first_seq, int64_t last_seq, int limit);
   Result<int64_t> send(const Batch& batch);
   Status on_success(const Batch& batch);
   Status on_failure(const Batch& batch, const Status& error);
@@ -106,6 +108,7 @@ class ClickHouseSync {
   int64_t answering_since_ms_ = -1; // since when every ping was answered; -1: the last failed
   FailedBatch failed_;
   int64_t last_send_ms_ = -1;
+  int last_limit_ = 0;  // the limit of the last batch due (0: none was)
   int64_t rows_synced_ = 0;
   std::string last_error_;
 };

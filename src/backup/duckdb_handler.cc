@@ -101,7 +101,15 @@ Result<std::string> DuckdbHandler::snapshot(const std::string& raw_path) {
     auto db = DuckDatabase::open_read_only(config.duckdb.path);  // never creates the file the backend owns
     if (db) {
       remove_duckdb_files(raw_path);  // a snapshot a backend that let go of the file had begun
-      MTG_RETURN_IF_ERROR((*db)->snapshot_to(raw_path));
+      // Our read-only open excludes every writer: the file is a snapshot unless its WAL
+      // holds changes (a backend killed before its checkpoint), which only a copy through
+      // DuckDB (replaying the WAL) takes in.
+      Status copied = (*db)->copy_checkpointed_file_to(raw_path);
+      if (copied.code() == Code::kFailedPrecondition) {
+        spdlog::info("backup duckdb: {}; copying through DuckDB instead", copied.message());
+        copied = (*db)->snapshot_to(raw_path);
+      }
+      MTG_RETURN_IF_ERROR(copied);
       return std::string("direct");
     }
     if (db.status().code() == Code::kNotFound) return Status::not_found("no DuckDB file at " + config.duckdb.path);
@@ -129,7 +137,9 @@ Result<TableCounts> DuckdbHandler::compress_raw(const std::string& raw_path, con
 Status DuckdbHandler::take(const std::string& dir, Manifest& manifest) {
   const std::string raw_path = raw_snapshot_path(*env_.config);
   remove_duckdb_files(raw_path);  // left by a backup that died (one runs at a time: the kind's lock)
+  const int64_t start_ms = env_.clock->steady_ms();
   auto how = snapshot(raw_path);
+  const int64_t snapshot_ms = env_.clock->steady_ms() - start_ms;
   auto counts = how ? compress_raw(raw_path, dir, manifest) : Result<TableCounts>(how.status());
   remove_duckdb_files(raw_path);
   if (!counts) return counts.status();
@@ -137,7 +147,7 @@ Status DuckdbHandler::take(const std::string& dir, Manifest& manifest) {
   manifest.source = {{"path", env_.config->duckdb.path}, {"taken_by", *how}};
   nlohmann::json tables = nlohmann::json::object();
   for (const auto& [table, rows] : *counts) tables[table] = rows;
-  manifest.facts = {{"tables", tables}, {"compression", "lz4-frame"}};
+  manifest.facts = {{"tables", tables}, {"compression", "lz4-frame"}, {"snapshot_ms", snapshot_ms}};
   return Status::ok();
 }
 

@@ -1,6 +1,9 @@
-// The `duckdb` kind: a consistent snapshot (DuckDB ATTACH + COPY FROM DATABASE) taken
-// by the backend when it runs (it owns the file), else by opening the file directly;
-// row counts per table go into the manifest; the snapshot is stored as an LZ4 frame.
+// The `duckdb` kind: a consistent snapshot taken by the backend when it runs (it owns
+// the file: CHECKPOINT, then a copy of the file while it holds writes), else by opening
+// the file directly (read-only, which excludes writers: a copy of the file, or ATTACH +
+// COPY FROM DATABASE when its WAL holds changes); row counts per table and how long the
+// snapshot took (facts.snapshot_ms: the write pause, plus the request's round trip when
+// the backend took it) go into the manifest; the snapshot is stored as an LZ4 frame.
 // The raw snapshot is written beside the DuckDB file (<duckdb.path>.backup-raw), on the
 // file system the database lives on, and removed once compressed: faults of the backup
 // directory never reach a DuckDB write.

@@ -35,19 +35,19 @@ Result<std::string> read_all(int fd, const std::string& path) {
 
 }  // namespace
 
-Result<std::unique_ptr<JsonlFile>> JsonlFile::open(const std::string& path, std::vector<nlohmann::json>& records) {
+Result<std::unique_ptr<JsonlFile>> JsonlFile::open(const std::string& path, std::vector<nlohmann::json>& records,
+                                                   FileSystem& fs) {
   const bool existed = std::filesystem::exists(path);
   Fd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
   if (!fd.valid()) return errno_status("open " + path);
   // Best effort: the new file holds nothing yet.
-  if (!existed) (void)FileSystem::real().sync_dir(parent_dir(path));
+  if (!existed) (void)fs.sync_dir(parent_dir(path));
   auto data = read_all(fd.get(), path);
   if (!data.is_ok()) return data.status();
+  std::vector<size_t> line_ends;
   size_t good_end = 0;  // bytes up to the end of the last good line
   int torn = 0;
-  size_t line_no = 0;
   while (good_end < data->size()) {
-    ++line_no;
     const size_t nl = data->find('\n', good_end);
     const bool complete = nl != std::string::npos;
     const size_t end = complete ? nl : data->size();
@@ -56,27 +56,45 @@ Result<std::unique_ptr<JsonlFile>> JsonlFile::open(const std::string& path, std:
     const bool valid = complete && !rec.is_discarded() && rec.is_object();
     if (!valid) {
       if (complete && nl + 1 < data->size()) {
-        return Status::corruption(path + ": line " + std::to_string(line_no) + " is damaged");
+        return Status::corruption(path + ": line " + std::to_string(line_ends.size() + 1) + " is damaged");
       }
       torn = 1;
       break;
     }
     records.push_back(std::move(rec));
     good_end = nl + 1;
+    line_ends.push_back(good_end);
   }
-  if (torn != 0) {
-    if (ftruncate(fd.get(), static_cast<off_t>(good_end)) != 0) return errno_status("truncate " + path);
-    MTG_RETURN_IF_ERROR(FileSystem::real().sync(fd.get(), path, SyncMode::kData));
-  }
-  return std::unique_ptr<JsonlFile>(new JsonlFile(path, std::move(fd), torn));
+  MTG_CHECK(line_ends.size() <= records.size());
+  std::unique_ptr<JsonlFile> file(new JsonlFile(path, std::move(fd), torn, std::move(line_ends), fs));
+  if (torn != 0) MTG_RETURN_IF_ERROR(file->keep_first(file->line_ends_.size()));
+  return file;
 }
 
 Status JsonlFile::append(const nlohmann::json& record) {
   MTG_CHECK(record.is_object());
   std::string line = record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   line.push_back('\n');
-  MTG_RETURN_IF_ERROR(write_all(fd_.get(), path_, line));
-  return FileSystem::real().sync(fd_.get(), path_, SyncMode::kData);
+  MTG_RETURN_IF_ERROR(write_all(fd_.get(), path_, line, fs_));
+  line_ends_.push_back((line_ends_.empty() ? 0 : line_ends_.back()) + line.size());
+  ++unsynced_lines_;
+  return Status::ok();
+}
+
+Status JsonlFile::sync() {
+  if (unsynced_lines_ == 0) return Status::ok();
+  MTG_RETURN_IF_ERROR(fs_.sync(fd_.get(), path_, SyncMode::kData));
+  unsynced_lines_ = 0;
+  return Status::ok();
+}
+
+Status JsonlFile::keep_first(size_t lines) {
+  MTG_CHECK(lines <= line_ends_.size());
+  const size_t bytes = lines == 0 ? 0 : line_ends_[lines - 1];
+  if (ftruncate(fd_.get(), static_cast<off_t>(bytes)) != 0) return errno_status("truncate " + path_);
+  line_ends_.resize(lines);
+  unsynced_lines_ = 1;  // the truncation itself
+  return sync();
 }
 
 }  // namespace mtg::sim

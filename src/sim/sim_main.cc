@@ -3,7 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <algorithm>
 #include <deque>
+#include <span>
 #include <thread>
 
 #include "link/link_client.h"
@@ -15,6 +17,7 @@ namespace {
 constexpr int kPollMs = 100;
 constexpr size_t kMaxQueuedRequests = 10'000;  // engine frames read ahead of execution
 constexpr size_t kMaxDelayedReplies = 1'000;   // slow results held back at once; more are sent at once
+constexpr size_t kMaxGroupRequests = 256;      // engine frames answered with one group commit
 
 Result<SimConfig> effective_config(const SimConfig& base, const SimOptions& options) {
   SimConfig c = base;
@@ -83,20 +86,30 @@ Status run_sim(const Config& config, const std::string& instance_id, const SimOp
       delayed.clear();
       send_all(*client, (*sim)->on_connect());
     }
-    for (size_t i = 0; i < requests.size(); ++i) {  // requests may grow below
-      auto reply = (*sim)->handle(requests[i]);
-      if (!reply.is_ok()) return reply.status();
-      if (reply->drop_link) {
+    // Frames read together are answered with one group commit of the ledger. A
+    // simulated latency spaces orders apart anyway: then each goes alone, so that its
+    // result is not held back behind the latencies of the others.
+    const size_t group = sim_config->latency_ms_max > 0 ? 1 : kMaxGroupRequests;
+    for (size_t next = 0; next < requests.size();) {  // requests may grow below
+      const size_t count = std::min(group, requests.size() - next);
+      auto replies = (*sim)->handle_all(std::span<const link::Frame>(requests).subspan(next, count));
+      if (!replies.is_ok()) return replies.status();
+      next += count;
+      const bool dropped = !replies->empty() && replies->back().drop_link;
+      for (Reply& reply : *replies) {
+        if (reply.drop_link) break;
+        if (reply.delay_ms > 0 && delayed.size() < kMaxDelayedReplies) {
+          delayed.push_back(Delayed{clock.steady_ms() + reply.delay_ms, std::move(reply.frames)});
+        } else {
+          send_all(*client, reply.frames);
+        }
+      }
+      if (dropped) {
         spdlog::info("sim: dropping the link after an execution (simulated)");
         client = std::make_unique<link::LinkClient>(link_options, clock);
         sessions = 0;
         delayed.clear();
         break;  // the rest came over the dropped connection: the engine asks again
-      }
-      if (reply->delay_ms > 0 && delayed.size() < kMaxDelayedReplies) {
-        delayed.push_back(Delayed{clock.steady_ms() + reply->delay_ms, std::move(reply->frames)});
-      } else {
-        send_all(*client, reply->frames);
       }
       // Keeps heartbeats flowing while simulated latencies add up.
       if (requests.size() < kMaxQueuedRequests) client->poll(0, requests);

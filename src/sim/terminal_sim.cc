@@ -22,9 +22,9 @@ std::vector<T> first(std::vector<T> items, size_t limit, bool& truncated) {
 
 Result<std::unique_ptr<TerminalSim>> TerminalSim::open(const std::string& ledger_path,
                                                        const SimConfig& config, const Clock& clock,
-                                                       SleepFn sleep) {
+                                                       SleepFn sleep, FileSystem& fs) {
   auto book = std::make_unique<Book>(config.account == "hedging");
-  auto ledger = Ledger::open(ledger_path, *book);
+  auto ledger = Ledger::open(ledger_path, *book, fs);
   if (!ledger.is_ok()) return ledger.status().with_context("simulator ledger");
   for (const std::string& id : (*ledger)->interrupted()) {
     spdlog::warn("sim: order {} was interrupted by a crash before execution; it counts as not executed", id);
@@ -50,11 +50,32 @@ TerminalSim::TerminalSim(std::unique_ptr<Book> book, std::unique_ptr<Ledger> led
   MTG_CHECK(broker_.hedging() == (config.account == "hedging"));
 }
 
+Result<std::vector<Reply>> TerminalSim::handle_all(std::span<const link::Frame> requests) {
+  std::vector<Reply> replies;
+  replies.reserve(requests.size());
+  for (const link::Frame& request : requests) {
+    auto reply = handle_unsynced(request);
+    if (!reply.is_ok()) return reply.status();
+    replies.push_back(std::move(*reply));
+    if (replies.back().drop_link) break;
+  }
+  MTG_RETURN_IF_ERROR(ledger_->sync());  // one group commit: only now may any reply be sent
+  MTG_CHECK(replies.size() <= requests.size());
+  return replies;
+}
+
 Result<Reply> TerminalSim::handle(const link::Frame& request) {
+  auto replies = handle_all(std::span<const link::Frame>(&request, 1));
+  if (!replies.is_ok()) return replies.status();
+  MTG_CHECK(replies->size() == 1);
+  return std::move(replies->front());
+}
+
+Result<Reply> TerminalSim::handle_unsynced(const link::Frame& request) {
   Reply reply;
   if (const auto* order = std::get_if<link::OrderFrame>(&request)) {
     const Book::Version before = book_->version();
-    auto result = execute(*order);
+    auto result = execute_unsynced(*order);
     if (!result.is_ok()) return result.status();
     reply.frames.push_back(std::move(*result));
     if (book_->version() != before) {
@@ -78,6 +99,13 @@ Result<Reply> TerminalSim::handle(const link::Frame& request) {
 }
 
 Result<link::ResultFrame> TerminalSim::execute(const link::OrderFrame& order) {
+  auto result = execute_unsynced(order);
+  if (!result.is_ok()) return result.status();
+  MTG_RETURN_IF_ERROR(ledger_->sync());
+  return result;
+}
+
+Result<link::ResultFrame> TerminalSim::execute_unsynced(const link::OrderFrame& order) {
   if (const link::ResultFrame* known = ledger_->find(order.client_id)) return *known;
   const int64_t now = clock_.now_ms();
   MTG_RETURN_IF_ERROR(ledger_->commit(IntentRecord{order.client_id, order.uuid, order.leg, order.action,
@@ -108,6 +136,7 @@ Result<std::vector<link::Frame>> TerminalSim::tick(int64_t now_ms) {
   const Book::Version before = book_->version();
   auto events = watch_.tick(now_ms);
   if (!events.is_ok()) return events.status();
+  MTG_RETURN_IF_ERROR(ledger_->sync());
   std::vector<link::Frame> frames;
   for (TradeEvent& event : *events) frames.push_back(link::EventFrame{std::move(event)});
   add_changes(frames, before);
@@ -115,6 +144,7 @@ Result<std::vector<link::Frame>> TerminalSim::tick(int64_t now_ms) {
 }
 
 std::vector<link::Frame> TerminalSim::on_connect() const {
+  MTG_CHECK(ledger_->unsynced_records() == 0);  // every public change syncs before it returns
   std::vector<link::Frame> frames;
   for (TradeEvent& event : ledger_->unacked_events()) frames.push_back(link::EventFrame{std::move(event)});
   return frames;

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -41,8 +42,21 @@ class TerminalSim {
   // random draws are seeded from config.seed and the number of records written, so
   // a restarted simulator does not replay its first draws. Precondition: config passed
   // check_sim_config().
+  // The ledger's files go through `fs` (tests inject faults), which must outlive the sim.
   static Result<std::unique_ptr<TerminalSim>> open(const std::string& ledger_path, const SimConfig& config,
-                                                   const Clock& clock, SleepFn sleep);
+                                                   const Clock& clock, SleepFn sleep,
+                                                   FileSystem& fs = FileSystem::real());
+
+  // Every public call that changes the ledger returns only once what it recorded is
+  // durable (Ledger::sync), so whatever it returns may be sent at once.
+
+  // The answers to frames read together, with one group commit for all of them: each
+  // is handled as handle() does, then the ledger is synced once, then the replies are
+  // returned, in order. Stops after the first reply that drops the link (the frames
+  // after it came over that connection: the engine asks again), so there may be fewer
+  // replies than requests. An error means the ledger could not be written: nothing
+  // may be sent, the simulator must stop.
+  Result<std::vector<Reply>> handle_all(std::span<const link::Frame> requests);
 
   // The answer to one engine frame: OrderFrame -> its ResultFrame (see execute), then
   // Positions when the positions changed and Orders when the pending orders changed;
@@ -55,9 +69,8 @@ class TerminalSim {
 
   // Executes an order at most once per client_id: a known client_id answers its
   // recorded result; an order received after expires_at answers 10022 unexecuted;
-  // otherwise intent (fsync) -> latency -> action (TradeDesk) -> record (fsync) ->
-  // result, which is 10012 instead, with probability timeout_after_fill_prob, when it
-  // filled.
+  // otherwise intent -> latency -> action (TradeDesk) -> record -> sync -> result,
+  // which is 10012 instead, with probability timeout_after_fill_prob, when it filled.
   Result<link::ResultFrame> execute(const link::OrderFrame& order);
 
   // The broker's own step at now_ms (MarketWatch::tick): an EventFrame per event
@@ -81,6 +94,9 @@ class TerminalSim {
  private:
   TerminalSim(std::unique_ptr<Book> book, std::unique_ptr<Ledger> ledger, const SimConfig& config,
               const Clock& clock, SleepFn sleep);
+  // handle() and execute() without the sync: what they record is not durable yet.
+  Result<Reply> handle_unsynced(const link::Frame& request);
+  Result<link::ResultFrame> execute_unsynced(const link::OrderFrame& order);
   // Positions and Orders frames for what changed in the book since `since`.
   void add_changes(std::vector<link::Frame>& frames, const Book::Version& since) const;
 

@@ -184,9 +184,11 @@ TEST_F(BackendSnapshotTest, SnapshotUnderLoadIsAConsistentPrefixAndRestoreRefill
   // commits to DuckDB before the outbox reaches ClickHouse).
   ASSERT_TRUE(wait_clickhouse(static_cast<int64_t>(rtrs_rows().size()))) << sys_->log_tail(dir() + "/backend.log");
   const std::string snap = dir() + "/snap-1.duckdb";
+  submit(60);  // ingest runs while the backend checkpoints and copies its file
   auto reply = request("snapshot 0a01 " + snap, "0a01", 5);
   ASSERT_EQ(reply.value("ok", false), true) << reply.dump();
   EXPECT_EQ(reply["bytes"].get<int64_t>(), static_cast<int64_t>(std::filesystem::file_size(snap)));
+  EXPECT_GE(reply["pause_ms"].get<int64_t>(), 0);  // how long writes were held
   submit(60);
 
   ASSERT_TRUE(sys_->wait_final(all_, kWaitMs));

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <mutex>
 
+#include "store/clickhouse/gzip_body.h"
 #include "util/check.h"
 
 namespace mtg {
@@ -91,8 +92,8 @@ std::string ClickHouseClient::url(const std::string& path, const Settings& param
   return out;
 }
 
-Result<std::string> ClickHouseClient::request(const std::string& full_url,
-                                              const std::string* body) {
+Result<std::string> ClickHouseClient::request(const std::string& full_url, const std::string* body,
+                                              bool gzipped) {
   MTG_CHECK(body == nullptr || body->size() <= kMaxRequestBytes);
   CURL* curl = handle(curl_);
   ResponseSink sink;
@@ -100,6 +101,8 @@ Result<std::string> ClickHouseClient::request(const std::string& full_url,
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &sink);
   // No "Expect: 100-continue" round trip before large bodies.
   curl_slist* headers = curl_slist_append(nullptr, "Expect:");
+  if (gzipped) headers = curl_slist_append(headers, "Content-Encoding: gzip");
+  MTG_CHECK(headers != nullptr);
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   if (body != nullptr) {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
@@ -148,8 +151,10 @@ Status ClickHouseClient::insert_json_each_row(const std::string& table,
   Settings params = settings;
   params.emplace_back("query",
                       "INSERT INTO " + config_.database + "." + table + " FORMAT JSONEachRow");
-  Result<std::string> body = request(url("/", params), &rows_ndjson);
-  return body.status();
+  if (rows_ndjson.size() < kCompressMinBytes) return request(url("/", params), &rows_ndjson).status();
+  auto gzipped = gzip_compress(rows_ndjson);
+  if (!gzipped) return gzipped.status();
+  return request(url("/", params), &*gzipped, true).status();
 }
 
 Result<std::string> ClickHouseClient::server_version() {

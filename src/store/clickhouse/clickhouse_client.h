@@ -31,6 +31,9 @@ class ClickHouseClient {
   // Largest request body (SQL or rows) and largest response body accepted.
   static constexpr size_t kMaxRequestBytes = 256u << 20;
   static constexpr size_t kMaxResponseBytes = 256u << 20;
+  // Insert bodies this large or larger are sent gzip-compressed; smaller ones as they
+  // are (compressing a few rows costs more than it saves on a local link).
+  static constexpr size_t kCompressMinBytes = 64u << 10;
   // Longest piece of a server error body kept in a Status message.
   static constexpr size_t kMaxErrorTextBytes = 2048;
 
@@ -48,7 +51,8 @@ class ClickHouseClient {
   Result<std::string> query(const std::string& sql, const Settings& settings = {});
 
   // Inserts newline-separated JSON objects into `<config.database>.<table>` with
-  // FORMAT JSONEachRow. `table` is a bare identifier ([A-Za-z0-9_]+).
+  // FORMAT JSONEachRow, in one request. `table` is a bare identifier ([A-Za-z0-9_]+).
+  // Rows of kCompressMinBytes or more travel gzip-compressed (Content-Encoding: gzip).
   Status insert_json_each_row(const std::string& table, const std::string& rows_ndjson,
                               const Settings& settings = {});
 
@@ -71,7 +75,8 @@ class ClickHouseClient {
  private:
   ClickHouseClient(const ClickHouseConfig& config, void* curl);
   // One HTTP request; `body` == nullptr sends a GET. Returns the 200 response body.
-  Result<std::string> request(const std::string& path_and_query, const std::string* body);
+  // `gzipped`: the body is a gzip stream (sent with Content-Encoding: gzip).
+  Result<std::string> request(const std::string& path_and_query, const std::string* body, bool gzipped = false);
   std::string url(const std::string& path, const Settings& params) const;
 
   ClickHouseConfig config_;

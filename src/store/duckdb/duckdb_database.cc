@@ -26,6 +26,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
+const char* const kInMemory = ":memory:";  // DuckDB's name for a private in-memory database
+
 // Owns a duckdb_result for the scope of one call.
 struct ResultGuard {
   duckdb_result result{};
@@ -119,7 +121,7 @@ Result<std::unique_ptr<DuckDatabase>> DuckDatabase::open(const std::string& path
 }
 
 Result<std::unique_ptr<DuckDatabase>> DuckDatabase::open_read_only(const std::string& path) {
-  if (path == ":memory:") return Status::invalid("duckdb: an in-memory database cannot be opened read-only");
+  if (path == kInMemory) return Status::invalid("duckdb: an in-memory database cannot be opened read-only");
   return open_file(path, true);
 }
 
@@ -129,7 +131,7 @@ Result<std::unique_ptr<DuckDatabase>> DuckDatabase::open_file(const std::string&
     return Status::precondition("duckdb: library is " + version + ", need " + kLibraryVersion);
   }
   if (path.empty()) return Status::invalid("duckdb: empty database path");
-  bool in_memory = path == ":memory:";
+  bool in_memory = path == kInMemory;
   MTG_CHECK(!in_memory || !read_only);  // open_read_only refuses it first
   std::error_code ec;
   bool existed = !in_memory && fs::exists(path, ec);
@@ -249,6 +251,27 @@ Result<std::unique_ptr<DuckAppender>> DuckDatabase::appender(const std::string& 
   }
   MTG_CHECK(raw != nullptr);
   return std::make_unique<DuckAppender>(raw, table);
+}
+
+Status DuckDatabase::copy_checkpointed_file_to(const std::string& dest_path) {
+  std::error_code ec;
+  if (path_ == kInMemory) return Status::precondition("duckdb copy: an in-memory database has no file");
+  const auto wal_bytes = fs::file_size(path_ + ".wal", ec);
+  if (!ec && wal_bytes > 0) {
+    return Status::precondition("duckdb copy: " + path_ + ".wal holds " + std::to_string(wal_bytes) +
+                                " bytes not checkpointed");
+  }
+  ec.clear();
+  if (!fs::copy_file(path_, dest_path, fs::copy_options::none, ec)) {
+    const std::string what = "duckdb copy " + path_ + " to " + dest_path + ": ";
+    if (ec == std::errc::file_exists) return Status::exists(what + ec.message());  // never another's file
+    std::error_code ignored;
+    fs::remove(dest_path, ignored);
+    return Status::io(what + (ec ? ec.message() : "nothing copied"));
+  }
+  // Writers are held (the precondition): the file cannot have changed meanwhile.
+  MTG_CHECK(fs::file_size(dest_path, ec) == fs::file_size(path_, ec));
+  return Status::ok();
 }
 
 Status DuckDatabase::snapshot_to(const std::string& dest_path) {

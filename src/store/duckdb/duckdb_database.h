@@ -75,6 +75,16 @@ class DuckDatabase {
   // behind. Must not be called inside begin()/commit().
   Status snapshot_to(const std::string& dest_path);
 
+  // Copies the database file, byte for byte, to dest_path (which must not exist):
+  // a consistent snapshot when everything is in the file (after a CHECKPOINT, or a
+  // clean close) and no write commits until this returns. The caller guarantees the
+  // latter by holding every writer of the database meanwhile (the backend runs it on
+  // its loop's thread; a read-only opener excludes writers by DuckDB's lock).
+  // kFailedPrecondition when the WAL holds changes (a CHECKPOINT is due first, or use
+  // snapshot_to); kAlreadyExists when dest_path exists; on failure no file of ours is
+  // left behind.
+  Status copy_checkpointed_file_to(const std::string& dest_path);
+
   // The DuckDB library version, e.g. "v1.4.4".
   Result<std::string> server_version();
   // ok when the connection answers SELECT 1.

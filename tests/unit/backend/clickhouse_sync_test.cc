@@ -109,27 +109,31 @@ TEST_F(ClickHouseSyncTest, BusyRowsWaitForTheWindow) {
 TEST_F(ClickHouseSyncTest, FullBatchOfFiftyLeavesAtOnceAndTheRestWaits) {
   add(1);
   EXPECT_EQ(tick(), 1);
-  add(120);
-  EXPECT_EQ(tick(), 100);  // two full batches, back to back
-  EXPECT_EQ(sink_.batches.size(), 3u);
-  EXPECT_EQ(tick(), 0);  // 20 left, not full, window not elapsed
+  add(50);
+  EXPECT_EQ(tick(), 50);  // full: at once
+  add(20);
+  EXPECT_EQ(tick(), 0);  // not full, window not elapsed
   clock_.advance_ms(500);
   EXPECT_EQ(tick(), 20);
+  EXPECT_EQ(sink_.batches.size(), 3u);
   EXPECT_EQ(count("SELECT count(*) FROM sync_outbox"), 0);
 }
 
 // Found by the eighth 1,000-fault campaign (seed 1124): one batch of 50 rows per turn of
 // the backend's loop synced about 35 rows/s under load, below the 60 results/s coming
 // in, so the outbox grew to 75,000 rows and the campaign never settled. A backlog now
-// drains in full batches, back to back, within one tick's budget.
-TEST_F(ClickHouseSyncTest, ABacklogDrainsInFullBatchesWithinOneTick) {
+// leaves in batches of up to backlog_batch_rows, back to back, within one tick's budget.
+TEST_F(ClickHouseSyncTest, ABacklogLeavesInLargerBatchesWithinOneTick) {
+  make_sync(SyncOptions{.batch_rows = 50, .backlog_batch_rows = 400});
   add(1);
   EXPECT_EQ(tick(), 1);
   add(500);
   add(500);
   EXPECT_EQ(tick(), 1'000);  // the test clock stands still: within the budget
-  EXPECT_EQ(sink_.batches.size(), 21u);
-  for (size_t i = 1; i < sink_.batches.size(); ++i) EXPECT_EQ(sink_.batches[i].size(), 50u) << i;
+  ASSERT_EQ(sink_.batches.size(), 4u);
+  EXPECT_EQ(sink_.batches[1].size(), 400u);
+  EXPECT_EQ(sink_.batches[2].size(), 400u);
+  EXPECT_EQ(sink_.batches[3].size(), 200u);
   EXPECT_EQ(count("SELECT count(*) FROM sync_outbox"), 0);
 }
 
@@ -148,7 +152,8 @@ class SteppingClock final : public Clock {
 
 TEST_F(ClickHouseSyncTest, ADrainStopsAtItsBudget) {
   SteppingClock clock(clock_, ClickHouseSync::kDrainBudgetMs / 2);
-  ClickHouseSync sync(*db_, sink_, clock, SyncOptions{}, [](const notify::Notification&) {});
+  ClickHouseSync sync(*db_, sink_, clock, SyncOptions{.batch_rows = 50, .backlog_batch_rows = 50},
+                      [](const notify::Notification&) {});
   ASSERT_TRUE(sync.load().is_ok());
   add(1);
   EXPECT_EQ(*sync.tick(), 1);
@@ -331,7 +336,7 @@ TEST_F(ClickHouseSyncTest, EveryRowIsSentOnceInOutboxOrder) {
   std::set<std::string> seen;
   size_t rows = 0;
   for (const auto& b : sink_.batches) {
-    EXPECT_LE(b.size(), 50u);
+    EXPECT_LE(b.size(), static_cast<size_t>(SyncOptions{}.backlog_batch_rows));
     for (const auto& r : b) seen.insert(nlohmann::json::parse(r).at("result_id").get<std::string>());
     rows += b.size();
   }

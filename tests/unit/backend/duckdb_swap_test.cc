@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "backend/snapshot_worker.h"
 #include "store/duckdb/duckdb_database.h"
 #include "store/duckdb/duckdb_migrations.h"
 #include "testkit/temp_dir.h"
@@ -75,28 +74,19 @@ TEST(DuckdbSwap, MissingSourceLeavesTheLiveFileInPlace) {
   EXPECT_FALSE(fs::exists(live + ".before-restore-7"));
 }
 
-TEST(SnapshotWorker, OneSnapshotAtATimeWhileTheLiveDatabaseKeepsWriting) {
+// What the backend's snapshot does while it holds writes: CHECKPOINT, then a copy of
+// the file, which opens whole; changes still in the WAL refuse the copy.
+TEST(DuckdbFileCopy, ACheckpointedFileCopiesWholeAndAWalRefusesTheCopy) {
   testkit::TempDir dir;
   auto db = open_migrated(dir.file("live.duckdb"));
   insert_history(*db, 0, 20'000);
-  SnapshotWorker worker;
-  ASSERT_TRUE(worker.start(*db, "aa", dir.file("snap-1.duckdb")).is_ok());
-  EXPECT_EQ(worker.start(*db, "bb", dir.file("snap-2.duckdb")).code(), Code::kFailedPrecondition);
-  insert_history(*db, 20'000, 20'100);  // the live connection is not blocked
-  auto done = worker.wait();
-  ASSERT_TRUE(done.has_value());
-  EXPECT_EQ(done->request_id, "aa");
-  ASSERT_TRUE(done->bytes.is_ok()) << done->bytes.status().to_string();
-  EXPECT_GT(*done->bytes, 0);
-  EXPECT_FALSE(worker.busy());
-  EXPECT_FALSE(worker.poll().has_value());
-  const int64_t rows = history_rows(*open_migrated(dir.file("snap-1.duckdb")));
-  EXPECT_TRUE(rows == 20'000 || rows == 20'100) << rows;  // a consistent prefix
-
-  ASSERT_TRUE(worker.start(*db, "cc", dir.file("snap-1.duckdb")).is_ok());  // exists already
-  auto failed = worker.wait();
-  ASSERT_TRUE(failed.has_value());
-  EXPECT_EQ(failed->bytes.status().code(), Code::kAlreadyExists);
+  EXPECT_EQ(db->copy_checkpointed_file_to(dir.file("snap-1.duckdb")).code(), Code::kFailedPrecondition);
+  EXPECT_FALSE(fs::exists(dir.file("snap-1.duckdb")));
+  ASSERT_TRUE(db->exec("CHECKPOINT").is_ok());
+  ASSERT_TRUE(db->copy_checkpointed_file_to(dir.file("snap-1.duckdb")).is_ok());
+  EXPECT_EQ(db->copy_checkpointed_file_to(dir.file("snap-1.duckdb")).code(), Code::kAlreadyExists);
+  insert_history(*db, 20'000, 20'100);  // after the copy: not in it
+  EXPECT_EQ(history_rows(*open_migrated(dir.file("snap-1.duckdb"))), 20'000);
 }
 
 }  // namespace

@@ -24,7 +24,7 @@ class SimTest : public ::testing::Test {
   void SetUp() override { sim_ = open_sim(); }
 
   std::unique_ptr<TerminalSim> open_sim() {
-    auto sim = TerminalSim::open(ledger_, config_, clock_, [](int) {});
+    auto sim = TerminalSim::open(ledger_, config_, clock_, [](int) {}, *fs_);
     EXPECT_TRUE(sim.is_ok()) << sim.status().to_string();
     return sim.is_ok() ? std::move(*sim) : nullptr;
   }
@@ -170,6 +170,7 @@ class SimTest : public ::testing::Test {
   std::string ledger_ = dir_.file("ledger.jsonl");
   ManualClock clock_;
   SimConfig config_;
+  FileSystem* fs_ = &FileSystem::real();  // what the ledger's files go through
   std::unique_ptr<TerminalSim> sim_;
 };
 

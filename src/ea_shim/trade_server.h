@@ -50,6 +50,23 @@ struct HistoryDeal {
   std::string comment;
 };
 
+// One order that left the book (filled, cancelled or expired), as MQL5's history shows it.
+struct HistoryOrder {
+  ulong ticket = 0;
+  int type = ORDER_TYPE_BUY_LIMIT;  // ENUM_ORDER_TYPE
+  int state = ORDER_STATE_FILLED;   // ENUM_ORDER_STATE
+  ulong magic = 0;
+  ulong position = 0;  // filled: the position it opened or changed
+  int64_t time_done_ms = 0;
+  double volume = 0;
+  double price = 0;
+  std::string symbol;
+  std::string comment;
+};
+
+// MQL5's ENUM_ORDER_TYPE of a pending order of `type` on `side`.
+int mql_order_type(OrderType type, Side side);
+
 class TradeServer {
  public:
   // The broker kept in ledger_path (+ ".journal"), as `mtguard sim` keeps it.
@@ -68,6 +85,12 @@ class TradeServer {
   std::vector<PendingOrder> orders() const;
   // Every deal in the ledger, as history shows it now (faults applied).
   std::vector<HistoryDeal> history() const;
+  // Every pending order that left the book, oldest first (faults applied).
+  std::vector<HistoryOrder> history_orders() const;
+  // The client id whose request placed the pending order `ticket` ("" when none did).
+  std::string placed_by(int64_t ticket) const;
+  // ORDER_MAGIC of the pending order `ticket`: the magic of the request that placed it.
+  ulong order_magic(int64_t ticket) const;
   sim::Broker& broker() { return sim_->broker(); }
   bool hedging() const { return config_.account == "hedging"; }
   // SYMBOL_FILLING_* flags the symbol allows.
@@ -79,8 +102,11 @@ class TradeServer {
               const Clock& clock);
   // The order frame the simulator executes for a request, or a refusal retcode.
   int to_order(const MqlTradeRequest& request, link::OrderFrame& order) const;
+  int to_pending(const MqlTradeRequest& request, link::OrderFrame& order) const;
   // A client id the simulator has never executed: the comment, else comment~N.
   std::string fresh_client_id(const std::string& comment) const;
+  // The comment and magic of a client id as history shows them (faults applied).
+  void label(const std::string& client_id, std::string& comment, ulong& magic) const;
 
   std::unique_ptr<sim::TerminalSim> sim_;
   std::string ledger_path_;
@@ -88,6 +114,7 @@ class TradeServer {
   const Clock& clock_;
   TradeFaults faults_;
   std::map<std::string, link::OrderFrame> labels_;
+  std::map<int64_t, std::string> placed_by_;  // pending order ticket -> the client id that placed it
 };
 
 }  // namespace mtg::ea_shim

@@ -31,18 +31,6 @@ MqlTradeResult refusal(int retcode, const std::string& why) {
 // The client id a server-side repeat was recorded under ("c.0~2" -> "c.0").
 std::string base_client_id(const std::string& client_id) { return client_id.substr(0, client_id.find('~')); }
 
-// The JSON objects of a file of JSON lines (a torn last line is skipped).
-std::vector<nlohmann::json> json_lines(const std::string& path) {
-  std::vector<nlohmann::json> lines;
-  std::ifstream in(path);
-  std::string line;
-  while (std::getline(in, line)) {
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (!j.is_discarded() && j.is_object()) lines.push_back(std::move(j));
-  }
-  return lines;
-}
-
 std::string journal_path(const std::string& ledger_path) { return ledger_path + ".journal"; }
 
 // The simulator's journal tags for a pending order placed, modified or activated.
@@ -65,12 +53,7 @@ Result<std::unique_ptr<TradeServer>> TradeServer::open(const std::string& ledger
   sim_config.filling = "fok";
   auto sim = sim::TerminalSim::open(ledger_path, sim_config, clock, [](int) {});
   if (!sim.is_ok()) return sim.status();
-  std::unique_ptr<TradeServer> server(new TradeServer(std::move(*sim), ledger_path, config, clock));
-  for (const nlohmann::json& j : json_lines(journal_path(ledger_path))) {
-    if (j.value("rec", "") != "placed" || !j.contains("result")) continue;
-    server->placed_by_[j["result"].value("ticket", int64_t{0})] = base_client_id(j["result"].value("client_id", ""));
-  }
-  return server;
+  return std::unique_ptr<TradeServer>(new TradeServer(std::move(*sim), ledger_path, config, clock));
 }
 
 int mql_order_type(OrderType type, Side side) {
@@ -85,6 +68,7 @@ int mql_order_type(OrderType type, Side side) {
 }
 
 std::string TradeServer::placed_by(int64_t ticket) const {
+  catch_up();
   auto it = placed_by_.find(ticket);
   return it == placed_by_.end() ? "" : it->second;
 }
@@ -106,7 +90,12 @@ void TradeServer::label(const std::string& client_id, std::string& comment, ulon
 
 TradeServer::TradeServer(std::unique_ptr<sim::TerminalSim> sim, std::string ledger_path, const SimConfig& config,
                          const Clock& clock)
-    : sim_(std::move(sim)), ledger_path_(std::move(ledger_path)), config_(config), clock_(clock) {}
+    : sim_(std::move(sim)),
+      ledger_path_(std::move(ledger_path)),
+      config_(config),
+      clock_(clock),
+      ledger_tail_(ledger_path_),
+      journal_tail_(journal_path(ledger_path_)) {}
 
 Status TradeServer::tick() {
   auto frames = sim_->tick(clock_.now_ms());
@@ -210,7 +199,6 @@ MqlTradeResult TradeServer::send(const MqlTradeRequest& request) {
   order.client_id = fresh_client_id(request.comment);
   auto executed = sim_->execute(order);
   MTG_CHECK_MSG(executed.is_ok(), "the fake trade server cannot write its ledger");
-  if (executed->retcode == link::kRetcodePlaced) placed_by_[executed->ticket] = base_client_id(order.client_id);
   if (faults_.crash_after_execution > 0 && --faults_.crash_after_execution == 0) {
     throw Crash{"OrderSend, after the server executed it"};
   }
@@ -233,10 +221,45 @@ MqlTradeResult TradeServer::send(const MqlTradeRequest& request) {
 std::vector<Position> TradeServer::positions() const { return sim_->positions().positions; }
 std::vector<PendingOrder> TradeServer::orders() const { return sim_->orders().orders; }
 
-std::vector<HistoryDeal> TradeServer::history() const {
-  std::vector<HistoryDeal> deals;
-  if (clock_.now_ms() < faults_.history_late_until_ms) return deals;
-  for (const nlohmann::json& j : json_lines(ledger_path_)) {
+std::vector<nlohmann::json> JsonlTail::read_new() {
+  std::vector<nlohmann::json> lines;
+  std::ifstream in(path_, std::ios::binary);
+  if (!in) return lines;
+  in.seekg(offset_);
+  std::string line;
+  // A last line without its "\n" (torn, or being written) is left for a later call.
+  while (std::getline(in, line) && !in.eof()) {
+    offset_ += static_cast<std::streamoff>(line.size()) + 1;
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_discarded() && j.is_object()) lines.push_back(std::move(j));
+  }
+  return lines;
+}
+
+void TradeServer::catch_up() const {
+  // The journal first: an order is placed before a deal of the ledger can fill it.
+  for (const nlohmann::json& j : journal_tail_.read_new()) {
+    const std::string rec = j.value("rec", "");
+    if (is_order_line(rec)) {
+      const nlohmann::json& o = j["order"];
+      HistoryOrder& h = resting_[o.value("ticket", int64_t{0})];
+      h.ticket = o.value("ticket", 0UL);
+      auto type = parse_order_type(o.value("type", ""));
+      auto side = parse_side(o.value("side", ""));
+      MTG_CHECK(type.is_ok() && side.is_ok());
+      h.type = mql_order_type(*type, *side);
+      h.volume = o.value("volume", 0.0);
+      h.price = o.value("price", 0.0);
+      h.symbol = o.value("symbol", "");
+      if (rec == "placed" && j.contains("result")) {
+        placed_by_[j["result"].value("ticket", int64_t{0})] = base_client_id(j["result"].value("client_id", ""));
+      }
+    } else if (rec == "cancelled" || rec == "expired") {
+      end_order(j.value("ticket", int64_t{0}), rec == "cancelled" ? ORDER_STATE_CANCELED : ORDER_STATE_EXPIRED, 0,
+                j.value("ts", int64_t{0}));
+    }
+  }
+  for (const nlohmann::json& j : ledger_tail_.read_new()) {
     HistoryDeal d;
     d.ticket = j.value("deal", 0UL);
     d.order = j.value("ticket", 0UL);
@@ -250,8 +273,32 @@ std::vector<HistoryDeal> TradeServer::history() const {
     d.price = j.value("price", 0.0);
     d.symbol = j.value("symbol", "");
     d.comment = j.value("comment", "");
+    if (j.value("action", "") == event_kind_name(EventKind::kOrderTriggered)) {
+      end_order(static_cast<int64_t>(d.order), ORDER_STATE_FILLED, d.position, d.time_ms);
+    }
+    deals_.push_back(RecordedDeal{std::move(d), base_client_id(j.value("client_id", ""))});
+  }
+}
+
+void TradeServer::end_order(int64_t ticket, int state, ulong position, int64_t time_ms) const {
+  auto it = resting_.find(ticket);
+  if (it == resting_.end()) return;
+  it->second.state = state;
+  it->second.position = position;
+  it->second.time_done_ms = time_ms;
+  ended_.push_back(it->second);
+  resting_.erase(it);
+}
+
+std::vector<HistoryDeal> TradeServer::history() const {
+  std::vector<HistoryDeal> deals;
+  if (clock_.now_ms() < faults_.history_late_until_ms) return deals;
+  catch_up();
+  deals.reserve(deals_.size());
+  for (const RecordedDeal& recorded : deals_) {
+    HistoryDeal d = recorded.deal;
     // A triggered pending order's deal carries the order's comment and magic.
-    std::string client_id = base_client_id(j.value("client_id", ""));
+    std::string client_id = recorded.client_id;
     if (client_id.empty()) client_id = placed_by(static_cast<int64_t>(d.order));
     if (!client_id.empty() && d.comment.empty()) d.comment = client_id;
     label(client_id, d.comment, d.magic);
@@ -263,41 +310,11 @@ std::vector<HistoryDeal> TradeServer::history() const {
 std::vector<HistoryOrder> TradeServer::history_orders() const {
   std::vector<HistoryOrder> ended;
   if (clock_.now_ms() < faults_.history_late_until_ms) return ended;
-  std::map<int64_t, HistoryOrder> resting;
-  for (const nlohmann::json& j : json_lines(journal_path(ledger_path_))) {
-    const std::string rec = j.value("rec", "");
-    if (is_order_line(rec)) {
-      const nlohmann::json& o = j["order"];
-      HistoryOrder h;
-      h.ticket = o.value("ticket", 0UL);
-      auto type = parse_order_type(o.value("type", ""));
-      auto side = parse_side(o.value("side", ""));
-      MTG_CHECK(type.is_ok() && side.is_ok());
-      h.type = mql_order_type(*type, *side);
-      h.volume = o.value("volume", 0.0);
-      h.price = o.value("price", 0.0);
-      h.symbol = o.value("symbol", "");
-      h.comment = placed_by(static_cast<int64_t>(h.ticket));
-      label(h.comment, h.comment, h.magic);
-      resting[static_cast<int64_t>(h.ticket)] = h;
-    } else if (rec == "cancelled" || rec == "expired") {
-      auto it = resting.find(j.value("ticket", int64_t{0}));
-      if (it == resting.end()) continue;
-      it->second.state = rec == "cancelled" ? ORDER_STATE_CANCELED : ORDER_STATE_EXPIRED;
-      it->second.time_done_ms = j.value("ts", int64_t{0});
-      ended.push_back(it->second);
-      resting.erase(it);
-    }
-  }
-  for (const nlohmann::json& j : json_lines(ledger_path_)) {
-    if (j.value("action", "") != event_kind_name(EventKind::kOrderTriggered)) continue;
-    auto it = resting.find(j.value("ticket", int64_t{0}));
-    if (it == resting.end()) continue;
-    it->second.state = ORDER_STATE_FILLED;
-    it->second.position = j.value("position", 0UL);
-    it->second.time_done_ms = j.value("ts", int64_t{0});
-    ended.push_back(it->second);
-    resting.erase(it);
+  catch_up();
+  ended = ended_;
+  for (HistoryOrder& h : ended) {
+    h.comment = placed_by(static_cast<int64_t>(h.ticket));
+    label(placed_by(static_cast<int64_t>(h.ticket)), h.comment, h.magic);
   }
   std::stable_sort(ended.begin(), ended.end(),
                    [](const HistoryOrder& a, const HistoryOrder& b) { return a.time_done_ms < b.time_done_ms; });

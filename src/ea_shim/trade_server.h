@@ -9,7 +9,9 @@
 
 #include <cstdint>
 #include <map>
+#include <ios>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -64,6 +66,18 @@ struct HistoryOrder {
   std::string comment;
 };
 
+// The JSON objects appended to a file of JSON lines since the last read_new (the file
+// only grows; a last line without its "\n" yet is left for a later call).
+class JsonlTail {
+ public:
+  explicit JsonlTail(std::string path) : path_(std::move(path)) {}
+  std::vector<nlohmann::json> read_new();
+
+ private:
+  std::string path_;
+  std::streamoff offset_ = 0;
+};
+
 // MQL5's ENUM_ORDER_TYPE of a pending order of `type` on `side`.
 int mql_order_type(OrderType type, Side side);
 
@@ -113,8 +127,23 @@ class TradeServer {
   SimConfig config_;
   const Clock& clock_;
   TradeFaults faults_;
+  // Reads what the broker recorded since the last call into the members below.
+  void catch_up() const;
+  // The resting order `ticket` left the book (a no-op for one never placed by a request).
+  void end_order(int64_t ticket, int state, ulong position, int64_t time_ms) const;
+
   std::map<std::string, link::OrderFrame> labels_;
-  std::map<int64_t, std::string> placed_by_;  // pending order ticket -> the client id that placed it
+  // History as the broker's files hold it, read incrementally (faults applied on reading).
+  struct RecordedDeal {
+    HistoryDeal deal;       // magic 0, the ledger's comment
+    std::string client_id;  // the client's order it was made for, "" for the broker's own
+  };
+  mutable JsonlTail ledger_tail_;
+  mutable JsonlTail journal_tail_;
+  mutable std::vector<RecordedDeal> deals_;
+  mutable std::map<int64_t, HistoryOrder> resting_;            // by ticket
+  mutable std::vector<HistoryOrder> ended_;                    // in the order they were read
+  mutable std::map<int64_t, std::string> placed_by_;           // pending order ticket -> client id
 };
 
 }  // namespace mtg::ea_shim

@@ -99,7 +99,16 @@ TradeServer::TradeServer(std::unique_ptr<sim::TerminalSim> sim, std::string ledg
 
 Status TradeServer::tick() {
   auto frames = sim_->tick(clock_.now_ms());
-  return frames.is_ok() ? Status::ok() : frames.status();
+  if (!frames.is_ok()) return frames.status();
+  // A trade server keeps no events for anyone: the EA finds them in history. The
+  // simulator's own copies are acknowledged at once, so none is left pending in its files.
+  link::EventAck ack;
+  for (const link::Frame& frame : *frames) {
+    if (const auto* event = std::get_if<link::EventFrame>(&frame)) ack.ids.push_back(event->event.id);
+  }
+  if (ack.ids.empty()) return Status::ok();
+  auto acked = sim_->handle(ack);
+  return acked.is_ok() ? Status::ok() : acked.status();
 }
 
 int TradeServer::filling_flags(const std::string& symbol) const {

@@ -91,7 +91,8 @@ class TradeServer {
   // Labels a client id with the signal it executes (uuid, leg), for the ledger's
   // lines; never used to decide anything.
   void tap(const link::OrderFrame& order) { labels_[order.client_id] = order; }
-  // The broker on its own: pending orders, SL and TP (MarketWatch).
+  // The broker on its own: pending orders, SL and TP (MarketWatch); the simulator's
+  // record of each trade event is acknowledged at once (the EA reports them from history).
   Status tick();
 
   MqlTradeResult send(const MqlTradeRequest& request);

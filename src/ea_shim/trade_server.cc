@@ -99,16 +99,17 @@ TradeServer::TradeServer(std::unique_ptr<sim::TerminalSim> sim, std::string ledg
 
 Status TradeServer::tick() {
   auto frames = sim_->tick(clock_.now_ms());
-  if (!frames.is_ok()) return frames.status();
-  // A trade server keeps no events for anyone: the EA finds them in history. The
-  // simulator's own copies are acknowledged at once, so none is left pending in its files.
+  return frames.is_ok() ? Status::ok() : frames.status();
+}
+
+Status TradeServer::acknowledge_events(const std::function<bool(const std::string&)>& acked_by_ea) {
   link::EventAck ack;
-  for (const link::Frame& frame : *frames) {
-    if (const auto* event = std::get_if<link::EventFrame>(&frame)) ack.ids.push_back(event->event.id);
+  for (const TradeEvent& e : sim_->ledger().unacked_events()) {
+    if (acked_by_ea(e.id)) ack.ids.push_back(e.id);
   }
   if (ack.ids.empty()) return Status::ok();
-  auto acked = sim_->handle(ack);
-  return acked.is_ok() ? Status::ok() : acked.status();
+  auto done = sim_->handle(ack);
+  return done.is_ok() ? Status::ok() : done.status();
 }
 
 int TradeServer::filling_flags(const std::string& symbol) const {

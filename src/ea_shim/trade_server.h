@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <ios>
 #include <memory>
@@ -91,9 +92,12 @@ class TradeServer {
   // Labels a client id with the signal it executes (uuid, leg), for the ledger's
   // lines; never used to decide anything.
   void tap(const link::OrderFrame& order) { labels_[order.client_id] = order; }
-  // The broker on its own: pending orders, SL and TP (MarketWatch); the simulator's
-  // record of each trade event is acknowledged at once (the EA reports them from history).
+  // The broker on its own: pending orders, SL and TP (MarketWatch).
   Status tick();
+  // The simulator also records each trade event it makes, unacknowledged, in its files
+  // (the evidence tests read); the EA reports them from history under the same ids.
+  // Acknowledges there those the EA's journal holds acknowledged by the engine.
+  Status acknowledge_events(const std::function<bool(const std::string&)>& acked_by_ea);
 
   MqlTradeResult send(const MqlTradeRequest& request);
   std::vector<Position> positions() const;

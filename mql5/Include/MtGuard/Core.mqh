@@ -337,6 +337,10 @@ class MtGuardCore {
     if (m_version >= 2) Send(orders_line);
   }
 
+  // Whether the engine acknowledged the trade event `id` ("deal:<ticket>",
+  // "order:<ticket>:expired", ...).
+  bool EventAcked(const string &id) const { return m_journal.EventAcked(id); }
+
   int OutboxSize() const { return ArraySize(m_outbox); }
   // Takes every line waiting to be sent, oldest first.
   void TakeOutbox(MTG_ARRAY_REF(string, lines)) {

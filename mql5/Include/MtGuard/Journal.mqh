@@ -314,6 +314,11 @@ class Journal {
     return Append(w.Finish());
   }
   bool HasEvent(const string &id) const { return FindEvent(id) >= 0; }
+  // Whether the engine acknowledged the event `id` (false for one the journal lacks).
+  bool EventAcked(const string &id) const {
+    int i = FindEvent(id);
+    return i >= 0 && m_acked[i] != 0;
+  }
   // Flushes an acknowledgement of event ids (those it does not hold change nothing).
   bool RecordAck(MTG_ARRAY_CREF(string, ids)) {
     JsonWriter w;

@@ -60,7 +60,7 @@ void Engine::on_event(const std::string& instance, const link::EventFrame& frame
   MTG_CHECK(!frame.event.id.empty());  // the codec refuses an event without an id
   TradeEvent e = frame.event;
   e.instance = instance;
-  e.id = instance_event_id(instance, frame.event.id);
+  e.id = instance + ":" + frame.event.id;  // terminals number their own events
   e.symbol = inst->canonical_symbol(e.symbol);
   audits_[instance].touch(e.symbol);
   // Not acknowledged when not stored: the terminal sends it again after its next reconnect.

@@ -89,10 +89,6 @@ Result<TradeEvent> TradeEvent::from_json(std::string_view json_text) {
   return e;
 }
 
-std::string instance_event_id(std::string_view instance, std::string_view terminal_event_id) {
-  return std::string(instance) + ":" + std::string(terminal_event_id);
-}
-
 std::string event_id(std::string_view instance, std::string_view what, int64_t ticket) {
   MTG_CHECK(ticket >= 0);
   std::string id(instance);

@@ -61,11 +61,6 @@ struct TradeEvent {
   bool operator==(const TradeEvent&) const = default;
 };
 
-// "<instance>:<terminal's id>" — the id the engine records a terminal's event under
-// (terminals number their own events), e.g. instance_event_id("demo-1", "deal:4711") ==
-// "demo-1:deal:4711".
-std::string instance_event_id(std::string_view instance, std::string_view terminal_event_id);
-
 // "<instance>:<what>:<ticket>" — the id of an event about one deal or order, e.g.
 // event_id("demo-1", "deal", 4711) == "demo-1:deal:4711".
 std::string event_id(std::string_view instance, std::string_view what, int64_t ticket);

@@ -57,6 +57,9 @@ int run(const std::string& config_path, const std::string& instance_id, const st
       const mtg::Status ticked = (*server)->tick();
       if (!ticked.is_ok()) return spdlog::error("mtguard-ea: broker: {}", ticked.message()), 1;
       core.OnTimer();
+      const mtg::Status acked =
+          (*server)->acknowledge_events([&core](const std::string& id) { return core.EventAcked(id); });
+      if (!acked.is_ok()) return spdlog::error("mtguard-ea: broker: {}", acked.message()), 1;
       next_timer_ms = clock.steady_ms() + kTimerMs;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(kPollSleepMs));

@@ -10,6 +10,7 @@
 namespace {
 
 using mtg::ea_shim::HistoryDeal;
+using mtg::ea_shim::HistoryOrder;
 using mtg::ea_shim::TradeServer;
 
 // What the last *GetTicket / *Select chose, as MQL5 keeps it per program.
@@ -17,23 +18,27 @@ struct Selection {
   mtg::Position position;
   mtg::PendingOrder order;
   std::vector<HistoryDeal> deals;
+  std::vector<HistoryOrder> orders;  // of history
 };
 Selection g_selected;
 
 TradeServer* server() { return mtg::ea_shim::current().server(); }
 
-const HistoryDeal* find_deal(ulong ticket) {
-  for (const HistoryDeal& d : g_selected.deals) {
-    if (d.ticket == ticket) return &d;
+template <typename T, typename Ticket>
+const T* find_ticket(const std::vector<T>& items, Ticket ticket) {
+  for (const T& item : items) {
+    if (item.ticket == ticket) return &item;
   }
   return nullptr;
 }
+const HistoryDeal* find_deal(ulong ticket) { return find_ticket(g_selected.deals, ticket); }
 
-// The deal that opened a position (its magic and comment are the position's).
+// The deal that opened a position, its first (in, or inout: a netting position reversed);
+// its magic and comment are the position's.
 HistoryDeal opening_deal(int64_t position) {
   if (server() == nullptr) return {};
   for (const HistoryDeal& d : server()->history()) {
-    if (d.position == static_cast<ulong>(position) && d.entry == DEAL_ENTRY_IN) return d;
+    if (d.position == static_cast<ulong>(position)) return d;
   }
   return {};
 }
@@ -67,15 +72,22 @@ ulong PositionGetTicket(int index) {
   return server() == nullptr ? 0 : select_at(server()->positions(), index, g_selected.position);
 }
 
+namespace {
+// Selects the item with this ticket into `slot`; false when there is none.
+template <typename T>
+bool select_ticket(const std::vector<T>& items, ulong ticket, T& slot) {
+  const T* found = find_ticket(items, static_cast<int64_t>(ticket));
+  if (found != nullptr) slot = *found;
+  return found != nullptr;
+}
+}  // namespace
+
 bool PositionSelectByTicket(ulong ticket) {
-  if (server() == nullptr) return false;
-  for (const mtg::Position& p : server()->positions()) {
-    if (p.ticket == static_cast<int64_t>(ticket)) {
-      g_selected.position = p;
-      return true;
-    }
-  }
-  return false;
+  return server() != nullptr && select_ticket(server()->positions(), ticket, g_selected.position);
+}
+
+bool OrderSelect(ulong ticket) {
+  return server() != nullptr && select_ticket(server()->orders(), ticket, g_selected.order);
 }
 
 long PositionGetInteger(int property) {
@@ -113,22 +125,13 @@ ulong OrderGetTicket(int index) {
 
 long OrderGetInteger(int property) {
   const mtg::PendingOrder& o = g_selected.order;
-  const bool buy = o.side == mtg::Side::kBuy;
   switch (property) {
     case ORDER_TICKET: return o.ticket;
-    case ORDER_MAGIC: return 0;
+    case ORDER_MAGIC: return static_cast<long>(server()->order_magic(o.ticket));
     case ORDER_TIME_EXPIRATION: return o.expiration_ms / 1000;
-    case ORDER_TYPE:
-      switch (o.type) {
-        case mtg::OrderType::kLimit: return buy ? ORDER_TYPE_BUY_LIMIT : ORDER_TYPE_SELL_LIMIT;
-        case mtg::OrderType::kStop: return buy ? ORDER_TYPE_BUY_STOP : ORDER_TYPE_SELL_STOP;
-        case mtg::OrderType::kStopLimit: return buy ? ORDER_TYPE_BUY_STOP_LIMIT : ORDER_TYPE_SELL_STOP_LIMIT;
-        case mtg::OrderType::kMarket: return buy ? ORDER_TYPE_BUY : ORDER_TYPE_SELL;
-      }
-      break;
-    default: break;
+    case ORDER_TYPE: return mtg::ea_shim::mql_order_type(o.type, o.side);
+    default: MTG_CHECK_MSG(false, "OrderGetInteger: property not in the shim");
   }
-  MTG_CHECK_MSG(false, "OrderGetInteger: property not in the shim");
 }
 
 double OrderGetDouble(int property) {
@@ -146,16 +149,58 @@ double OrderGetDouble(int property) {
 string OrderGetString(int property) {
   if (property == ORDER_SYMBOL) return g_selected.order.symbol;
   MTG_CHECK(property == ORDER_COMMENT);
-  return "";
+  return server()->placed_by(g_selected.order.ticket);
 }
 
 bool HistorySelect(datetime from, datetime to) {
   g_selected.deals.clear();
+  g_selected.orders.clear();
   if (server() == nullptr) return false;
+  auto within = [from, to](int64_t ms) { return ms >= from * 1000 && ms <= to * 1000 + 999; };
   for (HistoryDeal& d : server()->history()) {
-    if (d.time_ms >= from * 1000 && d.time_ms <= to * 1000 + 999) g_selected.deals.push_back(std::move(d));
+    if (within(d.time_ms)) g_selected.deals.push_back(std::move(d));
+  }
+  for (HistoryOrder& o : server()->history_orders()) {
+    if (within(o.time_done_ms)) g_selected.orders.push_back(std::move(o));
   }
   return true;
+}
+
+int HistoryOrdersTotal() { return static_cast<int>(g_selected.orders.size()); }
+
+ulong HistoryOrderGetTicket(int index) {
+  if (index < 0 || static_cast<size_t>(index) >= g_selected.orders.size()) return 0;
+  return g_selected.orders[static_cast<size_t>(index)].ticket;
+}
+
+long HistoryOrderGetInteger(ulong ticket, int property) {
+  const HistoryOrder* o = find_ticket(g_selected.orders, ticket);
+  if (o == nullptr) return 0;
+  switch (property) {
+    case ORDER_TICKET: return static_cast<long>(o->ticket);
+    case ORDER_TYPE: return o->type;
+    case ORDER_STATE: return o->state;
+    case ORDER_MAGIC: return static_cast<long>(o->magic);
+    case ORDER_POSITION_ID: return static_cast<long>(o->position);
+    case ORDER_TIME_DONE_MSC: return o->time_done_ms;
+    default: MTG_CHECK_MSG(false, "HistoryOrderGetInteger: property not in the shim");
+  }
+}
+
+double HistoryOrderGetDouble(ulong ticket, int property) {
+  const HistoryOrder* o = find_ticket(g_selected.orders, ticket);
+  if (o == nullptr) return 0;
+  if (property == ORDER_VOLUME_INITIAL) return o->volume;
+  MTG_CHECK(property == ORDER_PRICE_OPEN);
+  return o->price;
+}
+
+string HistoryOrderGetString(ulong ticket, int property) {
+  const HistoryOrder* o = find_ticket(g_selected.orders, ticket);
+  if (o == nullptr) return "";
+  if (property == ORDER_SYMBOL) return o->symbol;
+  MTG_CHECK(property == ORDER_COMMENT);
+  return o->comment;
 }
 
 int HistoryDealsTotal() { return static_cast<int>(g_selected.deals.size()); }

@@ -25,6 +25,15 @@ enum ENUM_ORDER_TYPE {
 };
 enum ENUM_ORDER_TYPE_FILLING { ORDER_FILLING_FOK = 0, ORDER_FILLING_IOC = 1, ORDER_FILLING_RETURN = 2 };
 enum ENUM_ORDER_TYPE_TIME { ORDER_TIME_GTC = 0, ORDER_TIME_SPECIFIED = 2 };
+enum ENUM_ORDER_STATE {
+  ORDER_STATE_STARTED = 0,
+  ORDER_STATE_PLACED = 1,
+  ORDER_STATE_CANCELED = 2,
+  ORDER_STATE_PARTIAL = 3,
+  ORDER_STATE_FILLED = 4,
+  ORDER_STATE_REJECTED = 5,
+  ORDER_STATE_EXPIRED = 6,
+};
 inline constexpr int SYMBOL_FILLING_FOK = 1;
 inline constexpr int SYMBOL_FILLING_IOC = 2;
 enum ENUM_SYMBOL_TRADE_EXECUTION {
@@ -72,6 +81,10 @@ enum ENUM_ORDER_PROPERTY {
   ORDER_SL,
   ORDER_TP,
   ORDER_TIME_EXPIRATION,
+  ORDER_STATE,
+  ORDER_POSITION_ID,
+  ORDER_TIME_DONE_MSC,
+  ORDER_VOLUME_INITIAL,
   ORDER_SYMBOL,
   ORDER_COMMENT,
 };
@@ -142,12 +155,19 @@ string PositionGetString(int property);
 
 int OrdersTotal();
 ulong OrderGetTicket(int index);  // selects it
+bool OrderSelect(ulong ticket);    // a resting pending order
 long OrderGetInteger(int property);
 double OrderGetDouble(int property);
 string OrderGetString(int property);
 
-// Selects the deals of [from, to] (server time, seconds).
+// Selects the deals and the orders that left the book in [from, to] (server time,
+// seconds); an order is in history once it is filled, cancelled or expired.
 bool HistorySelect(datetime from, datetime to);
+int HistoryOrdersTotal();
+ulong HistoryOrderGetTicket(int index);
+long HistoryOrderGetInteger(ulong ticket, int property);
+double HistoryOrderGetDouble(ulong ticket, int property);
+string HistoryOrderGetString(ulong ticket, int property);
 int HistoryDealsTotal();
 ulong HistoryDealGetTicket(int index);
 long HistoryDealGetInteger(ulong ticket, int property);

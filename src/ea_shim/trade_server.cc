@@ -31,6 +31,11 @@ MqlTradeResult refusal(int retcode, const std::string& why) {
 // The client id a server-side repeat was recorded under ("c.0~2" -> "c.0").
 std::string base_client_id(const std::string& client_id) { return client_id.substr(0, client_id.find('~')); }
 
+std::string journal_path(const std::string& ledger_path) { return ledger_path + ".journal"; }
+
+// The simulator's journal tags for a pending order placed, modified or activated.
+bool is_order_line(const std::string& rec) { return rec == "placed" || rec == "modified" || rec == "activated"; }
+
 int deal_reason(const std::string& action) {
   if (action == "sl") return DEAL_REASON_SL;
   if (action == "tp") return DEAL_REASON_TP;
@@ -51,13 +56,60 @@ Result<std::unique_ptr<TradeServer>> TradeServer::open(const std::string& ledger
   return std::unique_ptr<TradeServer>(new TradeServer(std::move(*sim), ledger_path, config, clock));
 }
 
+int mql_order_type(OrderType type, Side side) {
+  const bool buy = side == Side::kBuy;
+  switch (type) {
+    case OrderType::kLimit: return buy ? ORDER_TYPE_BUY_LIMIT : ORDER_TYPE_SELL_LIMIT;
+    case OrderType::kStop: return buy ? ORDER_TYPE_BUY_STOP : ORDER_TYPE_SELL_STOP;
+    case OrderType::kStopLimit: return buy ? ORDER_TYPE_BUY_STOP_LIMIT : ORDER_TYPE_SELL_STOP_LIMIT;
+    case OrderType::kMarket: return buy ? ORDER_TYPE_BUY : ORDER_TYPE_SELL;
+  }
+  MTG_CHECK_MSG(false, "bad OrderType");
+}
+
+std::string TradeServer::placed_by(int64_t ticket) const {
+  catch_up();
+  auto it = placed_by_.find(ticket);
+  return it == placed_by_.end() ? "" : it->second;
+}
+
+ulong TradeServer::order_magic(int64_t ticket) const {
+  const std::string client_id = placed_by(ticket);
+  return client_id.empty() ? 0 : MtgMagic(client_id);
+}
+
+void TradeServer::label(const std::string& client_id, std::string& comment, ulong& magic) const {
+  if (client_id.empty()) {
+    magic = 0;
+  } else {
+    magic = MtgMagic(client_id);
+    if (!faults_.comment_rewrite.empty()) comment = faults_.comment_rewrite;
+  }
+  comment = comment.substr(0, faults_.comment_chars);
+}
+
 TradeServer::TradeServer(std::unique_ptr<sim::TerminalSim> sim, std::string ledger_path, const SimConfig& config,
                          const Clock& clock)
-    : sim_(std::move(sim)), ledger_path_(std::move(ledger_path)), config_(config), clock_(clock) {}
+    : sim_(std::move(sim)),
+      ledger_path_(std::move(ledger_path)),
+      config_(config),
+      clock_(clock),
+      ledger_tail_(ledger_path_),
+      journal_tail_(journal_path(ledger_path_)) {}
 
 Status TradeServer::tick() {
   auto frames = sim_->tick(clock_.now_ms());
   return frames.is_ok() ? Status::ok() : frames.status();
+}
+
+Status TradeServer::acknowledge_events(const std::function<bool(const std::string&)>& acked_by_ea) {
+  link::EventAck ack;
+  for (const TradeEvent& e : sim_->ledger().unacked_events()) {
+    if (acked_by_ea(e.id)) ack.ids.push_back(e.id);
+  }
+  if (ack.ids.empty()) return Status::ok();
+  auto done = sim_->handle(ack);
+  return done.is_ok() ? Status::ok() : done.status();
 }
 
 int TradeServer::filling_flags(const std::string& symbol) const {
@@ -113,7 +165,34 @@ int TradeServer::to_order(const MqlTradeRequest& request, link::OrderFrame& orde
     order.tp = request.tp;
     return 0;
   }
-  return link::kRetcodeInvalid;  // pending orders: not offered by the shim yet
+  if (request.action == TRADE_ACTION_PENDING) return to_pending(request, order);
+  if (request.action == TRADE_ACTION_MODIFY || request.action == TRADE_ACTION_REMOVE) {
+    order.action = request.action == TRADE_ACTION_MODIFY ? Action::kModifyOrder : Action::kCancel;
+    order.order = static_cast<int64_t>(request.order);
+    if (order.action == Action::kCancel) return 0;
+    // MQL5's MODIFY sets every value; the simulator changes those given.
+    order.price = request.price;
+    order.stop_limit_price = request.stoplimit;
+    order.sl = request.sl;
+    order.tp = request.tp;
+    order.expiration = request.type_time == ORDER_TIME_SPECIFIED ? request.expiration * 1000 : 0;
+    return 0;
+  }
+  return link::kRetcodeInvalid;
+}
+
+int TradeServer::to_pending(const MqlTradeRequest& request, link::OrderFrame& order) const {
+  if (request.type < ORDER_TYPE_BUY_LIMIT || request.type > ORDER_TYPE_SELL_STOP_LIMIT) return link::kRetcodeInvalid;
+  order.side = request.type % 2 == 0 ? Side::kBuy : Side::kSell;
+  order.order_type = request.type >= ORDER_TYPE_BUY_STOP_LIMIT ? OrderType::kStopLimit
+                     : request.type >= ORDER_TYPE_BUY_STOP     ? OrderType::kStop
+                                                               : OrderType::kLimit;
+  order.price = request.price;
+  if (order.order_type == OrderType::kStopLimit) order.stop_limit_price = request.stoplimit;
+  order.sl = request.sl;
+  order.tp = request.tp;
+  order.expiration = request.type_time == ORDER_TIME_SPECIFIED ? request.expiration * 1000 : 0;
+  return 0;
 }
 
 MqlTradeResult TradeServer::send(const MqlTradeRequest& request) {
@@ -134,7 +213,8 @@ MqlTradeResult TradeServer::send(const MqlTradeRequest& request) {
     throw Crash{"OrderSend, after the server executed it"};
   }
   const link::ResultFrame& r = *executed;
-  if (r.filled_volume > 0 && faults_.ambiguous_sends > 0) {
+  const bool did_something = r.filled_volume > 0 || r.retcode == link::kRetcodePlaced || r.retcode == link::kRetcodeDone;
+  if (did_something && faults_.ambiguous_sends > 0) {
     --faults_.ambiguous_sends;
     return refusal(faults_.ambiguous_retcode, "request timed out (shim: it executed)");
   }
@@ -151,14 +231,45 @@ MqlTradeResult TradeServer::send(const MqlTradeRequest& request) {
 std::vector<Position> TradeServer::positions() const { return sim_->positions().positions; }
 std::vector<PendingOrder> TradeServer::orders() const { return sim_->orders().orders; }
 
-std::vector<HistoryDeal> TradeServer::history() const {
-  std::vector<HistoryDeal> deals;
-  if (clock_.now_ms() < faults_.history_late_until_ms) return deals;
-  std::ifstream in(ledger_path_);
+std::vector<nlohmann::json> JsonlTail::read_new() {
+  std::vector<nlohmann::json> lines;
+  std::ifstream in(path_, std::ios::binary);
+  if (!in) return lines;
+  in.seekg(offset_);
   std::string line;
-  while (std::getline(in, line)) {
-    const auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object()) continue;  // a torn last line
+  // A last line without its "\n" (torn, or being written) is left for a later call.
+  while (std::getline(in, line) && !in.eof()) {
+    offset_ += static_cast<std::streamoff>(line.size()) + 1;
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_discarded() && j.is_object()) lines.push_back(std::move(j));
+  }
+  return lines;
+}
+
+void TradeServer::catch_up() const {
+  // The journal first: an order is placed before a deal of the ledger can fill it.
+  for (const nlohmann::json& j : journal_tail_.read_new()) {
+    const std::string rec = j.value("rec", "");
+    if (is_order_line(rec)) {
+      const nlohmann::json& o = j["order"];
+      HistoryOrder& h = resting_[o.value("ticket", int64_t{0})];
+      h.ticket = o.value("ticket", 0UL);
+      auto type = parse_order_type(o.value("type", ""));
+      auto side = parse_side(o.value("side", ""));
+      MTG_CHECK(type.is_ok() && side.is_ok());
+      h.type = mql_order_type(*type, *side);
+      h.volume = o.value("volume", 0.0);
+      h.price = o.value("price", 0.0);
+      h.symbol = o.value("symbol", "");
+      if (rec == "placed" && j.contains("result")) {
+        placed_by_[j["result"].value("ticket", int64_t{0})] = base_client_id(j["result"].value("client_id", ""));
+      }
+    } else if (rec == "cancelled" || rec == "expired") {
+      end_order(j.value("ticket", int64_t{0}), rec == "cancelled" ? ORDER_STATE_CANCELED : ORDER_STATE_EXPIRED, 0,
+                j.value("ts", int64_t{0}));
+    }
+  }
+  for (const nlohmann::json& j : ledger_tail_.read_new()) {
     HistoryDeal d;
     d.ticket = j.value("deal", 0UL);
     d.order = j.value("ticket", 0UL);
@@ -172,15 +283,52 @@ std::vector<HistoryDeal> TradeServer::history() const {
     d.price = j.value("price", 0.0);
     d.symbol = j.value("symbol", "");
     d.comment = j.value("comment", "");
-    const std::string client_id = j.value("client_id", "");
-    if (!client_id.empty()) {
-      d.magic = MtgMagic(base_client_id(client_id));
-      if (!faults_.comment_rewrite.empty()) d.comment = faults_.comment_rewrite;
+    if (j.value("action", "") == event_kind_name(EventKind::kOrderTriggered)) {
+      end_order(static_cast<int64_t>(d.order), ORDER_STATE_FILLED, d.position, d.time_ms);
     }
-    d.comment = d.comment.substr(0, faults_.comment_chars);
+    deals_.push_back(RecordedDeal{std::move(d), base_client_id(j.value("client_id", ""))});
+  }
+}
+
+void TradeServer::end_order(int64_t ticket, int state, ulong position, int64_t time_ms) const {
+  auto it = resting_.find(ticket);
+  if (it == resting_.end()) return;
+  it->second.state = state;
+  it->second.position = position;
+  it->second.time_done_ms = time_ms;
+  ended_.push_back(it->second);
+  resting_.erase(it);
+}
+
+std::vector<HistoryDeal> TradeServer::history() const {
+  std::vector<HistoryDeal> deals;
+  if (clock_.now_ms() < faults_.history_late_until_ms) return deals;
+  catch_up();
+  deals.reserve(deals_.size());
+  for (const RecordedDeal& recorded : deals_) {
+    HistoryDeal d = recorded.deal;
+    // A triggered pending order's deal carries the order's comment and magic.
+    std::string client_id = recorded.client_id;
+    if (client_id.empty()) client_id = placed_by(static_cast<int64_t>(d.order));
+    if (!client_id.empty() && d.comment.empty()) d.comment = client_id;
+    label(client_id, d.comment, d.magic);
     deals.push_back(std::move(d));
   }
   return deals;
+}
+
+std::vector<HistoryOrder> TradeServer::history_orders() const {
+  std::vector<HistoryOrder> ended;
+  if (clock_.now_ms() < faults_.history_late_until_ms) return ended;
+  catch_up();
+  ended = ended_;
+  for (HistoryOrder& h : ended) {
+    h.comment = placed_by(static_cast<int64_t>(h.ticket));
+    label(placed_by(static_cast<int64_t>(h.ticket)), h.comment, h.magic);
+  }
+  std::stable_sort(ended.begin(), ended.end(),
+                   [](const HistoryOrder& a, const HistoryOrder& b) { return a.time_done_ms < b.time_done_ms; });
+  return ended;
 }
 
 }  // namespace mtg::ea_shim

@@ -62,13 +62,9 @@ void check_invariants(System& sys, const testkit::Workload& load, const std::str
 
 // The mix of trade actions (opens of every type, closes by ticket and by ref, close_all,
 // modifies, cancels) on netting (demo-1, demo-3) and hedging (demo-2) accounts, for
-// `mtguard sim`. mtguard-ea terminals get market opens: the EA refuses pending orders,
-// modify_order and cancel (10013), and under the mix its books still differ from the
-// model's (issue 22 is open on it).
+// `mtguard sim` and mtguard-ea terminals alike.
 testkit::Workload trade_actions(System& sys) {
-  const bool ea = !sys.options().terminal_program.empty();
-  return testkit::Workload(sys, kSeed, 600'000,
-                           ea ? testkit::WorkloadMix::kMarketOpens : testkit::WorkloadMix::kTradeActions);
+  return testkit::Workload(sys, kSeed, 600'000, testkit::WorkloadMix::kTradeActions);
 }
 
 // Streams kBatches batches of the mix of trade actions, runs `fault` after the third,

@@ -34,13 +34,14 @@ void check_instance(const InstanceConfig& inst, const std::string& ledger_path,
   for (const TradeResult& r : results) {
     if (r.instance == inst.id) model.on_result(r);
   }
-  // Delivered at least once: the stream's and the terminal's unacknowledged, each once.
+  // Delivered at least once: the stream's and the terminal's unacknowledged, each once
+  // (the stream holds them as the engine names them: "<instance>:<terminal's id>").
   std::set<std::string> seen;
   for (const TradeEvent& e : events) {
     if (e.instance == inst.id && seen.insert(e.id).second) model.on_event(e);
   }
   for (const TradeEvent& e : (*ledger)->unacked_events()) {
-    if (seen.insert(e.id).second) model.on_event(e);
+    if (seen.insert(inst.id + ":" + e.id).second) model.on_event(e);
   }
   v.events += static_cast<int>(seen.size());
   std::vector<std::string> problems;

@@ -31,22 +31,24 @@ class MtGuardCore {
     ArrayResize(m_outbox, n + 1, 64);
     m_outbox[n] = line;
   }
-  // Settles order i from history when it can: true when it is no longer open.
+  // Settles order i from the broker's orders and history when it can: true when it is
+  // no longer open.
   bool TrySettle(int i) {
     if (m_journal.State(i) != MTG_ORDER_OPEN) return true;
     IntentMsg in;
     m_journal.GetIntent(i, in);
     ResultMsg r;
-    if (in.action != MTG_ACTION_MODIFY && MtgSettleFromHistory(in, m_settings, r)) {
+    // A modify makes no deal, and repeating it changes nothing.
+    bool idempotent = in.action == MTG_ACTION_MODIFY || in.action == MTG_ACTION_MODIFY_ORDER;
+    if (!idempotent && MtgSettle(in, m_journal, m_settings, r)) {
       MTG_ASSERT(m_journal.RecordOutcome(r));
       return true;
     }
-    // Nothing in history: never executed, once history had time to arrive (a modify
-    // makes no deal, and repeating it changes nothing).
+    // Nothing shows it: never executed, once history had time to arrive.
     long since = in.ts > m_started_ms ? in.ts : m_started_ms;
     bool history_complete = TerminalInfoInteger(TERMINAL_CONNECTED) != 0 &&
                             MtgNowMs() >= since + m_settings.history_grace_ms;
-    if (in.action != MTG_ACTION_MODIFY && !history_complete) return false;
+    if (!idempotent && !history_complete) return false;
     MTG_ASSERT(m_journal.RecordVoid(in.client_id));
     return true;
   }
@@ -70,6 +72,10 @@ class MtGuardCore {
     IntentMsg in;
     in.client_id = o.client_id; in.uuid = o.uuid; in.leg = o.leg; in.action = o.action;
     in.symbol = o.symbol; in.side = o.side; in.volume = o.volume; in.ts = MtgNowMs();
+    in.order_type = o.action == MTG_ACTION_OPEN ? o.order_type : MTG_TYPE_MARKET;
+    ResultMsg unused;
+    bool names_order = o.action == MTG_ACTION_MODIFY_ORDER || o.action == MTG_ACTION_CANCEL;
+    in.order = names_order ? MtgNamedOrder(o, m_journal, m_settings, unused) : 0;
     if (!m_journal.RecordIntent(in)) { Fatal("cannot write the journal"); return; }
     ResultMsg r;
     r.client_id = o.client_id; r.uuid = o.uuid; r.leg = o.leg; r.retcode = 0;
@@ -124,16 +130,84 @@ class MtGuardCore {
   string RefOfPosition(long position) {
     for (int i = 0; i < HistoryDealsTotal(); i++) {
       ulong ticket = HistoryDealGetTicket(i);
+      // The first deal of the position opened it (in, or inout: a netting reversal).
       if (HistoryDealGetInteger(ticket, DEAL_POSITION_ID) != position) continue;
-      if (HistoryDealGetInteger(ticket, DEAL_ENTRY) != DEAL_ENTRY_IN) continue;
-      int k = m_journal.FindByMagic((ulong)HistoryDealGetInteger(ticket, DEAL_MAGIC));
-      if (k < 0) return "";
-      IntentMsg in;
-      m_journal.GetIntent(k, in);
-      return in.uuid;
+      return m_journal.UuidByMagic((ulong)HistoryDealGetInteger(ticket, DEAL_MAGIC));
     }
     return "";
   }
+  // Journals a trade event, then sends it when welcomed; false when it cannot be written.
+  bool Report(const EventMsg &e) {
+    if (!m_journal.RecordEvent(e)) { Fatal("cannot write the journal"); return false; }
+    if (m_version >= 2) Send(EncodeEvent(e));
+    return true;
+  }
+
+  // Whether the journaled order i placed a pending order.
+  bool PlacedPending(int i) const {
+    if (i < 0) return false;
+    IntentMsg in;
+    m_journal.GetIntent(i, in);
+    return in.action == MTG_ACTION_OPEN && in.order_type != MTG_TYPE_MARKET;
+  }
+
+  // Every deal in the selected history the engine did not ask for: a pending order of
+  // its triggered, SL, TP, stop-out, or a trade by hand or by another program.
+  void ScanDeals() {
+    for (int i = 0; i < HistoryDealsTotal(); i++) {
+      ulong ticket = HistoryDealGetTicket(i);
+      if (m_journal.HasEvent("deal:" + IntegerToString((long)ticket))) continue;
+      long reason = HistoryDealGetInteger(ticket, DEAL_REASON);
+      int mine = m_journal.FindByMagic((ulong)HistoryDealGetInteger(ticket, DEAL_MAGIC));
+      int kind = reason == DEAL_REASON_SL ? MTG_EVENT_SL : reason == DEAL_REASON_TP ? MTG_EVENT_TP
+                 : reason == DEAL_REASON_SO ? MTG_EVENT_STOP_OUT : MTG_EVENT_MANUAL;
+      if (kind == MTG_EVENT_MANUAL && PlacedPending(mine)) kind = MTG_EVENT_ORDER_TRIGGERED;
+      else if (kind == MTG_EVENT_MANUAL && mine >= 0) continue;
+      EventMsg e;
+      e.id = "deal:" + IntegerToString((long)ticket);
+      e.kind = kind;
+      e.symbol = HistoryDealGetString(ticket, DEAL_SYMBOL);
+      e.side = HistoryDealGetInteger(ticket, DEAL_TYPE) == DEAL_TYPE_BUY ? MTG_SIDE_BUY : MTG_SIDE_SELL;
+      e.volume = HistoryDealGetDouble(ticket, DEAL_VOLUME);
+      e.price = HistoryDealGetDouble(ticket, DEAL_PRICE);
+      e.order = HistoryDealGetInteger(ticket, DEAL_ORDER);
+      e.deal = (long)ticket;
+      e.position = HistoryDealGetInteger(ticket, DEAL_POSITION_ID);
+      e.ref = kind == MTG_EVENT_ORDER_TRIGGERED ? m_journal.UuidByMagic((ulong)HistoryDealGetInteger(ticket, DEAL_MAGIC))
+                                                : RefOfPosition(e.position);
+      e.reason = HistoryDealGetString(ticket, DEAL_COMMENT);
+      e.ts = HistoryDealGetInteger(ticket, DEAL_TIME_MSC);
+      if (!Report(e)) return;
+    }
+  }
+
+  // Every pending order in the selected history that expired, or was cancelled other
+  // than by a cancel of the engine's.
+  void ScanOrders() {
+    for (int i = 0; i < HistoryOrdersTotal(); i++) {
+      ulong ticket = HistoryOrderGetTicket(i);
+      long state = HistoryOrderGetInteger(ticket, ORDER_STATE);
+      if (state != ORDER_STATE_EXPIRED && state != ORDER_STATE_CANCELED) continue;
+      bool expired = state == ORDER_STATE_EXPIRED;
+      string id = "order:" + IntegerToString((long)ticket) + (expired ? ":expired" : ":cancelled");
+      if (m_journal.HasEvent(id) || (!expired && m_journal.CancelledHere((long)ticket))) continue;
+      EventMsg e;
+      e.id = id;
+      e.kind = expired ? MTG_EVENT_ORDER_EXPIRED : MTG_EVENT_ORDER_CANCELLED;
+      e.symbol = HistoryOrderGetString(ticket, ORDER_SYMBOL);
+      e.side = HistoryOrderGetInteger(ticket, ORDER_TYPE) % 2 == 0 ? MTG_SIDE_BUY : MTG_SIDE_SELL;
+      e.volume = 0;
+      e.price = HistoryOrderGetDouble(ticket, ORDER_PRICE_OPEN);
+      e.order = (long)ticket;
+      e.deal = 0;
+      e.position = 0;
+      e.ref = m_journal.UuidByMagic((ulong)HistoryOrderGetInteger(ticket, ORDER_MAGIC));
+      e.reason = expired ? "expired" : "cancelled";
+      e.ts = HistoryOrderGetInteger(ticket, ORDER_TIME_DONE_MSC);
+      if (!Report(e)) return;
+    }
+  }
+
   void Fatal(const string &why) {
     Print("MtGuard: ", why);
     Send(EncodeError(why));
@@ -209,34 +283,11 @@ class MtGuardCore {
     if (Welcomed()) ReportHoldings(false);
   }
 
-  // Records (then sends, when welcomed) every deal in history the engine did not ask
-  // for: SL, TP, stop-out, or a trade by hand or by another program.
+  // Records (then sends, when welcomed) what the broker did without being asked.
   void ScanEvents() {
-    if (!HistorySelect((m_started_ms - m_settings.history_lookback_ms) / 1000, TimeCurrent() + 86400)) return;
-    for (int i = 0; i < HistoryDealsTotal(); i++) {
-      ulong ticket = HistoryDealGetTicket(i);
-      if (m_journal.HasEvent("deal:" + IntegerToString((long)ticket))) continue;
-      long reason = HistoryDealGetInteger(ticket, DEAL_REASON);
-      bool ours = m_journal.FindByMagic((ulong)HistoryDealGetInteger(ticket, DEAL_MAGIC)) >= 0;
-      int kind = reason == DEAL_REASON_SL ? MTG_EVENT_SL : reason == DEAL_REASON_TP ? MTG_EVENT_TP
-                 : reason == DEAL_REASON_SO ? MTG_EVENT_STOP_OUT : MTG_EVENT_MANUAL;
-      if (kind == MTG_EVENT_MANUAL && ours) continue;
-      EventMsg e;
-      e.id = "deal:" + IntegerToString((long)ticket);
-      e.kind = kind;
-      e.symbol = HistoryDealGetString(ticket, DEAL_SYMBOL);
-      e.side = HistoryDealGetInteger(ticket, DEAL_TYPE) == DEAL_TYPE_BUY ? MTG_SIDE_BUY : MTG_SIDE_SELL;
-      e.volume = HistoryDealGetDouble(ticket, DEAL_VOLUME);
-      e.price = HistoryDealGetDouble(ticket, DEAL_PRICE);
-      e.order = HistoryDealGetInteger(ticket, DEAL_ORDER);
-      e.deal = (long)ticket;
-      e.position = HistoryDealGetInteger(ticket, DEAL_POSITION_ID);
-      e.ref = RefOfPosition(e.position);
-      e.reason = HistoryDealGetString(ticket, DEAL_COMMENT);
-      e.ts = HistoryDealGetInteger(ticket, DEAL_TIME_MSC);
-      if (!m_journal.RecordEvent(e)) { Fatal("cannot write the journal"); return; }
-      if (m_version >= 2) Send(EncodeEvent(e));
-    }
+    if (!MtgSelectHistory(m_started_ms, m_settings)) return;
+    ScanDeals();
+    ScanOrders();
   }
 
   // Sends positions (and, in version 2, orders) when asked or when they changed.
@@ -276,7 +327,7 @@ class MtGuardCore {
       orders[i].sl = OrderGetDouble(ORDER_SL);
       orders[i].tp = OrderGetDouble(ORDER_TP);
       orders[i].expiration = OrderGetInteger(ORDER_TIME_EXPIRATION) * 1000;
-      orders[i].ref = "";
+      orders[i].ref = m_journal.UuidByMagic((ulong)OrderGetInteger(ORDER_MAGIC));
     }
     int shown_orders = no < MTG_MAX_ORDERS_PER_FRAME ? no : MTG_MAX_ORDERS_PER_FRAME;
     string orders_line = EncodeOrders(orders, shown_orders, shown_orders < no);
@@ -285,6 +336,10 @@ class MtGuardCore {
     Send(positions_line);
     if (m_version >= 2) Send(orders_line);
   }
+
+  // Whether the engine acknowledged the trade event `id` ("deal:<ticket>",
+  // "order:<ticket>:expired", ...).
+  bool EventAcked(const string &id) const { return m_journal.EventAcked(id); }
 
   int OutboxSize() const { return ArraySize(m_outbox); }
   // Takes every line waiting to be sent, oldest first.

@@ -29,6 +29,8 @@ struct IntentMsg {
   int side;    // MtgSide
   double volume;
   long ts;     // Unix ms
+  int order_type;  // MtgOrderType of an open
+  long order;      // modify_order, cancel: the pending order's ticket (0 = none found)
 };
 
 void ReadResultFields(const JsonObject &obj, FieldReader &r, ResultMsg &f) {
@@ -100,6 +102,8 @@ class Journal {
       in.side = r.Name(obj, "side", MTG_NAMES_SIDE);
       in.volume = r.Number(obj, "volume");
       in.ts = r.Integer(obj, "ts", 0, MTG_INT64_MAX);
+      in.order_type = r.Has(obj, "type") ? r.Name(obj, "type", MTG_NAMES_ORDER_TYPE) : MTG_TYPE_MARKET;
+      in.order = r.Has(obj, "order") ? r.Integer(obj, "order", 0, MTG_INT64_MAX) : 0;
       int earlier = r.Ok() ? Find(in.client_id) : -1;
       if (earlier >= 0 && m_settled[earlier] != MTG_ORDER_VOID) { error = "a second intent of " + in.client_id; return false; }
       if (r.Ok()) {
@@ -252,6 +256,18 @@ class Journal {
     return -1;
   }
   void GetIntent(int i, IntentMsg &out) const { out = m_intent[i]; }
+  // The signal uuid of the newest order whose client_id hashes to `magic`, "" when none.
+  string UuidByMagic(ulong magic) const {
+    int i = FindByMagic(magic);
+    return i < 0 ? "" : m_intent[i].uuid;
+  }
+  // Whether a cancel of this EA removed the pending order `ticket`.
+  bool CancelledHere(long ticket) const {
+    for (int i = ArraySize(m_intent) - 1; i >= 0; i--)
+      if (m_intent[i].action == MTG_ACTION_CANCEL && m_intent[i].order == ticket &&
+          m_settled[i] == MTG_ORDER_SETTLED && m_outcome[i].retcode == 10009) return true;
+    return false;
+  }
   void GetOutcome(int i, ResultMsg &out) const { MTG_ASSERT(m_settled[i] == MTG_ORDER_SETTLED); out = m_outcome[i]; }
 
   // Flushes the intent; false when it could not be written (then send nothing).
@@ -267,6 +283,8 @@ class Journal {
     w.Str("side", MtgName(MTG_NAMES_SIDE, in.side));
     w.Num("volume", in.volume);
     w.Int("ts", in.ts);
+    w.Str("type", MtgName(MTG_NAMES_ORDER_TYPE, in.order_type));
+    w.Int("order", in.order);
     return Append(w.Finish());
   }
   // Flushes the outcome of an intent not yet settled.
@@ -296,6 +314,11 @@ class Journal {
     return Append(w.Finish());
   }
   bool HasEvent(const string &id) const { return FindEvent(id) >= 0; }
+  // Whether the engine acknowledged the event `id` (false for one the journal lacks).
+  bool EventAcked(const string &id) const {
+    int i = FindEvent(id);
+    return i >= 0 && m_acked[i] != 0;
+  }
   // Flushes an acknowledgement of event ids (those it does not hold change nothing).
   bool RecordAck(MTG_ARRAY_CREF(string, ids)) {
     JsonWriter w;

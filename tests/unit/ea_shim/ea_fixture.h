@@ -115,15 +115,15 @@ class EaFixture : public ::testing::Test {
     o.expires_at = 4'000'000'000'000;
     return o;
   }
-  // Lots the ledger shows executed for the signal `uuid` (opens only): the evidence
-  // of a duplicate.
-  double executed_lots(const std::string& uuid) {
+  // Lots the ledger shows executed for the signal `uuid` by deals of `action` (opens
+  // by default): the evidence of a duplicate.
+  double executed_lots(const std::string& uuid, const std::string& action = "open") {
     std::ifstream in(dir_ + "/ledger.jsonl");
     std::string line;
     double lots = 0;
     while (std::getline(in, line)) {
       auto j = nlohmann::json::parse(line, nullptr, false);
-      if (!j.is_discarded() && j.value("uuid", "") == uuid && j.value("action", "") == "open") {
+      if (!j.is_discarded() && j.value("uuid", "") == uuid && j.value("action", "") == action) {
         lots += j.value("volume", 0.0);
       }
     }

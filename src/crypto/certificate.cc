@@ -118,12 +118,16 @@ Result<CertificateInfo> create_self_signed_certificate(const std::string& cert_p
   if (!key_pem.is_ok()) return key_pem.status();
   auto cert_pem = pem_text([&](BIO* b) { return PEM_write_bio_X509(b, cert->get()); }, "certificate");
   if (!cert_pem.is_ok()) return cert_pem.status();
-  MTG_RETURN_IF_ERROR(create_durably(key_path, *key_pem, 0600));
+  const auto named = [](const Status& st, const std::string& path) {
+    return st.code() == Code::kAlreadyExists ? Status::exists(path + " already exists: not replacing it") : st;
+  };
+  Status written = create_durably(key_path, *key_pem, 0600);
   OPENSSL_cleanse(key_pem->data(), key_pem->size());
-  Status written = create_durably(cert_path, *cert_pem, 0644);
+  if (!written.is_ok()) return named(written, key_path);
+  written = create_durably(cert_path, *cert_pem, 0644);
   if (!written.is_ok()) {
     (void)FileSystem::real().remove(key_path);  // no key without its certificate
-    return written;
+    return named(written, cert_path);
   }
   return describe_certificate(cert->get());
 }

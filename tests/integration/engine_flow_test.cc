@@ -132,7 +132,7 @@ TEST_P(EngineFlowTest, ThousandSignalsEachGetExactlyOneFinalResultAndNothingBadR
 
 INSTANTIATE_TEST_SUITE_P(Terminals, EngineFlowTest,
                          ::testing::Values(Terminals{"Sim", "", false}, Terminals{"Ea", MTG_EA_BINARY, false},
-                                           Terminals{"EaTls", MTG_EA_BINARY, true}),
+                                           Terminals{"SimTls", "", true}),
                          [](const ::testing::TestParamInfo<Terminals>& terminals) { return terminals.param.name; });
 
 }  // namespace

@@ -1,8 +1,9 @@
 // bench/engine: end-to-end throughput (signals/s, RTSS -> engine -> 3 simulators ->
 // RTRS) and latency (submit -> final result, p50/p99/p999) on the real stack, beside
 // redis-benchmark XADD measured in the same run, once with Redis's appendfsync everysec
-// and once with always ([redis] durability), side by side. Prints figures, never passes
-// or fails on time.
+// and once with always ([redis] durability), side by side. With --tls instead: the
+// terminal link in plaintext beside the link over TLS ([engine] link_tls), same run.
+// Prints figures, never passes or fails on time.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -138,6 +139,41 @@ void print_row(const std::string& what, const Run& r) {
               percentile(r.latency_ms, 0.99), percentile(r.latency_ms, 0.999));
 }
 
+// The cost of TLS on the terminal link: a system in plaintext, then one over TLS, each
+// flooded and paced; returns the signals lost.
+size_t compare_link_transports(size_t n) {
+  std::printf("bench/engine --tls: %zu signals over 3 simulators, the terminal link in plaintext, then over TLS\n", n);
+  std::vector<std::pair<std::string, ModeFigures>> rows;
+  for (const bool tls : {false, true}) {
+    testkit::SystemOptions options;
+    options.link_tls = tls;
+    testkit::System sys(options);
+    sys.start_engine();
+    sys.start_sims();
+    std::this_thread::sleep_for(std::chrono::seconds(2));  // terminals connect
+    ModeFigures f;
+    f.flood = run(sys, n, 500, 0);
+    f.paced = run(sys, 2'000, 10, 10'000);
+    rows.emplace_back(tls ? "TLS" : "plaintext", f);
+  }
+  std::printf("\n%-52s %14s %10s %10s %10s\n", "measure", "signals/s", "p50 ms", "p99 ms", "p999 ms");
+  size_t lost = 0;
+  for (const auto& [name, f] : rows) {
+    print_row("mtguard end to end, flood (500/pipeline), " + name, f.flood);
+    print_row("mtguard end to end, paced ~1000/s, " + name, f.paced);
+    lost += f.flood.lost + f.paced.lost;
+  }
+  const ModeFigures& plain = rows[0].second;
+  const ModeFigures& tls = rows[1].second;
+  if (plain.flood.signals_per_s > 0) {
+    std::printf("\nTLS / plaintext: flood %.3f, paced p50 latency %.2fx\n",
+                tls.flood.signals_per_s / plain.flood.signals_per_s,
+                percentile(tls.paced.latency_ms, 0.5) / std::max(1e-9, percentile(plain.paced.latency_ms, 0.5)));
+  }
+  std::printf("lost: %zu\n", lost);
+  return lost;
+}
+
 }  // namespace
 }  // namespace mtg
 
@@ -147,7 +183,10 @@ int main(int argc, char** argv) {
     std::cerr << "bench/engine: needs the stack (eval \"$(scripts/stack env)\")\n";
     return 2;
   }
-  const size_t n = argc > 1 ? std::stoul(argv[1]) : 20'000;
+  std::vector<std::string> args(argv + 1, argv + argc);
+  const bool tls = std::erase(args, "--tls") > 0;
+  const size_t n = !args.empty() ? std::stoul(args[0]) : 20'000;
+  if (tls) return compare_link_transports(n) == 0 ? 0 : 1;
   testkit::System sys;  // 3 simulators, no faults, zero latency
   sys.start_engine();
   sys.start_sims();

@@ -13,6 +13,8 @@ input string EngineHost = "127.0.0.1";    // engine address (must be in the allo
 input int EnginePort = 7400;              // the engine's link_port
 input string Instance = "demo-1";         // this terminal's instance id
 input string Token = "";                  // the instance's link token
+input bool EngineTls = false;             // TLS to the engine (needed unless EngineHost is 127.0.0.1)
+input string EngineThumbprint = "";       // the SHA-256 thumbprint mtguard link-cert printed
 input int DeviationPoints = 10;           // slippage of market orders whose signal names none
 input int HistoryLookbackHours = 168;     // how far back history is searched after a restart
 input int HistoryGraceSeconds = 10;       // how long history may lag after a start
@@ -28,6 +30,11 @@ int g_ticks = 0;
 int OnInit() {
   if (Token == "" || Instance == "") {
     Print("MtGuard: set the inputs Instance and Token (from the instance's JSON config)");
+    return INIT_PARAMETERS_INCORRECT;
+  }
+  string link_error = "";
+  if (!MtgLinkSettingsValid(EngineHost, EngineTls, EngineThumbprint, link_error)) {
+    Print("MtGuard: ", link_error);
     return INIT_PARAMETERS_INCORRECT;
   }
   if (!MtgValidFillingOverride(FillingOverride)) {
@@ -48,7 +55,7 @@ int OnInit() {
     return INIT_FAILED;
   }
   MathSrand((int)GetTickCount());
-  g_link.Setup(EngineHost, EnginePort);
+  g_link.Setup(EngineHost, EnginePort, EngineTls, EngineThumbprint);
   if (!EventSetMillisecondTimer(MTG_TIMER_MS)) {
     Print("MtGuard: no timer");
     return INIT_FAILED;

@@ -63,6 +63,7 @@ int run_cli(int argc, char** argv) {
   add_prefs_command(app, ctx);
   add_web_command(app, ctx);
   add_trace_command(app, ctx);
+  add_link_cert_command(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

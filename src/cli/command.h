@@ -44,5 +44,7 @@ void add_prefs_command(CLI::App& app, CliContext& ctx);
 void add_web_command(CLI::App& app, CliContext& ctx);
 // One signal's life across the stores.
 void add_trace_command(CLI::App& app, CliContext& ctx);
+// The terminal link's TLS certificate.
+void add_link_cert_command(CLI::App& app, CliContext& ctx);
 
 }  // namespace mtg

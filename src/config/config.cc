@@ -133,6 +133,18 @@ void read_metrics(TableReader& r, MetricsConfig& m) {
   }
 }
 
+void read_link_tls(TableReader& r, EngineConfig& e) {
+  r.read("engine.link_tls", e.link_tls);
+  r.read("engine.link_cert", e.link_cert);
+  r.read("engine.link_key", e.link_key);
+  r.read("engine.link_thumbprint", e.link_thumbprint);
+  if (!e.link_tls && !is_loopback_address(e.link_host)) {
+    r.fail("engine.link_host", e.link_host + " is not a loopback address: set engine.link_tls = true (a token must "
+                               "never cross a network in the clear; docs/deploy.md \"The terminal link over a network\")");
+  }
+  if (e.link_thumbprint.size() > 128) r.fail("engine.link_thumbprint", "at most 128 characters");
+}
+
 void read_web(TableReader& r, WebConfig& w) {
   r.read("web.listen", w.listen);
   if (w.listen.empty() || w.listen.find_first_of(", []") != std::string::npos) {
@@ -162,6 +174,7 @@ Status read_tables(TableReader& r, Config& c) {
   r.read("duckdb.path", c.duckdb.path);
   r.read("engine.link_host", c.engine.link_host);
   r.read("engine.link_port", c.engine.link_port);
+  read_link_tls(r, c.engine);
   r.read("engine.dedup_window_s", c.engine.dedup_window_s);
   r.read("engine.default_ttl_ms", c.engine.default_ttl_ms);
   r.read("engine.max_signal_bytes", c.engine.max_signal_bytes);
@@ -222,12 +235,8 @@ Status load_instances(Config& c) {
   }
   for (const auto& entry : fs::directory_iterator(c.instances_dir, ec)) {
     if (entry.path().extension() != ".json") continue;
-    std::ifstream in(entry.path());
-    std::stringstream text;
-    text << in.rdbuf();
-    auto inst = parse_instance(text.str(), entry.path().string());
+    auto inst = load_instance(entry.path().string());
     if (!inst) return inst.status();
-    inst->source_path = entry.path().string();
     if (c.find_instance(inst->id) != nullptr) {
       return Status::invalid(entry.path().string() + ": key id: duplicate instance " + inst->id);
     }
@@ -242,6 +251,21 @@ Status load_instances(Config& c) {
 }
 
 }  // namespace
+
+bool is_loopback_address(std::string_view address) {
+  return address == "localhost" || address == "::1" || address.starts_with("127.");
+}
+
+Result<InstanceConfig> load_instance(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::not_found(path + ": cannot be read");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto inst = parse_instance(text.str(), path);
+  if (!inst) return inst.status();
+  inst->source_path = path;
+  return inst;
+}
 
 std::string resolve_config_path(const std::string& flag_value) {
   if (!flag_value.empty()) return flag_value;
@@ -272,6 +296,8 @@ Result<Config> load_config(const std::string& path) {
   c.prefs_file = resolve_path(base, c.prefs_file);
   c.key_file = resolve_path(base, c.key_file);
   c.log_file = resolve_path(base, c.log_file);
+  c.engine.link_cert = resolve_path(base, c.engine.link_cert);
+  c.engine.link_key = resolve_path(base, c.engine.link_key);
   for (const std::string* p : {&c.duckdb.path, &c.engine.spill_path, &c.instances_dir, &c.backup.dir,
                                &c.prefs_file, &c.key_file, &c.log_file}) {
     MTG_CHECK(p->empty() || fs::path(*p).is_absolute());

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "keys/redis_keys.h"
@@ -54,8 +55,16 @@ struct DuckDbConfig {
 };
 
 struct EngineConfig {
-  std::string link_host = "127.0.0.1";  // the terminal link server listens here
+  // The terminal link server listens here (terminals dial it). Any address other than a
+  // loopback one needs link_tls: a token must never cross a network in the clear.
+  std::string link_host = "127.0.0.1";
   int link_port = 7400;
+  bool link_tls = false;      // serve (engine) or dial (sim, mtguard-ea) the link over TLS
+  std::string link_cert;      // the engine's certificate, PEM (`mtguard link-cert`); needed with link_tls
+  std::string link_key;       // its private key, PEM, mode 0600
+  // What a terminal pins of the engine's certificate: its SHA-256 thumbprint as
+  // `mtguard link-cert` prints it. A sim or mtguard-ea with link_tls needs it.
+  std::string link_thumbprint;
   int64_t dedup_window_s = 7 * 24 * 3600;  // a uuid seen within this window is a duplicate
   int64_t default_ttl_ms = 30'000;         // docs/requirements.md §3.4
   int64_t max_signal_bytes = 16 * 1024;    // larger RTSS payloads are rejected
@@ -96,6 +105,9 @@ struct WebConfig {
   int port = 9463;
   std::string token;  // "": none (then only a loopback address is allowed)
 };
+
+// True for 127.0.0.0/8, ::1 and localhost.
+bool is_loopback_address(std::string_view address);
 
 // Simulated broker behaviour of an instance when `mtguard sim` plays its terminal (the
 // instance JSON's "sim" object; docs/protocol.md "Simulator specifics").
@@ -147,6 +159,11 @@ Status check_sim_config(const SimConfig& sim);
 struct InstanceConfig {
   std::string id;                    // e.g. "demo-1"
   std::string token;                 // the terminal's link token (file is mode 0600)
+  // After `mtguard instance rotate-token`: the SHA-256 (hex) of the token it replaced,
+  // which the engine still accepts until previous_token_expires_ms (Unix ms). The old
+  // token itself is not kept.
+  std::string previous_token_sha256;
+  int64_t previous_token_expires_ms = 0;
   std::vector<std::string> symbols;  // symbols signals may name
   double min_volume = 0.01;          // lots
   double max_volume = 100.0;         // lots, per signal
@@ -222,5 +239,9 @@ std::string resolve_config_path(const std::string& flag_value);
 
 // Parses one instance JSON document; `origin` names it in errors.
 Result<InstanceConfig> parse_instance(const std::string& json_text, const std::string& origin);
+
+// Reads and parses the instance JSON file at `path` (source_path set); kNotFound when
+// it cannot be read.
+Result<InstanceConfig> load_instance(const std::string& path);
 
 }  // namespace mtg

@@ -161,6 +161,8 @@ Result<InstanceConfig> parse_instance(const std::string& json_text, const std::s
   JsonReader r(doc, origin);
   r.read(doc, "", "id", inst.id, true);
   r.read(doc, "", "token", inst.token, true);
+  r.read(doc, "", "previous_token_sha256", inst.previous_token_sha256, false);
+  r.read(doc, "", "previous_token_expires_ms", inst.previous_token_expires_ms, false);
   r.read(doc, "", "min_volume", inst.min_volume, false);
   r.read(doc, "", "max_volume", inst.max_volume, false);
   r.read(doc, "", "volume_step", inst.volume_step, false);
@@ -186,6 +188,11 @@ Result<InstanceConfig> parse_instance(const std::string& json_text, const std::s
   MTG_RETURN_IF_ERROR(r.status());
   if (inst.id.empty() || inst.id.size() > 64) return Status::invalid(origin + ": key id: 1 to 64 characters");
   if (inst.token.size() < 16) return Status::invalid(origin + ": key token: at least 16 characters");
+  const bool hex_digest = inst.previous_token_sha256.size() == 64 &&
+                          inst.previous_token_sha256.find_first_not_of("0123456789abcdef") == std::string::npos;
+  if (!inst.previous_token_sha256.empty() && !hex_digest) {
+    return Status::invalid(origin + ": key previous_token_sha256: 64 lower-case hex digits");
+  }
   if (!(inst.min_volume > 0 && inst.volume_step > 0 && inst.max_volume >= inst.min_volume &&
         std::isfinite(inst.max_volume))) {
     return Status::invalid(origin + ": key max_volume: need 0 < min_volume <= max_volume, volume_step > 0");

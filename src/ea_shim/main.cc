@@ -1,7 +1,9 @@
 // mtguard-ea --config PATH --instance ID --ledger PATH: the MQL5 Expert Advisor's core
 // (mql5/Include/MtGuard) on the shim of MT5, its broker the simulator's (state kept
 // beside the ledger, the ledger in the simulator's format), dialling the engine
-// exactly as the EA does, so that any test can run it in place of `mtguard sim`.
+// exactly as the EA does, so that any test can run it in place of `mtguard sim`. With
+// [engine] link_tls it dials over TLS and pins [engine] link_thumbprint, as the EA's
+// EngineTls and EngineThumbprint inputs do.
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
 
@@ -47,8 +49,14 @@ int run(const std::string& config_path, const std::string& instance_id, const st
   if (!core.Init(journal, instance->id, instance->token, settings, error)) {
     return spdlog::error("mtguard-ea: {}", error), 2;
   }
+  string link_error;
+  if (!MtgLinkSettingsValid(config->engine.link_host, config->engine.link_tls, config->engine.link_thumbprint,
+                            link_error)) {
+    return spdlog::error("mtguard-ea: {}", link_error), 2;
+  }
   MtGuardLink link;
-  link.Setup(config->engine.link_host, config->engine.link_port);
+  link.Setup(config->engine.link_host, config->engine.link_port, config->engine.link_tls,
+             config->engine.link_thumbprint);
   spdlog::info("mtguard-ea: instance '{}', ledger {}, journal {}", instance->id, ledger, journal);
   int64_t next_timer_ms = clock.steady_ms();
   while (!g_stop.load()) {

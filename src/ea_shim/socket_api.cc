@@ -8,14 +8,19 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <poll.h>
+
+#include <cctype>
 #include <cerrno>
 #include <map>
+#include <memory>
 #include <random>
 #include <string>
 
 #include "ea_shim/terminal.h"
 #include "ea_shim/trade_server.h"
 #include "link/codec.h"
+#include "link/tls.h"
 
 namespace {
 
@@ -24,9 +29,34 @@ using mtg::ea_shim::current;
 constexpr int kErrInvalidHandle = 5270;  // ERR_NETSOCKET_INVALIDHANDLE
 constexpr int kErrCannotConnect = 5272;  // ERR_NETSOCKET_CANNOT_CONNECT
 constexpr int kErrIo = 5273;             // ERR_NETSOCKET_IO_ERROR
+constexpr int kErrHandshakeFailed = 5274;  // ERR_NETSOCKET_HANDSHAKE_FAILED
+constexpr int kTlsHandshakeTimeoutMs = 5000;
 
 std::mt19937 g_rand(1);
 std::map<int, std::string> g_tap;  // per socket: bytes read since the last "\n"
+std::map<int, std::unique_ptr<mtg::link::TlsStream>> g_tls;  // per socket after SocketTlsHandshake
+
+mtg::link::TlsStream* tls_of(int socket) {
+  auto it = g_tls.find(socket);
+  if (it == g_tls.end()) {
+    current().last_error = kErrInvalidHandle;
+    return nullptr;
+  }
+  return it->second.get();
+}
+
+// Runs the handshake to its end within kTlsHandshakeTimeoutMs; false when it failed.
+bool complete_handshake(mtg::link::TlsStream& tls, int fd) {
+  const int64_t deadline = current().clock().steady_ms() + kTlsHandshakeTimeoutMs;
+  for (;;) {
+    if (!tls.advance().is_ok()) return false;
+    if (tls.established()) return true;
+    const int64_t left = deadline - current().clock().steady_ms();
+    if (left <= 0) return false;
+    pollfd p{fd, static_cast<short>(tls.wants_write() ? POLLOUT : POLLIN), 0};
+    ::poll(&p, 1, static_cast<int>(left));
+  }
+}
 
 int fd_of(int socket) {
   auto it = current().sockets().find(socket);
@@ -60,6 +90,7 @@ int SocketCreate(uint flags) {
   const int handle = current().fresh_handle();
   current().sockets().emplace(handle, std::move(fd));
   g_tap.erase(handle);
+  g_tls.erase(handle);
   return handle;
 }
 
@@ -132,8 +163,75 @@ int SocketRead(int socket, MqlArray<uchar>& buffer, uint len, uint timeout_ms) {
   return static_cast<int>(got);
 }
 
+bool SocketTlsHandshake(int socket, const string& host) {
+  (void)host;  // the EA pins the certificate's thumbprint instead of checking names
+  const int fd = fd_of(socket);
+  if (fd < 0) return false;
+  static const std::shared_ptr<const mtg::link::TlsContext> context = mtg::link::TlsContext::client();
+  auto tls = mtg::link::TlsStream::connect(context, fd, mtg::link::TlsPin{});
+  if (!complete_handshake(*tls, fd)) {
+    current().last_error = kErrHandshakeFailed;
+    return false;
+  }
+  g_tls[socket] = std::move(tls);
+  return true;
+}
+
+bool SocketTlsCertificate(int socket, string& subject, string& issuer, string& serial, string& thumbprint,
+                          datetime& expiration) {
+  const mtg::link::TlsStream* tls = tls_of(socket);
+  if (tls == nullptr) return false;
+  const mtg::crypto::CertificateInfo cert = tls->peer_certificate();
+  if (cert.thumbprint_sha256.empty()) return false;
+  subject = cert.subject;
+  issuer = cert.issuer;
+  serial = cert.serial;
+  thumbprint.clear();
+  for (const char c : cert.thumbprint_sha256) thumbprint += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  expiration = cert.not_after_s;
+  return true;
+}
+
+int SocketTlsSend(int socket, const MqlArray<uchar>& buffer, uint len) {
+  mtg::link::TlsStream* tls = tls_of(socket);
+  if (tls == nullptr) return -1;
+  MTG_CHECK(len > 0 && len <= buffer.items.size());
+  size_t n = len;
+  const int most = current().faults().max_send_bytes;
+  if (most > 0 && n > static_cast<size_t>(most)) n = static_cast<size_t>(most);
+  auto sent = tls->write(std::string_view(reinterpret_cast<const char*>(buffer.items.data()), n));
+  if (!sent.is_ok()) {
+    current().last_error = kErrIo;
+    return -1;
+  }
+  return static_cast<int>(*sent);
+}
+
+int SocketTlsReadAvailable(int socket, MqlArray<uchar>& buffer, uint buffer_maxlen) {
+  mtg::link::TlsStream* tls = tls_of(socket);
+  if (tls == nullptr) return -1;
+  MTG_CHECK(buffer_maxlen > 0);
+  buffer.items.resize(buffer_maxlen);
+  size_t got = 0;
+  while (got < buffer_maxlen) {
+    auto n = tls->read(reinterpret_cast<char*>(buffer.items.data()) + got, buffer_maxlen - got);
+    if (!n.is_ok()) {
+      if (got > 0) break;  // what arrived before the close is handed out first
+      buffer.items.clear();
+      current().last_error = kErrIo;
+      return -1;
+    }
+    if (*n == 0) break;
+    got += *n;
+  }
+  buffer.items.resize(got);
+  tap(socket, reinterpret_cast<const char*>(buffer.items.data()), got);
+  return static_cast<int>(got);
+}
+
 bool SocketClose(int socket) {
   g_tap.erase(socket);
+  g_tls.erase(socket);  // before its socket closes
   return current().sockets().erase(socket) > 0;
 }
 

@@ -7,10 +7,13 @@
 #include <deque>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 
+#include "crypto/certificate.h"
 #include "engine/engine.h"
+#include "engine/instance_tokens.h"
 #include "engine/metered_order_store.h"
 #include "engine/operator_command.h"
 #include "engine/recovery_command.h"
@@ -19,7 +22,7 @@
 #include "engine/signal_queue.h"
 #include "keys/redis_keys.h"
 #include "link/link_server.h"
-#include "link/token_compare.h"
+#include "link/tls.h"
 #include "metrics/metrics_server.h"
 #include "metrics/notification_counter.h"
 #include "notify/configured_notifier.h"
@@ -39,6 +42,7 @@ constexpr int64_t kHeartbeatEveryMs = 1'000;
 constexpr size_t kMaxQueuedEntries = 4 * kMaxEntriesPerRead;
 constexpr auto kRetryPause = std::chrono::milliseconds(250);
 constexpr const char* kConsumer = "engine-1";
+constexpr int64_t kCertificateWarnBeforeS = 30 * 86'400;
 
 // Entries read by the intake thread, waiting for the engine thread.
 class EntryQueue {
@@ -158,16 +162,52 @@ void run_operator_commands(RedisClient& redis, const Config& config, Engine& eng
   }
 }
 
+// The TLS settings of the link ([engine] link_tls): the certificate must be valid now
+// (a warning a month before it expires) and the key readable by its owner only.
+Result<std::shared_ptr<const link::TlsContext>> link_tls(const EngineConfig& engine, const Clock& clock) {
+  MTG_CHECK(engine.link_tls);
+  if (engine.link_cert.empty() || engine.link_key.empty()) {
+    return Status::invalid("engine.link_tls needs engine.link_cert and engine.link_key (make them: mtguard link-cert)");
+  }
+  auto cert = crypto::read_certificate(engine.link_cert);
+  if (!cert) return cert.status().with_context("engine.link_cert");
+  const int64_t now_s = clock.now_ms() / 1000;
+  if (now_s >= cert->not_after_s || now_s < cert->not_before_s) {
+    return Status::precondition("engine.link_cert " + engine.link_cert + " is not valid now (valid from Unix " +
+                                std::to_string(cert->not_before_s) + " to " + std::to_string(cert->not_after_s) +
+                                "): make a new pair with mtguard link-cert and give terminals its thumbprint");
+  }
+  if (cert->not_after_s - now_s < kCertificateWarnBeforeS) {
+    spdlog::warn("engine: the link certificate expires in {} days: make a new pair (mtguard link-cert)",
+                 (cert->not_after_s - now_s) / 86'400);
+  }
+  struct stat st {};
+  if (::stat(engine.link_key.c_str(), &st) != 0) return Status::not_found("engine.link_key " + engine.link_key + " is missing");
+  if ((st.st_mode & 077) != 0) {
+    return Status::precondition("engine.link_key " + engine.link_key + " is readable by others: chmod 600 it");
+  }
+  auto ctx = link::TlsContext::server(engine.link_cert, engine.link_key);
+  if (!ctx) return ctx.status();
+  spdlog::info("engine: terminal link over TLS, certificate SHA-256 thumbprint {}", cert->thumbprint_sha256);
+  return std::shared_ptr<const link::TlsContext>(std::move(*ctx));
+}
+
 }  // namespace
 
 Status run_engine(const Config& config, const std::atomic<bool>& stop) {
   const Clock& clock = SystemClock::instance();
-  auto token_check = [&config](const std::string& instance, const std::string& token) {
-    const InstanceConfig* inst = config.find_instance(instance);
-    return inst != nullptr && link::tokens_equal(inst->token, token);
+  InstanceTokens tokens(config.instances, clock);
+  auto token_check = [&tokens](const std::string& instance, const std::string& token) {
+    return tokens.accepts(instance, token);
   };
+  std::shared_ptr<const link::TlsContext> tls;
+  if (config.engine.link_tls) {
+    auto ctx = link_tls(config.engine, clock);
+    if (!ctx) return ctx.status().with_context("terminal link");
+    tls = std::move(*ctx);
+  }
   auto server = link::LinkServer::listen(config.engine.link_host, config.engine.link_port,
-                                         token_check, clock, link::LinkLimits{});
+                                         token_check, clock, link::LinkLimits{}, tls);
   if (!server) return server.status().with_context("terminal link");
   spdlog::info("engine: terminal link listening on {}:{}", config.engine.link_host, (*server)->port());
   auto metrics_server = metrics::MetricsServer::start(config.metrics.address(config.metrics.engine_port));

@@ -19,6 +19,42 @@ FramedSocket::FramedSocket(Fd fd, size_t max_line_bytes, size_t max_output_bytes
   MTG_CHECK(max_output_bytes_ >= max_line_bytes);
 }
 
+FramedSocket::~FramedSocket() = default;
+
+void FramedSocket::secure(std::unique_ptr<TlsStream> tls) {
+  MTG_CHECK(tls != nullptr);
+  MTG_CHECK(tls_ == nullptr && out_.empty() && in_.buffered_bytes() == 0);
+  tls_ = std::move(tls);
+}
+
+bool FramedSocket::wants_write() const {
+  if (tls_ != nullptr && !tls_->established()) return tls_->wants_write();  // the handshake decides
+  return out_start_ < out_.size() || (tls_ != nullptr && tls_->wants_write());
+}
+
+Result<size_t> FramedSocket::receive(char* buf, size_t n) {
+  if (tls_ != nullptr) return tls_->read(buf, n);
+  for (;;) {
+    const ssize_t got = ::recv(fd_.get(), buf, n, 0);
+    if (got > 0) return static_cast<size_t>(got);
+    if (got == 0) return Status::unavailable("peer closed the connection");
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return size_t{0};
+    return Status::io(std::string("recv: ") + std::strerror(errno));
+  }
+}
+
+Result<size_t> FramedSocket::transmit(std::string_view bytes) {
+  if (tls_ != nullptr) return tls_->write(bytes);
+  for (;;) {
+    const ssize_t n = ::send(fd_.get(), bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (n >= 0) return static_cast<size_t>(n);
+    if (errno == EINTR) continue;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return size_t{0};
+    return Status::io(std::string("send: ") + std::strerror(errno));
+  }
+}
+
 bool FramedSocket::queue(std::string_view bytes) {
   MTG_CHECK(out_start_ <= out_.size());
   if (write_shut_) return false;
@@ -38,19 +74,16 @@ Status FramedSocket::read_lines(size_t max_read_bytes, std::vector<std::string>&
   size_t total = 0;
   Status status;
   while (total < max_read_bytes) {
-    const ssize_t n = ::recv(fd_.get(), chunk.data(), chunk.size(), 0);
-    if (n == 0) {
-      status = Status::unavailable("peer closed the connection");
+    auto n = receive(chunk.data(), chunk.size());
+    if (!n.is_ok()) {
+      status = n.status();
       break;
     }
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno != EAGAIN && errno != EWOULDBLOCK) status = Status::io(std::string("recv: ") + std::strerror(errno));
-      break;
-    }
-    total += static_cast<size_t>(n);
-    in_.append(std::string_view(chunk.data(), static_cast<size_t>(n)));
-    if (static_cast<size_t>(n) < chunk.size()) break;
+    if (*n == 0) break;
+    total += *n;
+    in_.append(std::string_view(chunk.data(), *n));
+    // A short plaintext read emptied the kernel buffer; TLS may hold a further record.
+    if (tls_ == nullptr && *n < chunk.size()) break;
   }
   for (;;) {
     auto line = in_.next_line();
@@ -62,17 +95,21 @@ Status FramedSocket::read_lines(size_t max_read_bytes, std::vector<std::string>&
 }
 
 Status FramedSocket::flush() {
-  while (out_start_ < out_.size()) {
-    const ssize_t n = ::send(fd_.get(), out_.data() + out_start_, out_.size() - out_start_, MSG_NOSIGNAL);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return Status::ok();
-      return Status::io(std::string("send: ") + std::strerror(errno));
-    }
-    MTG_CHECK(static_cast<size_t>(n) <= out_.size() - out_start_);
-    out_start_ += static_cast<size_t>(n);
+  if (tls_ != nullptr && !tls_->established()) {
+    MTG_RETURN_IF_ERROR(tls_->advance());
+    if (!tls_->established()) return Status::ok();
   }
-  if (write_shut_) ::shutdown(fd_.get(), SHUT_WR);
+  while (out_start_ < out_.size()) {
+    auto n = transmit(std::string_view(out_).substr(out_start_));
+    if (!n.is_ok()) return n.status();
+    if (*n == 0) return Status::ok();
+    MTG_CHECK(*n <= out_.size() - out_start_);
+    out_start_ += *n;
+  }
+  if (write_shut_) {
+    if (tls_ != nullptr) tls_->close_notify();
+    ::shutdown(fd_.get(), SHUT_WR);
+  }
   return Status::ok();
 }
 

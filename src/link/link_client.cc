@@ -17,6 +17,7 @@ constexpr size_t kMaxReadBytesPerPoll = 256 * 1024;
 LinkClient::LinkClient(LinkClientOptions options, const Clock& clock)
     : options_(std::move(options)), clock_(clock), backoff_ms_(options_.reconnect_min_ms),
       jitter_(options_.jitter_seed) {
+  if (!options_.tls_thumbprint.empty()) tls_ = TlsContext::client();
   MTG_CHECK(options_.reconnect_min_ms > 0);
   MTG_CHECK(options_.reconnect_max_ms >= options_.reconnect_min_ms);
   MTG_CHECK(options_.connect_timeout_ms > 0);
@@ -60,7 +61,7 @@ void LinkClient::poll(int timeout_ms, std::vector<Frame>& out) {
   run_timers();
   if (sock_ != nullptr && state_ != State::kConnecting) {
     const Status st = sock_->flush();
-    if (!st.is_ok()) disconnect(st.message(), false);
+    if (!st.is_ok()) drop(st);
   }
 }
 
@@ -70,6 +71,9 @@ void LinkClient::start_connect() {
   auto fd = start_connect_tcp(options_.host, options_.port);
   if (!fd.is_ok()) return disconnect(fd.status().message(), false);
   sock_ = std::make_unique<FramedSocket>(std::move(*fd), kMaxLineBytes, options_.max_output_bytes);
+  if (tls_ != nullptr) {
+    sock_->secure(TlsStream::connect(tls_, sock_->fd(), TlsPin{options_.tls_thumbprint, clock_.now_ms() / 1000}));
+  }
   state_ = State::kConnecting;
   deadline_ms_ = clock_.steady_ms() + options_.connect_timeout_ms;
 }
@@ -95,8 +99,19 @@ void LinkClient::read_frames(std::vector<Frame>& out) {
     handle_frame(std::move(*frame), out);
     if (sock_ == nullptr) return;
   }
-  if (st.code() == Code::kInvalidArgument) return disconnect("protocol error: " + st.message(), true);
-  if (!st.is_ok()) disconnect(st.message(), false);
+  if (st.code() == Code::kInvalidArgument && !sock_->handshaking()) {
+    return disconnect("protocol error: " + st.message(), true);
+  }
+  if (!st.is_ok()) drop(st);
+}
+
+void LinkClient::drop(const Status& status) {
+  MTG_CHECK(!status.is_ok());
+  if (status.code() == Code::kFailedPrecondition) {
+    spdlog::error("link client: '{}' refuses the engine at {}:{}: {}", options_.instance, options_.host, options_.port,
+                  status.message());
+  }
+  disconnect(status.message(), false);
 }
 
 void LinkClient::handle_frame(Frame frame, std::vector<Frame>& out) {

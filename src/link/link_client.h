@@ -13,6 +13,7 @@
 
 #include "link/frame.h"
 #include "link/framed_socket.h"
+#include "link/tls.h"
 #include "util/clock.h"
 #include "util/rng.h"
 
@@ -31,6 +32,9 @@ struct LinkClientOptions {
   uint64_t jitter_seed = 0;         // seeds the reconnect jitter (e.g. from the instance)
   int dead_after_heartbeats = 5;    // the engine silent this many heartbeat_ms is gone
   size_t max_output_bytes = 4 * 1024 * 1024;
+  // Non-empty: speak TLS and accept only the engine certificate with this SHA-256
+  // thumbprint (link/tls.h TlsPin), valid now; a mismatch is logged and nothing is sent.
+  std::string tls_thumbprint;
 };
 
 class LinkClient {
@@ -66,11 +70,14 @@ class LinkClient {
   void handle_frame(Frame frame, std::vector<Frame>& out);
   void run_timers();
   void disconnect(const std::string& reason, bool error_to_peer);
+  // disconnect() for a socket or TLS error; a refused engine certificate is logged.
+  void drop(const Status& status);
   int wait_ms(int timeout_ms) const;
 
   LinkClientOptions options_;
   const Clock& clock_;
   State state_ = State::kDisconnected;
+  std::shared_ptr<const TlsContext> tls_;  // null: plaintext
   std::unique_ptr<FramedSocket> sock_;
   bool broker_connected_ = true;
   int heartbeat_ms_ = 1000;

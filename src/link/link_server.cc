@@ -14,12 +14,20 @@ namespace mtg::link {
 namespace {
 constexpr int kListenBacklog = 128;
 constexpr int kMaxAcceptsPerPoll = 64;
+
+// The host part of accept_tcp's "host:port".
+std::string address_of(const std::string& peer) {
+  const size_t colon = peer.rfind(':');
+  return colon == std::string::npos ? peer : peer.substr(0, colon);
+}
+
 }  // namespace
 
 struct LinkServer::Conn {
   Conn(uint64_t conn_id, std::string peer_name, Fd fd, const LinkLimits& limits, int64_t now_ms)
       : id(conn_id),
         peer(std::move(peer_name)),
+        address(address_of(peer)),
         sock(std::move(fd), kMaxLineBytes, limits.max_output_bytes),
         bucket(limits.max_frames_per_s, limits.burst_frames, now_ms),
         opened_ms(now_ms),
@@ -28,6 +36,7 @@ struct LinkServer::Conn {
 
   uint64_t id;
   std::string peer;
+  std::string address;  // the peer's host, what the per-address limits count
   FramedSocket sock;
   TokenBucket bucket;
   int64_t opened_ms;
@@ -41,8 +50,11 @@ struct LinkServer::Conn {
 };
 
 Result<std::unique_ptr<LinkServer>> LinkServer::listen(const std::string& host, int port, TokenCheck check,
-                                                       const Clock& clock, LinkLimits limits) {
+                                                       const Clock& clock, LinkLimits limits,
+                                                       std::shared_ptr<const TlsContext> tls) {
   MTG_CHECK(check != nullptr);
+  MTG_CHECK(tls == nullptr || tls->is_server());
+  MTG_CHECK(limits.tls_handshake_timeout_ms > 0 && limits.max_unauthenticated_per_address > 0);
   MTG_CHECK(limits.heartbeat_ms > 0);
   MTG_CHECK(limits.dead_after_heartbeats > 0);
   MTG_CHECK(limits.hello_timeout_ms > 0);
@@ -51,14 +63,15 @@ Result<std::unique_ptr<LinkServer>> LinkServer::listen(const std::string& host, 
   auto wake_fd = make_eventfd();
   if (!wake_fd.is_ok()) return wake_fd.status();
   std::unique_ptr<LinkServer> server(
-      new LinkServer(std::move(*listen_fd), std::move(*wake_fd), std::move(check), clock, limits));
-  spdlog::info("link: listening on {}:{}", host, server->port());
+      new LinkServer(std::move(*listen_fd), std::move(*wake_fd), std::move(check), clock, limits, std::move(tls)));
+  spdlog::info("link: listening on {}:{} ({})", host, server->port(), server->tls_ ? "TLS" : "plaintext");
   return server;
 }
 
-LinkServer::LinkServer(Fd listen_fd, Fd wake_fd, TokenCheck check, const Clock& clock, LinkLimits limits)
+LinkServer::LinkServer(Fd listen_fd, Fd wake_fd, TokenCheck check, const Clock& clock, LinkLimits limits,
+                       std::shared_ptr<const TlsContext> tls)
     : listen_fd_(std::move(listen_fd)), wake_fd_(std::move(wake_fd)), check_(std::move(check)),
-      clock_(clock), limits_(limits) {}
+      clock_(clock), limits_(limits), tls_(std::move(tls)), guard_(limits.address) {}
 
 LinkServer::~LinkServer() = default;
 
@@ -76,7 +89,7 @@ int LinkServer::wait_ms(int timeout_ms) const {
     if (c->closing) {
       next = std::min(next, c->closing_since_ms + limits_.close_linger_ms);
     } else if (!c->authenticated) {
-      next = std::min(next, c->opened_ms + limits_.hello_timeout_ms);
+      next = std::min({next, c->opened_ms + limits_.hello_timeout_ms, c->opened_ms + limits_.tls_handshake_timeout_ms});
     } else {
       next = std::min({next, c->last_heartbeat_tx_ms + limits_.heartbeat_ms, c->last_rx_ms + dead_ms});
     }
@@ -114,18 +127,40 @@ void LinkServer::poll(int timeout_ms, std::vector<LinkEvent>& out) {
   events_.clear();
 }
 
+std::string LinkServer::refusal(const std::string& address, int64_t now_ms) const {
+  if (conns_.size() >= limits_.max_connections) return std::to_string(conns_.size()) + " connections open";
+  if (guard_.backing_off(address, now_ms)) return "backing off after failed authentications";
+  size_t unauthenticated = 0;
+  for (const auto& [id, c] : conns_) unauthenticated += (!c->authenticated && !c->closing && c->address == address);
+  if (unauthenticated >= limits_.max_unauthenticated_per_address) {
+    return std::to_string(unauthenticated) + " unauthenticated connections open from it";
+  }
+  return "";
+}
+
+void LinkServer::report(const std::string& address, const char* kind, const std::string& detail, int64_t now_ms) {
+  const int64_t n = guard_.to_report(address, kind, now_ms);
+  if (n == 0) return;
+  spdlog::warn("link: {}: {} {} time{} since the last report (last: {})", address, kind, n, n == 1 ? "" : "s",
+               detail);
+}
+
 void LinkServer::accept_new() {
   for (int n = 0; n < kMaxAcceptsPerPoll; ++n) {
     std::string peer;
     Fd fd = accept_tcp(listen_fd_.get(), peer);
     if (!fd.valid()) return;
-    if (conns_.size() >= limits_.max_connections) {
-      spdlog::warn("link: refused {}: {} connections open", peer, conns_.size());
+    const int64_t now = clock_.steady_ms();
+    const std::string address = address_of(peer);
+    if (const std::string why = refusal(address, now); !why.empty()) {
+      report(address, "connection refused", why, now);
       continue;  // fd closes here
     }
     const uint64_t id = next_conn_id_++;
     spdlog::info("link: connection {} from {}", id, peer);
-    conns_.emplace(id, std::make_unique<Conn>(id, std::move(peer), std::move(fd), limits_, clock_.steady_ms()));
+    auto conn = std::make_unique<Conn>(id, std::move(peer), std::move(fd), limits_, now);
+    if (tls_ != nullptr) conn->sock.secure(TlsStream::accept(tls_, conn->sock.fd()));
+    conns_.emplace(id, std::move(conn));
     MTG_CHECK(conns_.size() <= limits_.max_connections);
   }
 }
@@ -141,7 +176,12 @@ void LinkServer::read_conn(Conn& c) {
     handle_line(c, line);
     if (c.closing) return;
   }
-  if (st.code() == Code::kInvalidArgument) {
+  if (!st.is_ok() && c.sock.handshaking()) {  // no TLS session: nothing can be said to the peer
+    const int64_t now = clock_.steady_ms();
+    guard_.failed(c.address, now);
+    close_conn(c, st.message(), false);
+    c.dead = true;
+  } else if (st.code() == Code::kInvalidArgument) {
     close_conn(c, "protocol error: " + st.message(), true);
   } else if (!st.is_ok()) {
     close_conn(c, st.message(), false);
@@ -169,11 +209,12 @@ void LinkServer::handle_hello(Conn& c, const Hello& hello) {
   if (hello.version < kMinProtocolVersion) {
     return close_conn(c, "unsupported protocol version " + std::to_string(hello.version), true);
   }
-  if (!check_(hello.instance, hello.token)) {
-    spdlog::warn("link: connection {} from {}: authentication failed for instance '{}'", c.id, c.peer,
-                 hello.instance);
-    return close_conn(c, "authentication failed", true);
+  if (!check_(hello.instance, hello.token)) {  // the token is never logged
+    const int64_t now = clock_.steady_ms();
+    guard_.failed(c.address, now);
+    return close_conn(c, "authentication failed", true, "instance '" + hello.instance.substr(0, 64) + "'");
   }
+  guard_.succeeded(c.address);
   if (auto it = by_instance_.find(hello.instance); it != by_instance_.end()) {
     close_conn(*conns_.at(it->second), "replaced", true);
   }
@@ -213,6 +254,11 @@ void LinkServer::run_timers(Conn& c) {
     return;
   }
   if (!c.authenticated) {
+    if (c.sock.handshaking() && now - c.opened_ms >= limits_.tls_handshake_timeout_ms) {
+      close_conn(c, "no TLS handshake within " + std::to_string(limits_.tls_handshake_timeout_ms) + " ms", false);
+      c.dead = true;
+      return;
+    }
     if (now - c.opened_ms >= limits_.hello_timeout_ms) {
       close_conn(c, "no hello within " + std::to_string(limits_.hello_timeout_ms) + " ms", true);
     }
@@ -233,18 +279,25 @@ void LinkServer::flush_conn(Conn& c) {
   if (c.dead) return;
   const Status st = c.sock.flush();
   if (st.is_ok()) return;
+  if (c.sock.handshaking()) guard_.failed(c.address, clock_.steady_ms());
   if (!c.closing) close_conn(c, st.message(), false);
   c.dead = true;
 }
 
-void LinkServer::close_conn(Conn& c, const std::string& reason, bool error_to_peer) {
+void LinkServer::close_conn(Conn& c, const std::string& reason, bool error_to_peer, const std::string& log_detail) {
   if (c.closing) return;
   if (error_to_peer) c.sock.queue(encode(ErrorFrame{reason.substr(0, kMaxErrorReasonChars)}));
   c.sock.shutdown_write();
   c.closing = true;
   c.closing_since_ms = clock_.steady_ms();
   const std::string who = c.authenticated ? "instance '" + c.instance + "'" : "connection " + std::to_string(c.id);
-  spdlog::warn("link: closing {} from {}: {}", who, c.peer, reason);
+  // An unauthenticated peer's troubles are reported once per window (report()).
+  if (c.authenticated) {
+    spdlog::warn("link: closing {} from {}: {}", who, c.peer, reason);
+  } else {
+    report(c.address, "closed before authentication", log_detail.empty() ? reason : reason + ", " + log_detail,
+           c.closing_since_ms);
+  }
   auto it = by_instance_.find(c.instance);
   if (c.authenticated && it != by_instance_.end() && it->second == c.id) {
     by_instance_.erase(it);

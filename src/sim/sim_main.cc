@@ -70,6 +70,12 @@ Status run_sim(const Config& config, const std::string& instance_id, const SimOp
   link_options.port = config.engine.link_port;
   link_options.instance = instance->id;
   link_options.token = instance->token;
+  if (config.engine.link_tls) {
+    if (config.engine.link_thumbprint.empty()) {
+      return Status::invalid("engine.link_tls: the simulator needs engine.link_thumbprint (mtguard link-cert prints it)");
+    }
+    link_options.tls_thumbprint = config.engine.link_thumbprint;
+  }
   link_options.jitter_seed = static_cast<uint64_t>(sim_config->seed);
   auto client = std::make_unique<link::LinkClient>(link_options, clock);
   spdlog::info("sim: instance '{}' ({} account, seed {}), ledger {}, {} orders known", instance->id,

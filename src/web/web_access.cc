@@ -6,16 +6,12 @@
 
 namespace mtg::web {
 
-bool is_loopback(std::string_view address) {
-  return address == "localhost" || address == "::1" || address.starts_with("127.");
-}
-
 Status check_listen(const WebConfig& web) {
   MTG_CHECK(!web.listen.empty());  // the config refuses an empty web.listen
   if (web.token.size() > kMaxTokenBytes) {
     return Status::invalid("web.token is longer than " + std::to_string(kMaxTokenBytes) + " bytes");
   }
-  if (is_loopback(web.listen) || !web.token.empty()) return Status::ok();
+  if (is_loopback_address(web.listen) || !web.token.empty()) return Status::ok();
   return Status::invalid("web.listen " + web.listen +
                          " is not a loopback address: set web.token (or --token-file) so that only "
                          "clients with the token read the page");

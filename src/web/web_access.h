@@ -14,9 +14,6 @@ namespace mtg::web {
 // Longest token accepted (config or request).
 inline constexpr size_t kMaxTokenBytes = 256;
 
-// True for 127.0.0.0/8, ::1 and localhost.
-bool is_loopback(std::string_view address);
-
 // ok when `web` may be served: a loopback address, or a token of at most kMaxTokenBytes.
 // kInvalidArgument naming the rule otherwise.
 Status check_listen(const WebConfig& web);

@@ -56,13 +56,21 @@ Mix make_mix(const System& sys, int total) {
   return m;
 }
 
-// The terminals: `mtguard sim`, or mtguard-ea (the MQL5 EA's core on the shim of MT5).
-class EngineFlowTest : public ::testing::TestWithParam<std::string> {};
+// The terminals: `mtguard sim`, or mtguard-ea (the MQL5 EA's core on the shim of MT5),
+// dialling in plaintext or over TLS.
+struct Terminals {
+  const char* name;
+  std::string program;  // SystemOptions::terminal_program
+  bool tls;             // SystemOptions::link_tls
+};
+
+class EngineFlowTest : public ::testing::TestWithParam<Terminals> {};
 
 TEST_P(EngineFlowTest, ThousandSignalsEachGetExactlyOneFinalResultAndNothingBadReachesTheBroker) {
   MTG_REQUIRE_STACK();
   testkit::SystemOptions options;
-  options.terminal_program = GetParam();
+  options.terminal_program = GetParam().program;
+  options.link_tls = GetParam().tls;
   options.sim.partial_fill_prob = 0.1;
   options.sim.requote_prob = 0.02;
   options.sim.reject_prob = 0.02;
@@ -122,10 +130,10 @@ TEST_P(EngineFlowTest, ThousandSignalsEachGetExactlyOneFinalResultAndNothingBadR
   EXPECT_TRUE(sys.engine().running());
 }
 
-INSTANTIATE_TEST_SUITE_P(Terminals, EngineFlowTest, ::testing::Values(std::string(), std::string(MTG_EA_BINARY)),
-                         [](const ::testing::TestParamInfo<std::string>& terminal) {
-                           return terminal.param.empty() ? std::string("Sim") : std::string("Ea");
-                         });
+INSTANTIATE_TEST_SUITE_P(Terminals, EngineFlowTest,
+                         ::testing::Values(Terminals{"Sim", "", false}, Terminals{"Ea", MTG_EA_BINARY, false},
+                                           Terminals{"SimTls", "", true}),
+                         [](const ::testing::TestParamInfo<Terminals>& terminals) { return terminals.param.name; });
 
 }  // namespace
 }  // namespace mtg

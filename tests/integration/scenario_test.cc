@@ -97,9 +97,12 @@ testkit::SystemOptions scenario_options(const std::string& terminal_program = ""
 System started_system() { return System(scenario_options()); }
 
 // 1. Crash MT5 instance -> recover from Redis state: the engine asks the restarted
-// terminal about every order in flight and resends only what it never saw.
-void scenario_1(const std::string& terminal_program) {
-  System sys(scenario_options(terminal_program));
+// terminal about every order in flight and resends only what it never saw. tls: the
+// terminal link over TLS (SystemOptions::link_tls).
+void scenario_1(const std::string& terminal_program, bool tls = false) {
+  testkit::SystemOptions options = scenario_options(terminal_program);
+  options.link_tls = tls;
+  System sys(options);
   sys.start_engine();
   sys.start_sims();
   run_scenario(sys, "scenario 1 (kill -9 a terminal)", [&] {
@@ -112,6 +115,13 @@ void scenario_1(const std::string& terminal_program) {
 TEST(ScenarioTest, S1_CrashedTerminalRecoversFromRedisState) {
   MTG_REQUIRE_STACK();
   scenario_1("");
+}
+
+// The same with the terminal link over TLS: the restarted terminal pins the engine's
+// certificate again before it says hello.
+TEST(ScenarioTest, S1_CrashedTerminalRecoversOverTls) {
+  MTG_REQUIRE_STACK();
+  scenario_1("", true);
 }
 
 // The same with mtguard-ea, the MQL5 EA's core: it settles what it had in flight from

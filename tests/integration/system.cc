@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "crypto/certificate.h"
 #include "crypto/master_key.h"
 #include "store/postgres/pg_client.h"
 #include "testkit/ports.h"
@@ -89,7 +90,12 @@ std::string System::config_text(const Config& stack, int link_port) const {
     << "\ndatabase = \"" << stack.clickhouse.database << "\"\n"
     << "[duckdb]\npath = \"data/mtguard.duckdb\"\n"
     << "[engine]\nlink_host = \"127.0.0.1\"\nlink_port = " << link_port
-    << "\nspill_path = \"engine/spill.journal\"\n" << options_.engine_toml
+    << "\nspill_path = \"engine/spill.journal\"\n" << options_.engine_toml;
+  if (options_.link_tls) {
+    t << "link_tls = true\nlink_cert = \"link.crt\"\nlink_key = \"link.key\"\nlink_thumbprint = \""
+      << link_thumbprint_ << "\"\n";
+  }
+  t
     << "[metrics]\nlisten = \"" << metrics_.listen << "\"\nengine_port = " << metrics_.engine_port
     << "\nbackend_port = " << metrics_.backend_port << "\nbackupd_port = " << metrics_.backupd_port << "\n"
     << "[web]\nlisten = \"127.0.0.1\"\nport = " << web_port_ << "\n"
@@ -104,6 +110,14 @@ void System::write_config(const Config& stack) {
   metrics_.backend_port = free_port();
   metrics_.backupd_port = free_port();
   web_port_ = free_port();
+  if (options_.link_tls) {
+    const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::system_clock::now().time_since_epoch()).count();
+    auto cert = crypto::create_self_signed_certificate(dir_.file("link.crt"), dir_.file("link.key"),
+                                                       {"test engine", now_s - 60, now_s + 86'400});
+    if (!cert) throw std::runtime_error(cert.status().to_string());
+    link_thumbprint_ = cert->thumbprint_sha256;
+  }
   config_path_ = dir_.write("mtguard.toml", config_text(stack, link_port));
   for (int i = 0; options_.link_proxies && i < options_.instances; ++i) {
     proxies_.push_back(std::make_unique<LinkProxy>(link_port));

@@ -40,6 +40,9 @@ struct SystemOptions {
   // the stack's, for tests that restore it: `mtguard restore postgres` replaces a whole
   // database, which must not roll back what other tests keep in the shared one.
   bool private_postgres = false;
+  // The terminal link over TLS: a fresh self-signed certificate (link_thumbprint()),
+  // the engine serving it and every terminal pinning it.
+  bool link_tls = false;
   // The terminal program start_sims runs, given `--config --instance --ledger`:
   // empty = `mtguard sim`; else e.g. the path of mtguard-ea (the MQL5 EA's core).
   std::string terminal_program;
@@ -58,6 +61,8 @@ class System {
   const SystemOptions& options() const { return options_; }
   const std::string& config_path() const { return config_path_; }
   std::string instance_id(int i) const { return options_.instance_prefix + std::to_string(i + 1); }
+  // With options.link_tls: the SHA-256 thumbprint of the engine's certificate.
+  const std::string& link_thumbprint() const { return link_thumbprint_; }
 
   void start_engine();
   void start_sims();
@@ -122,6 +127,7 @@ class System {
   std::string prefix_;
   std::string config_path_;
   MetricsConfig metrics_;  // free ports, chosen once
+  std::string link_thumbprint_;
   int web_port_ = 0;
   Config config_;
   PostgresConfig admin_postgres_;  // the stack's database, with options.private_postgres

@@ -8,9 +8,11 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "util/check.h"
@@ -91,7 +93,8 @@ bool drain(int to, std::string& buf) {
 // The connections of one proxy; used by its thread only.
 class Forwarder {
  public:
-  explicit Forwarder(int target_port) : target_port_(target_port) {}
+  using Recorder = std::function<void(std::string_view)>;
+  Forwarder(int target_port, Recorder record) : target_port_(target_port), record_(std::move(record)) {}
   ~Forwarder() { reset_all(); }
 
   // Takes one pending connection from listen_fd and treats it as `mode` says.
@@ -148,8 +151,12 @@ class Forwarder {
   void pump() {
     for (auto& c : conns_) {
       MTG_CHECK(c->up >= 0);
+      const size_t up_before = c->to_up.size();
+      const size_t down_before = c->to_down.size();
       const bool down_open = fill(c->down, c->to_up);
       const bool up_open = fill(c->up, c->to_down);
+      record_(std::string_view(c->to_up).substr(up_before));
+      record_(std::string_view(c->to_down).substr(down_before));
       const bool sent = drain(c->up, c->to_up) && drain(c->down, c->to_down);
       if (!down_open || !up_open || !sent) c->done = true;
     }
@@ -177,6 +184,7 @@ class Forwarder {
   }
 
   int target_port_;
+  Recorder record_;
   std::vector<std::unique_ptr<Conn>> conns_;
 };
 
@@ -227,6 +235,11 @@ int64_t LinkProxy::accepted() const {
   return accepted_;
 }
 
+std::string LinkProxy::recorded() const {
+  std::lock_guard lock(mu_);
+  return recorded_;
+}
+
 void LinkProxy::request(CutMode mode) {
   std::unique_lock lock(mu_);
   wanted_ = mode;
@@ -251,7 +264,11 @@ void LinkProxy::mark_applied(CutMode mode, uint64_t gen) {
 }
 
 void LinkProxy::run() {
-  Forwarder forwarder(target_port_);
+  Forwarder forwarder(target_port_, [this](std::string_view bytes) {
+    if (bytes.empty()) return;
+    std::lock_guard lock(mu_);
+    if (recorded_.size() + bytes.size() <= kMaxRecordedBytes) recorded_.append(bytes);
+  });
   CutMode current = CutMode::kNone;
   CutMode mode = CutMode::kNone;
   uint64_t gen = 0;

@@ -9,14 +9,17 @@
 //              Connections accepted during the cut get no upstream and are reset
 //              at restore() (their SYN "timed out").
 //
-// restore() forwards again. Thread-safe; one own thread; cut() and restore() return
-// once the proxy thread applied them. The destructor closes everything and joins.
+// restore() forwards again. Every byte forwarded either way is also recorded
+// (recorded(), up to kMaxRecordedBytes), so a test can check what a wire tapper sees.
+// Thread-safe; one own thread; cut() and restore() return once the proxy thread
+// applied them. The destructor closes everything and joins.
 #pragma once
 
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
+#include <string>
 #include <thread>
 
 namespace mtg::testkit {
@@ -41,11 +44,15 @@ class LinkProxy {
   CutMode mode() const;
   // Connections accepted since construction (counting the ones reset at once).
   int64_t accepted() const;
+  // The bytes forwarded so far, both directions interleaved as they were read.
+  std::string recorded() const;
 
   // At most this many connections are open; further ones are reset.
   static constexpr int kMaxConnections = 64;
   // Bytes buffered per direction of a connection before reading from its source stops.
   static constexpr size_t kMaxBufferBytes = 256 * 1024;
+  // Bytes recorded at most; later ones are forwarded unrecorded.
+  static constexpr size_t kMaxRecordedBytes = 64 * 1024 * 1024;
 
  private:
   void run();
@@ -66,6 +73,7 @@ class LinkProxy {
   uint64_t applied_gen_ = 0;
   bool stop_ = false;
   int64_t accepted_ = 0;
+  std::string recorded_;  // under mu_
   std::thread thread_;
 };
 

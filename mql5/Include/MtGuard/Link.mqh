@@ -4,6 +4,10 @@
 // are not there), sends every line whole (SocketSend may take part of a buffer; the
 // NUL StringToCharArray adds is never sent), heartbeats, declares the engine dead
 // after 5 heartbeats of silence, and redials with jittered backoff.
+// With TLS (docs/mt5-setup.md "TLS") it runs SocketTlsHandshake after the connect and
+// accepts the engine only when SocketTlsCertificate shows the pinned SHA-256
+// thumbprint and an unexpired certificate: otherwise it says why and closes before the
+// core says hello, so the token never leaves and the journal is untouched.
 #ifndef MTGUARD_LINK_MQH
 #define MTGUARD_LINK_MQH
 
@@ -15,12 +19,44 @@
 #define MTG_MAX_UNSENT_BYTES 4194304
 #define MTG_ERR_NETSOCKET_INVALIDHANDLE 5270
 #define MTG_ERR_FUNCTION_NOT_ALLOWED 4014
+#define MTG_MAX_TLS_READ_BYTES 65536
+
+// A thumbprint as lower-case hex digits, without the ':' or ' ' people paste with it.
+string MtgNormalThumbprint(const string &text) {
+  string out = "";
+  int n = StringLen(text);
+  for (int i = 0; i < n; i++) {
+    ushort c = StringGetCharacter(text, i);
+    if (c == ':' || c == ' ') continue;
+    if (c >= 'A' && c <= 'Z') c = (ushort)(c + 32);
+    out += ShortToString(c);
+  }
+  return out;
+}
+
+// Whether the link may be dialled so: plaintext only to a loopback address (a token
+// must never cross a network in the clear), TLS only with a thumbprint to pin.
+bool MtgLinkSettingsValid(const string &host, bool tls, const string &thumbprint, string &why) {
+  bool loopback = host == "localhost" || host == "::1" || StringFind(host, "127.") == 0;
+  if (!tls && !loopback) {
+    why = "EngineHost " + host + " is not a loopback address: set EngineTls = true and EngineThumbprint";
+    return false;
+  }
+  if (tls && StringLen(MtgNormalThumbprint(thumbprint)) != 64) {
+    why = "EngineThumbprint must be the 64 hex digits of the SHA-256 thumbprint mtguard link-cert printed";
+    return false;
+  }
+  why = "";
+  return true;
+}
 
 class MtGuardLink {
  private:
   int m_socket;
   string m_host;
   int m_port;
+  bool m_tls;
+  string m_thumbprint;  // normalized (MtgNormalThumbprint)
   MTG_ARRAY(uchar, m_in);   // bytes read, not yet a whole line
   MTG_ARRAY(uchar, m_out);  // bytes to send
   long m_last_rx_ms;
@@ -41,10 +77,38 @@ class MtGuardLink {
     m_was_welcomed = false;
     m_next_dial_ms = now_ms + m_backoff.NextWaitMs(MathRand());
   }
+  // After the TLS handshake: "" when the engine's certificate is the pinned one and
+  // valid now, else why it is refused.
+  string CertificateRefusal() {
+    string subject = "", issuer = "", serial = "", thumbprint = "";
+    datetime expiration = 0;
+    if (!SocketTlsCertificate(m_socket, subject, issuer, serial, thumbprint, expiration))
+      return "the engine showed no certificate";
+    string seen = MtgNormalThumbprint(thumbprint);
+    if (seen != m_thumbprint)
+      return "the engine's certificate (thumbprint " + seen + ") is not the pinned one (" + m_thumbprint + ")";
+    if (expiration <= TimeGMT()) return "the engine's certificate has expired";
+    return "";
+  }
+  // Secures a connected socket; false (said why) when the engine is refused.
+  bool Secure() {
+    if (!SocketTlsHandshake(m_socket, m_host)) {
+      Print("MtGuard: TLS handshake with ", m_host, " failed, error ", IntegerToString(GetLastError()));
+      return false;
+    }
+    string refusal = CertificateRefusal();
+    if (refusal == "") return true;
+    Print("MtGuard: refusing the engine at ", m_host, ": ", refusal);
+    return false;
+  }
   void Dial(MtGuardCore &core, long now_ms) {
     ResetLastError();
     m_socket = SocketCreate();
     if (m_socket != INVALID_HANDLE && SocketConnect(m_socket, m_host, m_port, MTG_CONNECT_TIMEOUT_MS)) {
+      if (m_tls && !Secure()) {
+        Close(core, now_ms, "engine refused");
+        return;
+      }
       m_last_rx_ms = now_ms;
       m_last_tx_ms = now_ms;
       core.OnConnected();
@@ -68,11 +132,16 @@ class MtGuardLink {
     ArrayResize(m_in, rest);
     return rest < MTG_MAX_LINE_BYTES;
   }
-  void Read(MtGuardCore &core, long now_ms) {
+  // Bytes ready on the link into chunk: how many (0: none).
+  int Receive(MTG_ARRAY_REF(uchar, chunk)) {
+    if (m_tls) return SocketTlsReadAvailable(m_socket, chunk, MTG_MAX_TLS_READ_BYTES);
     uint readable = SocketIsReadable(m_socket);
-    if (readable == 0) return;
+    if (readable == 0) return 0;
+    return SocketRead(m_socket, chunk, readable, 10);
+  }
+  void Read(MtGuardCore &core, long now_ms) {
     MTG_ARRAY(uchar, chunk);
-    int got = SocketRead(m_socket, chunk, readable, 10);
+    int got = Receive(chunk);
     if (got <= 0) return;
     m_last_rx_ms = now_ms;
     int n = ArraySize(m_in);
@@ -91,7 +160,7 @@ class MtGuardLink {
   void Write(long now_ms) {
     int n = ArraySize(m_out);
     if (n == 0) return;
-    int sent = SocketSend(m_socket, m_out, n);
+    int sent = m_tls ? SocketTlsSend(m_socket, m_out, n) : SocketSend(m_socket, m_out, n);
     if (sent <= 0) return;
     m_last_tx_ms = now_ms;
     for (int i = sent; i < n; i++) m_out[i - sent] = m_out[i];
@@ -99,9 +168,16 @@ class MtGuardLink {
   }
 
  public:
-  MtGuardLink() : m_socket(INVALID_HANDLE), m_port(0), m_last_rx_ms(0), m_last_tx_ms(0), m_next_dial_ms(0),
-                  m_was_welcomed(false) {}
-  void Setup(const string &host, int port) { m_host = host; m_port = port; }
+  MtGuardLink() : m_socket(INVALID_HANDLE), m_port(0), m_tls(false), m_last_rx_ms(0), m_last_tx_ms(0),
+                  m_next_dial_ms(0), m_was_welcomed(false) {}
+  // tls: dial with TLS and accept only the certificate with this SHA-256 thumbprint
+  // (MtgLinkSettingsValid says whether the settings may be used).
+  void Setup(const string &host, int port, bool tls, const string &thumbprint) {
+    m_host = host;
+    m_port = port;
+    m_tls = tls;
+    m_thumbprint = MtgNormalThumbprint(thumbprint);
+  }
   bool Connected() const { return m_socket != INVALID_HANDLE; }
 
   // One turn: dial when due, read and hand over lines, heartbeat, send, and close on

@@ -41,6 +41,24 @@ TEST(ConfigTest, RedisDurabilityIsEverysecUnlessSetToAlways) {
   EXPECT_EQ(b.status().message(), bad + ": key redis.durability: must be \"everysec\" or \"always\"");
 }
 
+TEST(ConfigTest, TheLinkLeavesLoopbackOnlyOverTls) {
+  testkit::TempDir dir;
+  dir.write("instances/a.json", kInstance);
+  const auto open = dir.write("open.toml", "[engine]\nlink_host = \"0.0.0.0\"\n[instances]\ndir = \"instances\"\n");
+  const auto tls = dir.write("tls.toml", "[engine]\nlink_host = \"0.0.0.0\"\nlink_tls = true\nlink_cert = \"l.crt\"\n"
+                                         "link_key = \"l.key\"\n[instances]\ndir = \"instances\"\n");
+  const auto local = dir.write("local.toml", "[engine]\nlink_host = \"::1\"\n[instances]\ndir = \"instances\"\n");
+  auto o = load_config(open);
+  ASSERT_FALSE(o.is_ok());
+  EXPECT_NE(o.status().message().find("key engine.link_host: 0.0.0.0 is not a loopback address: set "
+                                      "engine.link_tls = true"), std::string::npos) << o.status().message();
+  auto t = load_config(tls);
+  ASSERT_TRUE(t.is_ok()) << t.status().to_string();
+  EXPECT_TRUE(t->engine.link_tls);
+  EXPECT_EQ(t->engine.link_cert, dir.path() + "/l.crt");
+  EXPECT_TRUE(load_config(local).is_ok());
+}
+
 TEST(ConfigTest, WrongTypeNamesFileAndKeyOnOneLine) {
   testkit::TempDir dir;
   dir.write("instances/a.json", kInstance);

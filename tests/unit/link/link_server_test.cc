@@ -11,9 +11,12 @@
 #include <map>
 #include <optional>
 
+#include "crypto/certificate.h"
 #include "link/codec.h"
 #include "link/link_client.h"
+#include "link/tls.h"
 #include "link/token_compare.h"
+#include "testkit/temp_dir.h"
 
 namespace mtg::link {
 namespace {
@@ -87,11 +90,12 @@ class RawPeer {
 
 class LinkServerTest : public ::testing::Test {
  protected:
-  void start(const Clock& clock, LinkLimits limits = {}, int port = 0) {
+  void start(const Clock& clock, LinkLimits limits = {}, int port = 0,
+             std::shared_ptr<const TlsContext> tls = nullptr) {
     auto s = LinkServer::listen("127.0.0.1", port, [this](const std::string& i, const std::string& t) {
       auto it = tokens_.find(i);
       return it != tokens_.end() && tokens_equal(it->second, t);
-    }, clock, limits);
+    }, clock, limits, std::move(tls));
     ASSERT_TRUE(s.is_ok()) << s.status().to_string();
     server_ = std::move(*s);
     ASSERT_GT(server_->port(), 0);
@@ -344,6 +348,189 @@ TEST_F(LinkServerTest, ClientPassesTheEnginesRequestsOnAndReconnectsAfterTheServ
   start(system_clock_, LinkLimits{}, port);  // the engine is back on the same port
   ASSERT_TRUE(pump_both([&] { return client.sessions() == 2 && server_->is_connected("demo-1"); }));
   EXPECT_EQ(client.state(), LinkClient::State::kReady);
+}
+
+// ---- the link over TLS, and the limits against a hostile network ----------------------
+
+// A self-signed certificate and key in a temporary directory, valid from `from_s` for
+// `valid_s` seconds (Unix time).
+struct TestCertificate {
+  TestCertificate(int64_t from_s, int64_t valid_s) {
+    auto made = crypto::create_self_signed_certificate(dir.file("link.crt"), dir.file("link.key"),
+                                                       {"test engine", from_s, from_s + valid_s});
+    EXPECT_TRUE(made.is_ok()) << made.status().to_string();
+    if (made.is_ok()) info = *made;
+  }
+  std::shared_ptr<const TlsContext> server_context() const {
+    auto ctx = TlsContext::server(dir.file("link.crt"), dir.file("link.key"));
+    EXPECT_TRUE(ctx.is_ok()) << ctx.status().to_string();
+    return ctx.is_ok() ? *ctx : nullptr;
+  }
+  testkit::TempDir dir;
+  crypto::CertificateInfo info;
+};
+
+int64_t now_s() { return SystemClock::instance().now_ms() / 1000; }
+
+class LinkTlsTest : public LinkServerTest {
+ protected:
+  LinkClientOptions client_options(const std::string& instance, const std::string& thumbprint) const {
+    LinkClientOptions options;
+    options.port = server_->port();
+    options.instance = instance;
+    options.token = tokens_.at(instance);
+    options.reconnect_min_ms = 10;
+    options.reconnect_max_ms = 20;
+    options.tls_thumbprint = thumbprint;
+    return options;
+  }
+  // Polls the server and the clients until pred holds.
+  bool pump_all(std::vector<LinkClient*> clients, const std::function<bool()>& pred) {
+    std::vector<Frame> got;
+    for (int i = 0; i < kMaxPumps && !pred(); ++i) {
+      for (LinkClient* c : clients) c->poll(2, got);
+      server_->poll(2, events_);
+    }
+    return pred();
+  }
+};
+
+TEST_F(LinkTlsTest, APinnedTerminalIsServedOverTls) {
+  const TestCertificate cert(now_s() - 60, 86'400);
+  start(system_clock_, LinkLimits{}, 0, cert.server_context());
+  // Pasted as people do: upper case, with colons.
+  std::string pasted;
+  for (size_t i = 0; i < cert.info.thumbprint_sha256.size(); i += 2) {
+    pasted += (i > 0 ? ":" : "") + cert.info.thumbprint_sha256.substr(i, 2);
+  }
+  for (char& c : pasted) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  LinkClient client(client_options("demo-1", pasted), system_clock_);
+  ASSERT_TRUE(pump_all({&client}, [&] {
+    return server_->is_connected("demo-1") && client.state() == LinkClient::State::kReady;
+  })) << client.last_error();
+  ASSERT_TRUE(server_->send("demo-1", QueryFrame{{"a.0"}}));
+  ASSERT_TRUE(client.send(KnownFrame{{KnownOrder{"a.0", std::nullopt}}}));
+  EXPECT_TRUE(pump_all({&client}, [&] { return count(LinkEvent::Kind::kFrame, "demo-1") >= 1; }));
+}
+
+TEST_F(LinkTlsTest, AWrongThumbprintOrAnExpiredCertificateIsRefusedBeforeHelloAndOthersAreServed) {
+  const TestCertificate cert(now_s() - 60, 86'400);
+  start(system_clock_, LinkLimits{}, 0, cert.server_context());
+  LinkClient wrong(client_options("demo-2", std::string(64, 'a')), system_clock_);
+  LinkClient good(client_options("demo-1", cert.info.thumbprint_sha256), system_clock_);
+  ASSERT_TRUE(pump_all({&wrong, &good}, [&] {
+    return server_->is_connected("demo-1") && wrong.last_error().find("not the pinned one") != std::string::npos;
+  })) << wrong.last_error();
+  EXPECT_EQ(wrong.sessions(), 0);
+  EXPECT_EQ(count(LinkEvent::Kind::kConnected, "demo-2"), 0u);  // its hello never left
+  EXPECT_TRUE(server_->is_connected("demo-1"));
+
+  const TestCertificate expired(now_s() - 2 * 86'400, 86'400);
+  server_.reset();
+  start(system_clock_, LinkLimits{}, 0, expired.server_context());
+  LinkClient late(client_options("demo-1", expired.info.thumbprint_sha256), system_clock_);
+  ASSERT_TRUE(pump_all({&late}, [&] { return late.last_error().find("expired") != std::string::npos; }))
+      << late.last_error();
+  EXPECT_EQ(late.sessions(), 0);
+  EXPECT_EQ(count(LinkEvent::Kind::kConnected, "demo-1"), 1u);  // the first server's only
+}
+
+TEST_F(LinkTlsTest, PlaintextToATlsServerIsClosedWithoutAWord) {
+  const TestCertificate cert(now_s() - 60, 86'400);
+  start(system_clock_, LinkLimits{}, 0, cert.server_context());
+  RawPeer plain(server_->port());
+  ASSERT_TRUE(plain.connected());
+  ASSERT_TRUE(pump_until([&] { return server_->connection_count() == 1; }));
+  plain.send(Hello{2, "demo-1", "token-one", "test/1", true});
+  ASSERT_TRUE(pump_until([&] { return server_->connection_count() == 0; }));
+  EXPECT_FALSE(plain.read().has_value());  // closed, nothing readable said
+  EXPECT_EQ(count(LinkEvent::Kind::kConnected, "demo-1"), 0u);
+}
+
+TEST_F(LinkTlsTest, ASilentPeerIsDroppedAtTheHandshakeTimeout) {
+  const TestCertificate cert(now_s() - 60, 86'400);
+  ManualClock clock;
+  LinkLimits limits;
+  limits.tls_handshake_timeout_ms = 500;
+  start(clock, limits, 0, cert.server_context());
+  RawPeer silent(server_->port());
+  ASSERT_TRUE(pump_until([&] { return server_->connection_count() == 1; }));
+  clock.advance_ms(499);
+  server_->poll(0, events_);
+  EXPECT_EQ(server_->connection_count(), 1u);
+  clock.advance_ms(1);
+  ASSERT_TRUE(pump_until([&] { return server_->connection_count() == 0; }));
+}
+
+TEST_F(LinkServerTest, AnAddressIsServedAtMostNUnauthenticatedConnections) {
+  LinkLimits limits;
+  limits.max_unauthenticated_per_address = 2;
+  start(system_clock_, limits);
+  RawPeer a(server_->port()), b(server_->port());
+  ASSERT_TRUE(pump_until([&] { return server_->connection_count() == 2; }));
+  RawPeer c(server_->port());
+  ASSERT_TRUE(c.connected());
+  ASSERT_TRUE(pump_until([&] { return c.readable(); }));
+  EXPECT_FALSE(c.read().has_value());  // refused: closed at once
+  EXPECT_EQ(server_->connection_count(), 2u);
+  a.send(Hello{2, "demo-1", "token-one", "test/1", true});  // authenticated: a slot frees
+  ASSERT_TRUE(pump_until([&] { return server_->is_connected("demo-1"); }));
+  connect_as("demo-2");
+}
+
+TEST_F(LinkServerTest, FailedAuthenticationsBackTheAddressOffThenItIsServedAgain) {
+  ManualClock clock;
+  LinkLimits limits;
+  limits.address.failures_before_backoff = 2;
+  limits.address.backoff_min_ms = 1'000;
+  start(clock, limits);
+  for (int i = 0; i < 3; ++i) {  // the third failure starts a back-off of 1 s
+    RawPeer bad(server_->port());
+    bad.send(Hello{2, "demo-1", "wrong-token", "test/1", true});
+    ASSERT_TRUE(pump_until([&] { return bad.readable(); }));
+    EXPECT_EQ(bad.read_error(), "authentication failed");
+  }
+  ASSERT_TRUE(pump_until([&] { return server_->connection_count() == 0; }));
+  RawPeer refused(server_->port());  // even with the right token, while backing off
+  ASSERT_TRUE(pump_until([&] { return refused.readable(); }));
+  EXPECT_FALSE(refused.read().has_value());
+  EXPECT_EQ(count(LinkEvent::Kind::kConnected, "demo-1"), 0u);
+  clock.advance_ms(1'000);
+  connect_as("demo-1");  // the back-off ran out
+}
+
+TEST(AddressGuardTest, ReportsOncePerWindowWithTheCountAndBacksOffExponentially) {
+  AddressLimits limits;
+  limits.failures_before_backoff = 1;
+  limits.backoff_min_ms = 100;
+  limits.backoff_max_ms = 250;
+  limits.log_window_ms = 1'000;
+  limits.max_addresses = 2;
+  AddressGuard guard(limits);
+  EXPECT_EQ(guard.to_report("10.0.0.1", "refused", 0), 1);
+  EXPECT_EQ(guard.to_report("10.0.0.1", "refused", 10), 0);
+  EXPECT_EQ(guard.to_report("10.0.0.1", "refused", 999), 0);
+  EXPECT_EQ(guard.to_report("10.0.0.1", "other", 999), 1);  // each kind has its window
+  EXPECT_EQ(guard.to_report("10.0.0.1", "refused", 1'000), 3);
+  guard.failed("10.0.0.2", 0);  // within the allowance
+  EXPECT_FALSE(guard.backing_off("10.0.0.2", 0));
+  guard.failed("10.0.0.2", 0);  // 100 ms
+  EXPECT_TRUE(guard.backing_off("10.0.0.2", 99));
+  EXPECT_FALSE(guard.backing_off("10.0.0.2", 100));
+  guard.failed("10.0.0.2", 100);  // 200 ms
+  EXPECT_TRUE(guard.backing_off("10.0.0.2", 299));
+  guard.failed("10.0.0.2", 300);  // capped at 250 ms
+  EXPECT_TRUE(guard.backing_off("10.0.0.2", 549));
+  EXPECT_FALSE(guard.backing_off("10.0.0.2", 550));
+  guard.succeeded("10.0.0.2");
+  guard.failed("10.0.0.2", 600);
+  EXPECT_FALSE(guard.backing_off("10.0.0.2", 600));
+  guard.failed("10.0.0.2", 650);
+  EXPECT_TRUE(guard.backing_off("10.0.0.2", 700));
+  guard.failed("10.0.0.3", 700);  // a third address: the least recently seen (.2 at 650) is forgotten
+  EXPECT_EQ(guard.size(), 2u);
+  EXPECT_FALSE(guard.backing_off("10.0.0.2", 700));
+  EXPECT_EQ(guard.to_report("10.0.0.1", "refused", 1'500), 0);  // .1 (seen at 1000) is remembered
 }
 
 }  // namespace

@@ -1,8 +1,9 @@
 // bench/engine: end-to-end throughput (signals/s, RTSS -> engine -> 3 simulators ->
 // RTRS) and latency (submit -> final result, p50/p99/p999) on the real stack, beside
-// redis-benchmark XADD measured in the same run, once with Redis's appendfsync everysec
-// and once with always ([redis] durability), side by side. Prints figures, never passes
-// or fails on time.
+// redis-benchmark XADD and the floor (the engine's own Redis work per signal without
+// the engine) measured in the same run, once with Redis's appendfsync everysec and once
+// with always ([redis] durability), side by side. Prints figures, never passes or fails
+// on time.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -14,8 +15,13 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/redis_order_store.h"
+#include "engine/signal_queue.h"
 #include "integration/system.h"
+#include "order/trade_result.h"
+#include "signal/signal_parser.h"
 #include "testkit/stack.h"
+#include "util/check.h"
 #include "util/clock.h"
 
 namespace mtg {
@@ -108,6 +114,78 @@ double redis_benchmark_xadd(const Config& c, int pipeline) {
   return at == std::string::npos ? 0 : std::atof(out.c_str() + at + 2);
 }
 
+// What the engine asks of Redis for one signal that fills at once: its intake, the
+// `sent` write-ahead and its final result (order/order.h transitions, final_result_of).
+struct FloorWork {
+  IntakeDecision intake;
+  OrderWrite sent, filled;
+};
+
+FloorWork floor_work(const RtssEntry& e, const SignalLimits& limits, int64_t now_ms) {
+  auto signal = parse_signal(e.payload, limits);
+  MTG_CHECK(signal.is_ok());
+  Order order;
+  order.signal = *signal;
+  order.stream_id = e.stream_id;
+  FloorWork w;
+  w.intake.stream_id = e.stream_id;
+  w.intake.uuid = signal->uuid;
+  w.intake.accepted = order;
+  w.intake.duplicate_result.status = ResultStatus::kDuplicate;
+  MTG_CHECK(order.transition(OrderState::kSent, now_ms).is_ok());
+  w.sent.order = order;
+  MTG_CHECK(order.apply_fill(signal->volume, 1.1).is_ok());
+  MTG_CHECK(order.transition(OrderState::kFilled, now_ms).is_ok());
+  w.filled = {order, final_result_of(order, ResultStatus::kFilled, "", now_ms)};
+  return w;
+}
+
+// The floor: the engine's own Redis work for `n` signals without the engine — each
+// signal's XADD, its read through a consumer group, the intake script, the `sent` update
+// and the finalize script (with its XACK) — pipelined in the engine's batches
+// (kMaxEntriesPerRead) through RedisOrderStore on one connection, under a prefix of its
+// own that is deleted afterwards. Returns signals/s.
+double floor_signals_per_s(testkit::System& sys, size_t n) {
+  const std::string prefix = "mtgfloor:";
+  auto redis = RedisClient::connect(sys.config().redis);
+  if (!redis) return 0;
+  RedisOrderStore store(**redis, prefix, RedisOrderStoreOptions{});
+  SignalQueue queue(**redis, prefix, "floor");
+  if (!queue.ensure_group().is_ok()) return 0;
+  const SignalLimits limits = signal_limits(sys.config().engine);
+  const std::string rtss = RedisKeys{prefix}.rtss();
+  const double start = now_us();
+  size_t done = 0;
+  while (done < n) {
+    std::vector<std::vector<std::string>> xadds;
+    const int64_t now_ms = SystemClock::instance().now_ms();
+    for (size_t i = done; i < std::min(n, done + kMaxEntriesPerRead); ++i) {
+      xadds.push_back({"XADD", rtss, "*", "signal",
+                       sys.signal(testkit::System::new_uuid(), static_cast<int>(i % 3), 0.01, now_ms)});
+    }
+    if (!(*redis)->pipeline(xadds)) return 0;
+    auto entries = queue.read_new(kMaxEntriesPerRead, 100);
+    if (!entries) return 0;
+    std::vector<IntakeDecision> intakes;
+    std::vector<OrderWrite> sent, filled;
+    for (const auto& e : *entries) {
+      FloorWork w = floor_work(e, limits, now_ms);
+      intakes.push_back(std::move(w.intake));
+      sent.push_back(std::move(w.sent));
+      filled.push_back(std::move(w.filled));
+    }
+    for (const auto& r : store.intake_all(intakes)) MTG_CHECK(r.is_ok() && *r == IntakeOutcome::kAccepted);
+    for (const auto& r : store.write_all(sent)) MTG_CHECK(r.is_ok());
+    for (const auto& r : store.write_all(filled)) MTG_CHECK(r.is_ok() && *r);
+    done += entries->size();
+  }
+  const double seconds = (now_us() - start) / 1e6;
+  const RedisConfig& c = sys.config().redis;
+  const std::string cli = "redis-cli -h " + c.host + " -p " + std::to_string(c.port);
+  (void)std::system((cli + " --scan --pattern '" + prefix + "*' | xargs -r -n 1000 " + cli + " DEL >/dev/null").c_str());
+  return static_cast<double>(n) / seconds;
+}
+
 // Redis's appendfsync now, "" when it cannot be read.
 std::string appendfsync(RedisClient& redis) {
   auto r = redis.command({"CONFIG", "GET", "appendfsync"});
@@ -118,7 +196,7 @@ std::string appendfsync(RedisClient& redis) {
 struct ModeFigures {
   std::string mode;
   Run flood, paced;
-  double xadd = 0, xadd_p32 = 0;
+  double xadd = 0, xadd_p32 = 0, floor = 0;
 };
 
 // Switches the running Redis to appendfsync `mode` and measures everything in it.
@@ -130,6 +208,7 @@ ModeFigures measure(testkit::System& sys, size_t n, const std::string& mode) {
   f.paced = run(sys, 2'000, 10, 10'000);  // ~1,000 signals/s: latency without queueing
   f.xadd = redis_benchmark_xadd(sys.config(), 1);
   f.xadd_p32 = redis_benchmark_xadd(sys.config(), 32);
+  f.floor = floor_signals_per_s(sys, n);
   return f;
 }
 
@@ -165,6 +244,9 @@ int main(int argc, char** argv) {
     print_row("mtguard end to end, paced ~1000/s, " + f.mode, f.paced);
     std::printf("%-52s %14.0f\n", ("redis-benchmark XADD, 50 clients, " + f.mode).c_str(), f.xadd);
     std::printf("%-52s %14.0f\n", ("redis-benchmark XADD, 50 clients, -P 32, " + f.mode).c_str(), f.xadd_p32);
+    std::printf("%-52s %14.0f\n", ("floor: the engine's Redis work, pipelined, " + f.mode).c_str(), f.floor);
+    std::printf("%-52s %14.3f\n", ("mtguard flood / floor, " + f.mode).c_str(),
+                f.flood.signals_per_s / std::max(1.0, f.floor));
     lost += f.flood.lost + f.paced.lost;
   }
   const ModeFigures& everysec = modes[0];

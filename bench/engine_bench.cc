@@ -2,8 +2,9 @@
 // RTRS) and latency (submit -> final result, p50/p99/p999) on the real stack, beside
 // redis-benchmark XADD and the floor (the engine's own Redis work per signal without
 // the engine) measured in the same run, once with Redis's appendfsync everysec and once
-// with always ([redis] durability), side by side. Prints figures, never passes or fails
-// on time.
+// with always ([redis] durability), side by side; then a scaling table: the flood over
+// 3, 30 and 300 simulators (argv[2], e.g. "3,30,300"). Prints figures, never passes or
+// fails on time.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -18,8 +19,10 @@
 #include "engine/redis_order_store.h"
 #include "engine/signal_queue.h"
 #include "integration/system.h"
+#include "keys/redis_keys.h"
 #include "order/trade_result.h"
 #include "signal/signal_parser.h"
+#include "testkit/count_list.h"
 #include "testkit/stack.h"
 #include "util/check.h"
 #include "util/clock.h"
@@ -78,7 +81,8 @@ Run run(testkit::System& sys, size_t n, size_t batch, int gap_us) {
     std::vector<std::string> payloads;
     const double t = now_us();
     for (size_t j = i; j < std::min(n, i + batch); ++j) {
-      payloads.push_back(sys.signal(uuids[j], static_cast<int>(j % 3), 0.01, SystemClock::instance().now_ms()));
+      payloads.push_back(sys.signal(uuids[j], static_cast<int>(j % sys.config().instances.size()), 0.01,
+                                    SystemClock::instance().now_ms()));
       submitted[uuids[j]] = t;
     }
     sys.submit(payloads);
@@ -212,6 +216,33 @@ ModeFigures measure(testkit::System& sys, size_t n, const std::string& mode) {
   return f;
 }
 
+// Waits (up to a minute) until RIS says every instance's terminal is connected.
+bool wait_connected(testkit::System& sys) {
+  const RedisKeys keys{sys.config().redis.prefix};
+  const auto deadline = Clock::now() + std::chrono::minutes(1);
+  while (Clock::now() < deadline) {
+    size_t up = 0;
+    for (const auto& inst : sys.config().instances) {
+      auto r = sys.redis().command({"HGET", keys.instance(inst.id), "connected"});
+      if (r && r->str == "1") ++up;
+    }
+    if (up == sys.config().instances.size()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return false;
+}
+
+// One row of the scaling table: a flood of `n` signals spread over `terminals` simulators.
+Run scaling_run(size_t terminals, size_t n) {
+  testkit::SystemOptions options;
+  options.instances = static_cast<int>(terminals);
+  testkit::System sys(options);
+  sys.start_engine();
+  sys.start_sims();
+  if (!wait_connected(sys)) std::fprintf(stderr, "bench/engine: not every terminal of %zu connected\n", terminals);
+  return run(sys, n, 500, 0);
+}
+
 void print_row(const std::string& what, const Run& r) {
   std::printf("%-52s %14.0f %10.2f %10.2f %10.2f\n", what.c_str(), r.signals_per_s, percentile(r.latency_ms, 0.5),
               percentile(r.latency_ms, 0.99), percentile(r.latency_ms, 0.999));
@@ -227,16 +258,22 @@ int main(int argc, char** argv) {
     return 2;
   }
   const size_t n = argc > 1 ? std::stoul(argv[1]) : 20'000;
-  testkit::System sys;  // 3 simulators, no faults, zero latency
-  sys.start_engine();
-  sys.start_sims();
-  std::this_thread::sleep_for(std::chrono::seconds(2));  // terminals connect
-  std::printf("bench/engine: %zu signals over 3 simulators (zero latency, no faults), with Redis's appendfsync "
-              "everysec and always in turn\n", n);
-  const std::string original = appendfsync(sys.redis());
+  const std::vector<size_t> terminals = testkit::count_list(argc > 2 ? argv[2] : "3,30,300");
   std::vector<ModeFigures> modes;
-  for (const char* mode : {"everysec", "always"}) modes.push_back(measure(sys, n, mode));
-  if (!original.empty()) (void)sys.redis().command({"CONFIG", "SET", "appendfsync", original});
+  {
+    testkit::System sys;  // 3 simulators, no faults, zero latency
+    sys.start_engine();
+    sys.start_sims();
+    (void)wait_connected(sys);
+    std::printf("bench/engine: %zu signals over 3 simulators (zero latency, no faults), with Redis's appendfsync "
+                "everysec and always in turn\n", n);
+    const std::string original = appendfsync(sys.redis());
+    for (const char* mode : {"everysec", "always"}) modes.push_back(measure(sys, n, mode));
+    if (!original.empty()) (void)sys.redis().command({"CONFIG", "SET", "appendfsync", original});
+  }
+  // The scaling table: the same flood (a quarter of the signals) over more terminals.
+  std::vector<Run> scaling;
+  for (size_t t : terminals) scaling.push_back(scaling_run(t, n / 4));
   std::printf("\n%-52s %14s %10s %10s %10s\n", "measure", "signals/s", "p50 ms", "p99 ms", "p999 ms");
   size_t lost = 0;
   for (const ModeFigures& f : modes) {
@@ -248,6 +285,12 @@ int main(int argc, char** argv) {
     std::printf("%-52s %14.3f\n", ("mtguard flood / floor, " + f.mode).c_str(),
                 f.flood.signals_per_s / std::max(1.0, f.floor));
     lost += f.flood.lost + f.paced.lost;
+  }
+  std::printf("\nscaling (flood of %zu signals, everysec)%13s %14s %10s %10s %10s\n", n / 4, "", "signals/s", "p50 ms",
+              "p99 ms", "p999 ms");
+  for (size_t i = 0; i < terminals.size(); ++i) {
+    print_row(std::to_string(terminals[i]) + " terminals", scaling[i]);
+    lost += scaling[i].lost;
   }
   const ModeFigures& everysec = modes[0];
   const ModeFigures& always = modes[1];

@@ -1,4 +1,5 @@
-// bench/restart: the engine restarts with N open orders in RTS (default 10,000) and
+// bench/restart: the engine restarts with N open orders in RTS (a table of N, by default
+// 1,000, 10,000 and 100,000: argv[1], e.g. "1000,10000") and
 // three terminals waiting to reconnect. Measures, from the moment the new engine
 // process starts: its recovery (loading RIS + RTS, logged by the engine), the first
 // new fill in RTRS, and every order final. Beside it, in the same run, the floor:
@@ -12,6 +13,7 @@
 #include <thread>
 
 #include "integration/system.h"
+#include "testkit/count_list.h"
 #include "testkit/stack.h"
 #include "util/clock.h"
 
@@ -75,16 +77,14 @@ Arrivals watch(testkit::System& sys, Steady::time_point t0, size_t all) {
   return a;
 }
 
-}  // namespace
-}  // namespace mtg
+// One restart with `n` open orders: the floor beside the engine's figures.
+struct RestartFigures {
+  size_t orders = 0;
+  double raw_ms = -1;
+  Arrivals arrivals;
+};
 
-int main(int argc, char** argv) {
-  using namespace mtg;
-  if (!testkit::stack_available()) {
-    std::cerr << "bench/restart: needs the stack (eval \"$(scripts/stack env)\")\n";
-    return 2;
-  }
-  const size_t n = argc > 1 ? std::stoul(argv[1]) : 10'000;
+RestartFigures measure(size_t n) {
   testkit::SystemOptions options;
   // No terminal is connected while the orders pile up: keep the policy from dropping them.
   options.engine_toml = "notify_after_attempts = 1000\ndisable_after_attempts = 1000\n";
@@ -101,17 +101,15 @@ int main(int argc, char** argv) {
   }
   while (open_orders(sys) < static_cast<int64_t>(n)) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   sys.engine().kill9();
-  const double raw_ms = raw_read_ms(sys);
+  RestartFigures f;
+  f.orders = n;
+  f.raw_ms = raw_read_ms(sys);
   sys.start_sims();  // terminals dial a dead engine and back off, as in production
   std::this_thread::sleep_for(std::chrono::seconds(2));
   const auto t0 = Steady::now();
   sys.engine().restart();
-  const Arrivals a = watch(sys, t0, n);
-  std::printf("\n%-58s %12s\n", "measure", "ms");
-  std::printf("%-58s %12.0f\n", "floor: read every open order from Redis (SMEMBERS+MGET)", raw_ms);
-  std::printf("%-58s %12.0f\n", "engine restart -> first new fill in RTRS", a.first_fill_ms);
-  std::printf("%-58s %12.0f\n", "engine restart -> every order final", a.all_final_ms);
-  std::printf("\nengine log (recovery lines):\n");
+  f.arrivals = watch(sys, t0, n);
+  std::printf("engine log (recovery lines):\n");
   std::string tail = sys.log_tail(sys.engine().log_path());
   for (size_t at = 0; (at = tail.find("recover", at)) != std::string::npos; ++at) {
     const size_t begin = tail.rfind('\n', at) + 1;
@@ -119,5 +117,26 @@ int main(int argc, char** argv) {
     at = tail.find('\n', at);
     if (at == std::string::npos) break;
   }
-  return a.all_final_ms >= 0 ? 0 : 1;
+  return f;
+}
+
+}  // namespace
+}  // namespace mtg
+
+int main(int argc, char** argv) {
+  using namespace mtg;
+  if (!testkit::stack_available()) {
+    std::cerr << "bench/restart: needs the stack (eval \"$(scripts/stack env)\")\n";
+    return 2;
+  }
+  std::vector<RestartFigures> rows;
+  for (size_t n : testkit::count_list(argc > 1 ? argv[1] : "1000,10000,100000")) rows.push_back(measure(n));
+  std::printf("\n%10s %22s %26s %26s\n", "orders", "floor: SMEMBERS+MGET ms", "restart -> first new fill ms",
+              "restart -> every final ms");
+  bool all_final = true;
+  for (const auto& r : rows) {
+    std::printf("%10zu %22.0f %26.0f %26.0f\n", r.orders, r.raw_ms, r.arrivals.first_fill_ms, r.arrivals.all_final_ms);
+    all_final = all_final && r.arrivals.all_final_ms >= 0;
+  }
+  return all_final ? 0 : 1;
 }

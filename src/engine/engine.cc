@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <variant>
+
 #include "engine/order_rules.h"
 #include "util/check.h"
 
@@ -86,7 +88,15 @@ bool Engine::accepting() const {
 
 void Engine::on_link_events(const std::vector<link::LinkEvent>& events) {
   MTG_CHECK(started_);
+  MTG_CHECK(!batching_);
   for (const auto& ev : events) {
+    // Results (also those a `known` frame carries) write their orders in one batch; any
+    // other event sees every earlier result stored first.
+    const bool batched = ev.kind == link::LinkEvent::Kind::kFrame &&
+                         (std::holds_alternative<link::ResultFrame>(ev.frame) ||
+                          std::holds_alternative<link::KnownFrame>(ev.frame));
+    if (batched && !batching_) begin_batch(nullptr);
+    if (!batched && batching_) (void)end_batch();  // each refusal went to its result's handler
     switch (ev.kind) {
       case link::LinkEvent::Kind::kConnected: {
         // The hello's broker state comes as a heartbeat with the connect.
@@ -111,6 +121,8 @@ void Engine::on_link_events(const std::vector<link::LinkEvent>& events) {
         break;
     }
   }
+  if (batching_) (void)end_batch();
+  MTG_CHECK(!batching_);
   dispatch_waiting();  // what the results settled may let waiting actions go
 }
 

@@ -135,10 +135,36 @@ class Engine {
     link::ResultFrame result;
   };
 
+  // Decides one entry; the decision waits in intakes_ for on_entries to store it.
   Status decide_entry(const RtssEntry& entry);
   Status reject(const RtssEntry& entry, const std::string& uuid, const Signal* signal,
                 const std::string& reason);
-  Status apply_intake(const IntakeDecision& decision);
+  void stage_intake(IntakeDecision decision);
+  // What the store's answer to a decision means here; instances whose waiting orders may
+  // go now are added to `to_dispatch`.
+  Status apply_intake(const IntakeDecision& decision, const Result<IntakeOutcome>& outcome,
+                      std::set<std::string>& to_dispatch);
+
+  // Store writes of order transitions. Inside a batch (begin_batch .. flush_batch) they
+  // wait and go to the store together, one round trip, each still atomic on its own;
+  // outside one, each goes at once. `done` changes memory once the store took the write
+  // (its answer: false when RTS held the order final already); a write the store
+  // refused changes nothing here: outside a batch its error is returned, inside one the
+  // batch's refusal handler gets it. An order has at most one write in a batch.
+  using WriteDone = std::function<void(bool written)>;
+  using WriteRefused = std::function<void(const Status& error)>;
+  Status write_order(OrderWrite write, WriteDone done);
+  void begin_batch(WriteRefused refused);
+  // Sends the batch's writes and keeps the batch open; returns the first refusal (each
+  // one also went to its handler).
+  Status flush_batch();
+  // Sends the batch's writes and closes it.
+  Status end_batch();
+  // Flushes the batch when it holds a write of `uuid`, so that what follows reads the
+  // order as the store took it.
+  void settle(const std::string& uuid);
+  // Sends the waiting orders of these instances that may go now, in one batch.
+  Status dispatch(const std::set<std::string>& instances);
   // Where an open order waits: by instance, in RTSS order.
   using WaitKey = std::pair<std::pair<uint64_t, uint64_t>, std::string>;  // (stream position, uuid)
   static WaitKey wait_key(const Order& order);
@@ -146,10 +172,11 @@ class Engine {
   // of an order in orders_, and before removing one that is final).
   void track(const Order& order);
   // Sends the instance's waiting orders that its terminal can take now, in RTSS order
-  // (engine/action_gate.h); refuses those a version-1 terminal cannot carry.
+  // (engine/action_gate.h); refuses those a version-1 terminal cannot carry. Inside the
+  // batch that dispatch() opens.
   Status dispatch_waiting(const std::string& instance);
-  // received -> sent (written ahead) and the first leg's frame.
-  Status send_first_leg(Order& order);
+  // received -> sent (written ahead) and then the first leg's frame.
+  Status send_first_leg(const Order& order);
   void send_leg(const Order& order);
   // What a close by position ticket expects the position to hold (the terminal's last
   // report), or 0 when the engine saw none.
@@ -220,6 +247,16 @@ class Engine {
   std::map<std::string, InstanceState> instances_;
   EngineStats stats_;
   bool started_ = false;
+  std::vector<IntakeDecision> intakes_;              // decided entries, stored by on_entries
+  struct StagedWrite {
+    OrderWrite write;
+    WriteDone done;
+    WriteRefused refused;
+  };
+  bool batching_ = false;
+  WriteRefused refused_;                             // the open batch's refusal handler
+  std::vector<StagedWrite> staged_;                  // the open batch's writes
+  std::set<std::string> staged_uuids_;               // their orders
 };
 
 }  // namespace mtg

@@ -47,22 +47,22 @@ void Engine::track(const Order& o) {
   }
 }
 
-Status Engine::send_first_leg(Order& order) {
+Status Engine::send_first_leg(const Order& order) {
   MTG_CHECK(order.state == OrderState::kReceived);
   Order next = order;
   MTG_CHECK(next.transition(OrderState::kSent, clock_.now_ms()).is_ok());
   next.expected_volume = position_volume(next);
   // Write-ahead: RTS says `sent` before the frame leaves.
-  Status s = store_.update(next, nullptr);
-  if (!s.is_ok()) {
-    ++stats_.store_errors;
-    return s;
-  }
-  order = std::move(next);
-  MTG_CHECK(order.state == OrderState::kSent);
-  track(order);
-  send_leg(order);
-  return Status::ok();
+  Status s = write_order({next, std::nullopt}, [this, next](bool written) {
+    MTG_CHECK(written);  // an update is written or refused
+    Order& o = orders_.at(next.signal.uuid);
+    MTG_CHECK(o.state == OrderState::kReceived);
+    o = next;
+    track(o);
+    send_leg(o);
+  });
+  if (!s.is_ok()) ++stats_.store_errors;
+  return s;
 }
 
 void Engine::send_leg(const Order& order) {
@@ -77,11 +77,9 @@ void Engine::send_leg(const Order& order) {
 }
 
 void Engine::dispatch_waiting() {
-  std::vector<std::string> instances;
-  for (const auto& [instance, waiting] : waiting_) instances.push_back(instance);
-  for (const auto& instance : instances) {
-    if (!dispatch_waiting(instance).is_ok()) return;  // the store is down; the next tick tries again
-  }
+  std::set<std::string> instances;
+  for (const auto& [instance, waiting] : waiting_) instances.insert(instance);
+  (void)dispatch(instances);  // the store is down: the next tick tries again
 }
 
 Status Engine::dispatch_waiting(const std::string& instance) {
@@ -92,7 +90,8 @@ Status Engine::dispatch_waiting(const std::string& instance) {
   const int version = versions_.count(instance) != 0 ? versions_.at(instance) : link::kMinProtocolVersion;
   std::vector<std::string> uuids;
   for (const auto& key : it->second) uuids.push_back(key.second);
-  ActionGate held;  // orders that must wait, holding back the later ones they exclude
+  ActionGate held;     // orders that must wait, holding back the later ones they exclude
+  ActionGate sending;  // orders sent in this batch, in flight once the store took them
   for (const auto& uuid : uuids) {
     Order& o = orders_.at(uuid);
     MTG_CHECK(o.state == OrderState::kReceived);
@@ -107,11 +106,12 @@ Status Engine::dispatch_waiting(const std::string& instance) {
       ++stats_.rejected;
       continue;
     }
-    if (!gate_.admits(o) || !held.admits(o)) {
+    if (!gate_.admits(o) || !held.admits(o) || !sending.admits(o)) {
       held.enter(o);
       continue;
     }
     MTG_RETURN_IF_ERROR(send_first_leg(o));
+    sending.enter(o);
   }
   return Status::ok();
 }

@@ -33,11 +33,33 @@ TradeResult base_result(const RtssEntry& entry, const std::string& uuid, const S
 
 Status Engine::on_entries(const std::vector<RtssEntry>& entries) {
   MTG_CHECK(started_);
+  MTG_CHECK(intakes_.empty());
+  Status first = Status::ok();
   for (const auto& e : entries) {
     // Stop at the first store error: the rest stay pending in RTSS and come back.
-    MTG_RETURN_IF_ERROR(decide_entry(e));
+    first = decide_entry(e);
+    if (!first.is_ok()) break;
   }
-  return Status::ok();
+  // Every decision in one step of the store, then what each answer means, in order.
+  std::vector<IntakeDecision> decisions = std::move(intakes_);
+  intakes_.clear();
+  MTG_CHECK(decisions.size() <= entries.size());
+  if (decisions.empty()) return first;
+  const auto outcomes = store_.intake_all(decisions);
+  MTG_CHECK(outcomes.size() == decisions.size());
+  std::set<std::string> to_dispatch;
+  for (size_t i = 0; i < decisions.size(); ++i) {
+    Status s = apply_intake(decisions[i], outcomes[i], to_dispatch);
+    if (first.is_ok()) first = s;
+  }
+  Status sent = dispatch(to_dispatch);
+  return first.is_ok() ? sent : first;
+}
+
+void Engine::stage_intake(IntakeDecision d) {
+  MTG_CHECK(d.duplicate_result.status == ResultStatus::kDuplicate);
+  if (d.final_result) MTG_CHECK(is_final(d.final_result->status));
+  intakes_.push_back(std::move(d));
 }
 
 void Engine::apply_prefs(const Prefs& prefs) {
@@ -109,7 +131,8 @@ Status Engine::decide_entry(const RtssEntry& e) {
   }
   MTG_CHECK(d.accepted.has_value() != d.final_result.has_value());  // exactly one answer
   MTG_CHECK(d.final_order.has_value() == d.final_result.has_value());
-  return apply_intake(d);
+  stage_intake(std::move(d));
+  return Status::ok();
 }
 
 Status Engine::reject(const RtssEntry& e, const std::string& uuid, const Signal* signal,
@@ -138,13 +161,12 @@ Status Engine::reject(const RtssEntry& e, const std::string& uuid, const Signal*
   d.dead_letter = e.has_payload ? e.payload.substr(0, 64 * 1024) : "";
   MTG_CHECK(d.dead_letter.size() <= 64 * 1024);
   spdlog::warn("engine: rejected RTSS entry {} (uuid '{}'): {}", e.stream_id, uuid, reason);
-  return apply_intake(d);
+  stage_intake(std::move(d));
+  return Status::ok();
 }
 
-Status Engine::apply_intake(const IntakeDecision& d) {
-  MTG_CHECK(d.duplicate_result.status == ResultStatus::kDuplicate);
-  if (d.final_result) MTG_CHECK(is_final(d.final_result->status));
-  auto outcome = store_.intake(d);
+Status Engine::apply_intake(const IntakeDecision& d, const Result<IntakeOutcome>& outcome,
+                            std::set<std::string>& to_dispatch) {
   if (!outcome) {
     ++stats_.store_errors;
     return outcome.status().with_context("RTSS entry " + d.stream_id);
@@ -156,7 +178,8 @@ Status Engine::apply_intake(const IntakeDecision& d) {
       auto [it, inserted] = orders_.emplace(d.uuid, *d.accepted);
       MTG_CHECK(inserted);
       track(it->second);
-      return dispatch_waiting(it->second.signal.instance);
+      to_dispatch.insert(it->second.signal.instance);
+      return Status::ok();
     }
     case IntakeOutcome::kFinalized:
       MTG_CHECK(d.final_result.has_value());
@@ -187,7 +210,8 @@ Status Engine::apply_intake(const IntakeDecision& d) {
       send_queries(it->second.signal.instance, {d.uuid});
       return Status::ok();
     }
-    return dispatch_waiting(it->second.signal.instance);
+    to_dispatch.insert(it->second.signal.instance);
+    return Status::ok();
   }
   if (!stored->has_value() && d.accepted) {
     // RTS lost the order but the dedup record survived: take it again as received.
@@ -196,7 +220,8 @@ Status Engine::apply_intake(const IntakeDecision& d) {
     auto [it, inserted] = orders_.emplace(d.uuid, *d.accepted);
     MTG_CHECK(inserted);
     track(it->second);
-    return dispatch_waiting(it->second.signal.instance);
+    to_dispatch.insert(it->second.signal.instance);
+    return Status::ok();
   }
   return Status::ok();
 }

@@ -31,7 +31,7 @@ void Engine::on_connected(const std::string& instance) {
   spdlog::info("engine: terminal {} connected (protocol {}); asked about {} in-flight orders, {} waiting", instance,
                versions_.count(instance) != 0 ? versions_.at(instance) : 0, ask.size(), waiting);
   // Store down: dispatch_waiting() on the next tick tries again.
-  if (Status sent = dispatch_waiting(instance); !sent.is_ok()) spdlog::warn("engine: {}", sent.to_string());
+  if (Status sent = dispatch({instance}); !sent.is_ok()) spdlog::warn("engine: {}", sent.to_string());
 }
 
 void Engine::send_queries(const std::string& instance, const std::vector<std::string>& uuids) {
@@ -61,6 +61,7 @@ void Engine::on_known(const std::string& instance, const link::KnownFrame& known
     }
     auto id = parse_client_id(k.client_id);
     if (!id) continue;
+    settle(id->first);
     auto it = orders_.find(id->first);
     if (it == orders_.end() || it->second.leg != id->second || !in_flight(it->second) ||
         it->second.signal.instance != instance) {

@@ -49,11 +49,14 @@ Overloaded(F...) -> Overloaded<F...>;
 void Engine::on_frame(const std::string& instance, const link::Frame& frame) {
   std::visit(Overloaded{
                  [&](const link::ResultFrame& r) {
-                   if (Status s = on_result(instance, r); !s.is_ok()) {
+                   auto refused = [this, instance, r](const Status& s) {
                      ++stats_.store_errors;
                      spdlog::warn("engine: result {} deferred: {}", r.client_id, s.to_string());
                      defer(instance, r);
-                   }
+                   };
+                   if (auto id = parse_client_id(r.client_id)) settle(id->first);
+                   if (batching_) refused_ = refused;  // for the write this result causes
+                   if (Status s = on_result(instance, r); !s.is_ok()) refused(s);
                  },
                  [&](const link::KnownFrame& k) { on_known(instance, k); },
                  [&](const link::Positions& p) { on_positions(instance, p); },
@@ -184,10 +187,11 @@ Status Engine::continue_or_finish(Order& o, bool filled_now, const std::string& 
     partial.result_id = partial_result_id(o.signal.uuid, filled_leg);
     MTG_CHECK(partial.filled_volume > 0);
   }
-  MTG_RETURN_IF_ERROR(store_.update(o, filled_now ? &partial : nullptr));
-  orders_.at(o.signal.uuid) = o;
-  send_leg(o);
-  return Status::ok();
+  return write_order({o, filled_now ? std::optional<TradeResult>(partial) : std::nullopt}, [this, o](bool written) {
+    MTG_CHECK(written);  // an update is written or refused
+    orders_.at(o.signal.uuid) = o;
+    send_leg(o);
+  });
 }
 
 Status Engine::finish(Order& o, ResultStatus status, const std::string& reason) {
@@ -200,15 +204,14 @@ Status Engine::finish(Order& o, ResultStatus status, const std::string& reason) 
   MTG_CHECK(is_final(result.status));
   MTG_CHECK(result.result_id == final_result_id(o.signal.uuid));  // fixed by the order
 
-  auto written = store_.finalize(o, result);
-  if (!written) return written.status();
-  if (*written) recent_finals_.remember({o, result}, clock_.steady_ms());
-  const std::string uuid = o.signal.uuid;
-  track(o);  // final: neither waiting nor in flight
-  orders_.erase(uuid);
-  flights_.erase(uuid);
-  ++stats_.finalized;
-  return Status::ok();
+  return write_order({o, result}, [this, o, result](bool written) {
+    if (written) recent_finals_.remember({o, result}, clock_.steady_ms());
+    const std::string& uuid = o.signal.uuid;
+    track(o);  // final: neither waiting nor in flight
+    orders_.erase(uuid);
+    flights_.erase(uuid);
+    ++stats_.finalized;
+  });
 }
 
 // A result the store refused waits in memory and, durably, in the spill journal.

@@ -1,6 +1,8 @@
 // Engine: a Redis that restarted and may have lost the last seconds it acknowledged.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "engine/engine.h"
 #include "engine/order_rules.h"
 #include "util/check.h"
@@ -24,11 +26,16 @@ Status Engine::on_store_restarted() {
   MTG_CHECK(started_);
   size_t finals_written = 0;
   const std::vector<FinalRecord> finals = recent_finals_.within_window(clock_.steady_ms());
-  for (const FinalRecord& f : finals) {
-    MTG_CHECK(orders_.count(f.order.signal.uuid) == 0);
-    auto written = store_.finalize(f.order, f.result);
-    if (!written) return written.status().with_context("writing back recent final results");
-    finals_written += *written ? 1 : 0;
+  for (size_t start = 0; start < finals.size(); start += kMaxWritesPerBatch) {
+    std::vector<OrderWrite> writes;
+    for (size_t i = start; i < std::min(finals.size(), start + kMaxWritesPerBatch); ++i) {
+      MTG_CHECK(orders_.count(finals[i].order.signal.uuid) == 0);
+      writes.push_back({finals[i].order, finals[i].result});
+    }
+    for (const auto& written : store_.write_all(writes)) {
+      if (!written) return written.status().with_context("writing back recent final results");
+      finals_written += *written ? 1 : 0;
+    }
   }
   MTG_CHECK(finals_written <= finals.size());
   for (const auto& [uuid, order] : orders_) MTG_RETURN_IF_ERROR(store_.reassert_open(order));

@@ -17,7 +17,18 @@ void MeteredOrderStore::track(const Order& order) {
 }
 
 Result<IntakeOutcome> MeteredOrderStore::intake(const IntakeDecision& decision) {
-  auto outcome = inner_.intake(decision);
+  return observe_intake(decision, inner_.intake(decision));
+}
+
+std::vector<Result<IntakeOutcome>> MeteredOrderStore::intake_all(const std::vector<IntakeDecision>& decisions) {
+  auto outcomes = inner_.intake_all(decisions);
+  MTG_CHECK(outcomes.size() == decisions.size());
+  for (size_t i = 0; i < decisions.size(); ++i) outcomes[i] = observe_intake(decisions[i], std::move(outcomes[i]));
+  return outcomes;
+}
+
+Result<IntakeOutcome> MeteredOrderStore::observe_intake(const IntakeDecision& decision,
+                                                        Result<IntakeOutcome> outcome) {
   if (!outcome) return outcome;
   switch (*outcome) {
     case IntakeOutcome::kAccepted:
@@ -40,18 +51,34 @@ Result<IntakeOutcome> MeteredOrderStore::intake(const IntakeDecision& decision) 
 Status MeteredOrderStore::update(const Order& order, const TradeResult* intermediate) {
   Status s = inner_.update(order, intermediate);
   if (!s.is_ok()) return s;
-  track(order);
-  if (intermediate != nullptr) metrics_.on_result(*intermediate);
+  observe_written(order, intermediate, true);
   return s;
 }
 
 Result<bool> MeteredOrderStore::finalize(const Order& order, const TradeResult& result) {
   auto written = inner_.finalize(order, result);
   if (!written) return written;
-  MTG_CHECK(is_final(order.state));
-  in_flight_.erase(order.signal.uuid);  // final either way
-  if (*written) metrics_.on_result(result);
+  observe_written(order, &result, *written);
   return written;
+}
+
+std::vector<Result<bool>> MeteredOrderStore::write_all(const std::vector<OrderWrite>& writes) {
+  auto answers = inner_.write_all(writes);
+  MTG_CHECK(answers.size() == writes.size());
+  for (size_t i = 0; i < writes.size(); ++i) {
+    const OrderWrite& w = writes[i];
+    if (answers[i]) observe_written(w.order, w.result ? &*w.result : nullptr, *answers[i]);
+  }
+  return answers;
+}
+
+void MeteredOrderStore::observe_written(const Order& order, const TradeResult* result, bool written) {
+  if (is_final(order.state)) {
+    in_flight_.erase(order.signal.uuid);  // final either way
+  } else {
+    track(order);
+  }
+  if (written && result != nullptr) metrics_.on_result(*result);
 }
 
 Result<std::vector<Order>> MeteredOrderStore::load_open() {

@@ -22,8 +22,10 @@ class MeteredOrderStore : public OrderStore {
   MeteredOrderStore(OrderStore& inner, EngineMetrics& metrics) : inner_(inner), metrics_(metrics) {}
 
   Result<IntakeOutcome> intake(const IntakeDecision& decision) override;
+  std::vector<Result<IntakeOutcome>> intake_all(const std::vector<IntakeDecision>& decisions) override;
   Status update(const Order& order, const TradeResult* intermediate) override;
   Result<bool> finalize(const Order& order, const TradeResult& result) override;
+  std::vector<Result<bool>> write_all(const std::vector<OrderWrite>& writes) override;
   Status reassert_open(const Order& order) override { return inner_.reassert_open(order); }
   // Also the start of the in-flight count: the open orders RTS holds.
   Result<std::vector<Order>> load_open() override;
@@ -44,6 +46,10 @@ class MeteredOrderStore : public OrderStore {
  private:
   // Counts `order` in flight or not by the state just stored.
   void track(const Order& order);
+  // The metrics of one intake decision the store answered.
+  Result<IntakeOutcome> observe_intake(const IntakeDecision& decision, Result<IntakeOutcome> outcome);
+  // The metrics of one order write the store took (`written`: false when RTS held it final).
+  void observe_written(const Order& order, const TradeResult* result, bool written);
 
   OrderStore& inner_;
   EngineMetrics& metrics_;

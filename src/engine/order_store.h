@@ -55,6 +55,16 @@ struct InstanceState {
   std::string reason;         // why disabled, or ""
 };
 
+// A new state of one order: an open one (OrderStore::update, with the intermediate
+// result it causes, if any) or a final one (OrderStore::finalize, with its final result).
+struct OrderWrite {
+  Order order;
+  std::optional<TradeResult> result;  // required when order.state is final
+};
+
+// Most writes (or intake decisions) the engine gives one intake_all/write_all call.
+inline constexpr size_t kMaxWritesPerBatch = 1'000;
+
 class OrderStore {
  public:
   virtual ~OrderStore() = default;
@@ -72,6 +82,16 @@ class OrderStore {
   // unless one exists, so that the same call gives back a final Redis lost with its last
   // seconds. Returns false when the order was already final (nothing written).
   virtual Result<bool> finalize(const Order& order, const TradeResult& result) = 0;
+
+  // Several intake() calls in one step of the store (one round trip for Redis): each
+  // decision applied atomically, in order, as if intake() were called for each in turn.
+  // One answer per decision, in order. The default calls intake() one by one.
+  virtual std::vector<Result<IntakeOutcome>> intake_all(const std::vector<IntakeDecision>& decisions);
+
+  // Several writes in one step of the store, each atomic, in order: update() for an open
+  // order (true when written), finalize() for a final one (its answer). One answer per
+  // write, in order. The default calls update() and finalize() one by one.
+  virtual std::vector<Result<bool>> write_all(const std::vector<OrderWrite>& writes);
 
   // Writes again what Redis may have lost of an order the engine holds open (a Redis
   // that crashed loses its last seconds): its dedup record (the uuid taken from RTSS

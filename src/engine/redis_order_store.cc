@@ -91,19 +91,36 @@ RedisOrderStore::RedisOrderStore(RedisClient& redis, std::string prefix, RedisOr
   MTG_CHECK(options_.final_order_ttl_s > 0);
 }
 
-Result<IntakeOutcome> RedisOrderStore::intake(const IntakeDecision& d) {
+RedisClient::ScriptCall RedisOrderStore::intake_call(const IntakeDecision& d) const {
   MTG_CHECK(d.accepted.has_value() != d.final_result.has_value());
   MTG_CHECK(!d.accepted || !d.uuid.empty());
   const std::string order_json =
       d.accepted ? d.accepted->to_json() : (d.final_order ? d.final_order->to_json() : "");
-  auto reply = redis_.eval(
-      kIntake,
-      {keys_.dedup(d.uuid), keys_.order(d.uuid), keys_.open_orders(), keys_.rtrs(), keys_.rtss(),
-       keys_.dead_letters()},
-      {d.uuid, d.stream_id, RedisKeys::kEngineGroup, std::to_string(options_.dedup_window_s),
-       d.accepted ? "accept" : "final", order_json, d.final_result ? d.final_result->to_json() : "",
-       d.duplicate_result.to_json(), d.dead_letter,
-       d.final_result ? d.final_result->reason : "", std::to_string(options_.final_order_ttl_s)});
+  return {&kIntake,
+          {keys_.dedup(d.uuid), keys_.order(d.uuid), keys_.open_orders(), keys_.rtrs(), keys_.rtss(),
+           keys_.dead_letters()},
+          {d.uuid, d.stream_id, RedisKeys::kEngineGroup, std::to_string(options_.dedup_window_s),
+           d.accepted ? "accept" : "final", order_json, d.final_result ? d.final_result->to_json() : "",
+           d.duplicate_result.to_json(), d.dead_letter, d.final_result ? d.final_result->reason : "",
+           std::to_string(options_.final_order_ttl_s)}};
+}
+
+RedisClient::ScriptCall RedisOrderStore::write_call(const OrderWrite& w) const {
+  const std::string& uuid = w.order.signal.uuid;
+  if (!is_final(w.order.state)) {
+    return {&kUpdate, {keys_.order(uuid), keys_.rtrs()}, {w.order.to_json(), w.result ? w.result->to_json() : ""}};
+  }
+  MTG_CHECK(w.result.has_value());
+  MTG_CHECK(is_final(w.result->status));
+  return {&kFinalize,
+          {keys_.order(uuid), keys_.open_orders(), keys_.rtrs(), keys_.rtss(), keys_.dedup(uuid)},
+          {uuid, w.order.to_json(), w.result->to_json(), RedisKeys::kEngineGroup, w.order.stream_id,
+           std::to_string(options_.final_order_ttl_s), std::to_string(options_.dedup_window_s)}};
+}
+
+namespace {
+
+Result<IntakeOutcome> intake_outcome(const Result<RedisReply>& reply) {
   if (!reply) return reply.status();
   const std::string& outcome = reply->str;
   if (outcome == "accepted") return IntakeOutcome::kAccepted;
@@ -113,27 +130,64 @@ Result<IntakeOutcome> RedisOrderStore::intake(const IntakeDecision& d) {
   return Status::internal("intake script answered " + outcome);
 }
 
+// Both scripts answer 1 when they wrote, 0 when RTS held the order settled already.
+Result<bool> write_outcome(const OrderWrite& w, const Result<RedisReply>& reply) {
+  if (!reply) return reply.status();
+  if (reply->integer == 1) return true;
+  if (is_final(w.order.state)) return false;
+  return Status::precondition("order " + w.order.signal.uuid + " is already final in RTS");
+}
+
+// The same failure for each of n calls whose pipeline failed as a whole.
+template <class T>
+std::vector<Result<T>> all_failed(size_t n, const Status& status) {
+  MTG_CHECK(!status.is_ok());
+  return std::vector<Result<T>>(n, Result<T>(status));
+}
+
+}  // namespace
+
+Result<IntakeOutcome> RedisOrderStore::intake(const IntakeDecision& d) {
+  const RedisClient::ScriptCall call = intake_call(d);
+  return intake_outcome(redis_.eval(*call.script, call.keys, call.args));
+}
+
+std::vector<Result<IntakeOutcome>> RedisOrderStore::intake_all(const std::vector<IntakeDecision>& decisions) {
+  std::vector<RedisClient::ScriptCall> calls;
+  calls.reserve(decisions.size());
+  for (const auto& d : decisions) calls.push_back(intake_call(d));
+  auto replies = redis_.eval_all(calls);
+  if (!replies) return all_failed<IntakeOutcome>(decisions.size(), replies.status());
+  std::vector<Result<IntakeOutcome>> out;
+  out.reserve(decisions.size());
+  for (const auto& r : *replies) out.push_back(intake_outcome(r));
+  return out;
+}
+
 Status RedisOrderStore::update(const Order& order, const TradeResult* intermediate) {
   MTG_CHECK(!is_final(order.state));
-  auto reply = redis_.eval(kUpdate, {keys_.order(order.signal.uuid), keys_.rtrs()},
-                           {order.to_json(), intermediate ? intermediate->to_json() : ""});
-  if (!reply) return reply.status();
-  if (reply->integer == 0) {
-    return Status::precondition("order " + order.signal.uuid + " is already final in RTS");
-  }
-  return Status::ok();
+  OrderWrite w{order, intermediate ? std::optional<TradeResult>(*intermediate) : std::nullopt};
+  const RedisClient::ScriptCall call = write_call(w);
+  return write_outcome(w, redis_.eval(*call.script, call.keys, call.args)).status();
 }
 
 Result<bool> RedisOrderStore::finalize(const Order& order, const TradeResult& result) {
   MTG_CHECK(is_final(order.state));
-  MTG_CHECK(is_final(result.status));
-  auto reply = redis_.eval(
-      kFinalize,
-      {keys_.order(order.signal.uuid), keys_.open_orders(), keys_.rtrs(), keys_.rtss(), keys_.dedup(order.signal.uuid)},
-      {order.signal.uuid, order.to_json(), result.to_json(), RedisKeys::kEngineGroup, order.stream_id,
-       std::to_string(options_.final_order_ttl_s), std::to_string(options_.dedup_window_s)});
-  if (!reply) return reply.status();
-  return reply->integer == 1;
+  OrderWrite w{order, result};
+  const RedisClient::ScriptCall call = write_call(w);
+  return write_outcome(w, redis_.eval(*call.script, call.keys, call.args));
+}
+
+std::vector<Result<bool>> RedisOrderStore::write_all(const std::vector<OrderWrite>& writes) {
+  std::vector<RedisClient::ScriptCall> calls;
+  calls.reserve(writes.size());
+  for (const auto& w : writes) calls.push_back(write_call(w));
+  auto replies = redis_.eval_all(calls);
+  if (!replies) return all_failed<bool>(writes.size(), replies.status());
+  std::vector<Result<bool>> out;
+  out.reserve(writes.size());
+  for (size_t i = 0; i < writes.size(); ++i) out.push_back(write_outcome(writes[i], (*replies)[i]));
+  return out;
 }
 
 Status RedisOrderStore::reassert_open(const Order& order) {

@@ -22,8 +22,12 @@ class RedisOrderStore final : public OrderStore {
   RedisOrderStore(RedisClient& redis, std::string prefix, RedisOrderStoreOptions options);
 
   Result<IntakeOutcome> intake(const IntakeDecision& decision) override;
+  // One round trip for the whole batch (RedisClient::eval_all).
+  std::vector<Result<IntakeOutcome>> intake_all(const std::vector<IntakeDecision>& decisions) override;
   Status update(const Order& order, const TradeResult* intermediate) override;
   Result<bool> finalize(const Order& order, const TradeResult& result) override;
+  // One round trip for the whole batch (RedisClient::eval_all).
+  std::vector<Result<bool>> write_all(const std::vector<OrderWrite>& writes) override;
   Status reassert_open(const Order& order) override;
   Result<std::vector<Order>> load_open() override;
   Result<std::optional<Order>> load(const std::string& uuid) override;
@@ -34,6 +38,9 @@ class RedisOrderStore final : public OrderStore {
   Result<std::map<std::string, Holdings>> load_holdings(const std::vector<std::string>& instances) override;
 
  private:
+  RedisClient::ScriptCall intake_call(const IntakeDecision& decision) const;
+  RedisClient::ScriptCall write_call(const OrderWrite& write) const;
+
   RedisClient& redis_;
   RedisKeys keys_;
   RedisOrderStoreOptions options_;

@@ -1,5 +1,7 @@
 #include "store/redis/redis_client.h"
 
+#include <algorithm>
+
 #include <hiredis/hiredis.h>
 
 #include <sys/time.h>
@@ -193,6 +195,37 @@ Result<RedisReply> RedisClient::eval(const RedisScript& script,
   if (reply.is_ok() && script.unknown_to_server(*reply)) reply = raw_command(script.eval_argv(keys, args));
   if (reply.is_ok() && reply->is_error()) return reply_error_status(*reply, endpoint_);
   return reply;
+}
+
+Result<std::vector<Result<RedisReply>>> RedisClient::eval_all(const std::vector<ScriptCall>& calls) {
+  std::vector<const RedisScript*> scripts;
+  for (const auto& c : calls) {
+    MTG_CHECK(c.script != nullptr);
+    if (std::find(scripts.begin(), scripts.end(), c.script) == scripts.end()) scripts.push_back(c.script);
+  }
+  std::vector<std::vector<std::string>> commands;
+  commands.reserve(scripts.size() + calls.size());
+  for (const RedisScript* s : scripts) commands.push_back({"SCRIPT", "LOAD", s->source()});
+  for (const auto& c : calls) {
+    std::vector<std::string> argv = {"EVALSHA", c.script->sha1(), std::to_string(c.keys.size())};
+    argv.insert(argv.end(), c.keys.begin(), c.keys.end());
+    argv.insert(argv.end(), c.args.begin(), c.args.end());
+    commands.push_back(std::move(argv));
+  }
+  auto replies = pipeline(commands);
+  if (!replies) return replies.status();
+  std::vector<Result<RedisReply>> out;
+  out.reserve(calls.size());
+  for (size_t i = scripts.size(); i < replies->size(); ++i) {
+    RedisReply& r = (*replies)[i];
+    if (r.is_error()) {
+      out.emplace_back(reply_error(r));
+    } else {
+      out.emplace_back(std::move(r));
+    }
+  }
+  MTG_CHECK(out.size() == calls.size());
+  return out;
 }
 
 Result<std::string> RedisClient::server_version() {

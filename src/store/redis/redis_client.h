@@ -60,6 +60,18 @@ class RedisClient final : public RedisEval {
   Result<RedisReply> eval(const RedisScript& script, const std::vector<std::string>& keys,
                           const std::vector<std::string>& args) override;
 
+  // One script call of eval_all().
+  struct ScriptCall {
+    const RedisScript* script = nullptr;  // must outlive the call
+    std::vector<std::string> keys;
+    std::vector<std::string> args;
+  };
+  // Runs every call in one round trip (each script atomic on its own, in order), after
+  // loading each distinct script in the same pipeline so that no EVALSHA meets NOSCRIPT.
+  // One answer per call, each mapped like command(); only an I/O failure fails the whole
+  // call (then any of them may or may not have run). At most kMaxPipelineCommands calls.
+  Result<std::vector<Result<RedisReply>>> eval_all(const std::vector<ScriptCall>& calls);
+
   // The server's version from INFO, e.g. "7.0.15".
   Result<std::string> server_version();
   // ok when the server answers PING with PONG.

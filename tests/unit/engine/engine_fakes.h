@@ -48,6 +48,19 @@ class MemoryOrderStore final : public OrderStore {
     return IntakeOutcome::kFinalized;
   }
 
+  int intake_batches = 0;  // intake_all calls (one round trip each in Redis)
+  int write_batches = 0;   // write_all calls (one round trip each in Redis)
+
+  std::vector<Result<IntakeOutcome>> intake_all(const std::vector<IntakeDecision>& decisions) override {
+    ++intake_batches;
+    return OrderStore::intake_all(decisions);
+  }
+
+  std::vector<Result<bool>> write_all(const std::vector<OrderWrite>& writes) override {
+    ++write_batches;
+    return OrderStore::write_all(writes);
+  }
+
   Status update(const Order& o, const TradeResult* intermediate) override {
     if (Status s = maybe_fail(); !s.is_ok()) return s;
     auto it = rts.find(o.signal.uuid);

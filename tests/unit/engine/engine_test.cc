@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "engine/order_rules.h"
 #include "engine_fakes.h"
 #include "link/retcode.h"
@@ -78,6 +80,29 @@ TEST_F(EngineTest, ValidSignalIsSentAfterRtsSaysSentAndFilledOnce) {
   // The same result again (a terminal repeating itself) changes nothing.
   engine->on_link_events({result(orders[0], link::kRetcodeDone, 0.3)});
   EXPECT_EQ(store_.finals(kUuid).size(), 1u);
+}
+
+TEST_F(EngineTest, ABatchOfEntriesAndOfTheirResultsCostsOneStoreStepEach) {
+  auto engine = make_engine();
+  std::vector<RtssEntry> entries;
+  for (int i = 0; i < 100; ++i) {
+    char uuid[37];
+    std::snprintf(uuid, sizeof uuid, "6f1c0e4a-6a5b-4d7e-9c1a-%012d", i);
+    entries.push_back(entry(std::to_string(i + 1) + "-0", signal(uuid)));
+  }
+  const int writes_before = store_.write_batches;
+  ASSERT_TRUE(engine->on_entries(entries).is_ok());
+  EXPECT_EQ(store_.intake_batches, 1);               // every intake decision in one step
+  EXPECT_EQ(store_.write_batches, writes_before + 1);  // every `sent` in one step
+  auto orders = link_.sent_of<link::OrderFrame>("demo-1");
+  ASSERT_EQ(orders.size(), 100u);
+  for (const auto& o : orders) EXPECT_EQ(store_.rts.at(o.uuid).state, OrderState::kSent);
+  std::vector<link::LinkEvent> results;
+  for (const auto& o : orders) results.push_back(result(o, link::kRetcodeDone, 0.3));
+  engine->on_link_events(results);
+  EXPECT_EQ(store_.write_batches, writes_before + 2);  // every final in one step
+  EXPECT_EQ(engine->open_orders(), 0u);
+  for (const auto& o : orders) EXPECT_EQ(store_.finals(o.uuid).size(), 1u);
 }
 
 TEST_F(EngineTest, DuplicateUuidIsAnsweredDuplicateAndNeverSent) {

@@ -207,10 +207,7 @@ Result<std::vector<Result<RedisReply>>> RedisClient::eval_all(const std::vector<
   commands.reserve(scripts.size() + calls.size());
   for (const RedisScript* s : scripts) commands.push_back({"SCRIPT", "LOAD", s->source()});
   for (const auto& c : calls) {
-    std::vector<std::string> argv = {"EVALSHA", c.script->sha1(), std::to_string(c.keys.size())};
-    argv.insert(argv.end(), c.keys.begin(), c.keys.end());
-    argv.insert(argv.end(), c.args.begin(), c.args.end());
-    commands.push_back(std::move(argv));
+    commands.push_back(c.script->evalsha_argv(c.keys, c.args));
   }
   auto replies = pipeline(commands);
   if (!replies) return replies.status();
@@ -219,7 +216,7 @@ Result<std::vector<Result<RedisReply>>> RedisClient::eval_all(const std::vector<
   for (size_t i = scripts.size(); i < replies->size(); ++i) {
     RedisReply& r = (*replies)[i];
     if (r.is_error()) {
-      out.emplace_back(reply_error(r));
+      out.emplace_back(reply_error_status(r, endpoint_));
     } else {
       out.emplace_back(std::move(r));
     }
